@@ -1,0 +1,230 @@
+"""Text analysis shared by indexing, querying and highlighting.
+
+Pipeline (whoosh style, ``Tokenizer | Filter``)::
+
+    WordTokenizer  -> words with character offsets into the original text;
+                      hyphenated words give the whole word and each part
+    (normalise)    -> NFC, lower case, ё→е, soft hyphens dropped, Latin look-alikes
+                      inside Cyrillic words folded (``cреду`` → ``среду``), a footnote
+                      letter glued to a Russian word cut off (``годыa`` → ``годы``)
+    LemmaFilter    -> Russian words: every pymorphy3 lemma (cached per word form);
+                      Latin words: English Snowball stem; numbers unchanged
+    SurfaceFilter  -> the normalised form only (the ``exact`` field, ``=form`` queries)
+
+Tokens keep ``startchar``/``endchar`` into the original text; filters change
+``text`` only, so the highlighter can mark the inflected form the reader sees.
+The same functions run at index time and at query time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token
+
+#: Bump when tokens produced for the same text change: old indexes must be rebuilt.
+ANALYZER_VERSION = 1
+
+_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen join word parts
+_WORD = r"[^\W_]"  # a letter or digit, any script
+_WORD_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+(?:[{_HYPHENS}](?:{_WORD}|\u00ad)+)*")
+_PART_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+")
+_CYR = re.compile(r"[а-яё]")
+_LAT = re.compile(r"[a-z]")
+
+# Latin letters that look like Cyrillic ones, folded inside Cyrillic words.
+_LATIN_TO_CYR = str.maketrans("aceopxykmhtbi", "асеорхукмнтви")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One analysed word: offsets into the original text, position, normal form."""
+
+    pos: int
+    start: int
+    end: int
+    text: str  # normalised surface form
+    whole: bool = False  # True for the whole hyphenated word emitted beside its parts
+
+
+def normalize(word: str) -> tuple[str, int]:
+    """Normalise one word; also return how many trailing characters were cut.
+
+    Returns the normalised text and the number of characters removed from the
+    end of the original (a glued footnote letter), so offsets can be adjusted.
+    """
+    text = unicodedata.normalize("NFC", word).lower().replace("\u00ad", "").replace("\u0301", "")
+    text = text.replace("ё", "е")
+    cut = 0
+    if _CYR.search(text) and _LAT.search(text):
+        # "годыa", "икаоb": a single Latin letter glued to a Russian word is a footnote mark.
+        if len(text) > 2 and text[-1] in "abcdefgh" and not _LAT.search(text[:-1]):
+            text = text[:-1]
+            cut = 1
+        text = text.translate(_LATIN_TO_CYR)
+    return text, cut
+
+
+def iter_words(text: str) -> Iterator[Word]:
+    """Split ``text`` into words with offsets; hyphenated words also by parts.
+
+    A hyphenated word yields its parts at consecutive positions, then the whole
+    word at the position of its first part, so phrases over parts still line up.
+    """
+    pos = 0
+    for match in _WORD_RE.finditer(text):
+        raw = match.group(0)
+        start = match.start()
+        if any(h in raw for h in _HYPHENS):
+            first = pos
+            for part in _PART_RE.finditer(raw):
+                norm, cut = normalize(part.group(0))
+                if norm:
+                    yield Word(pos, start + part.start(), start + part.end() - cut, norm)
+                    pos += 1
+            norm, cut = normalize(raw)
+            for h in _HYPHENS[1:]:
+                norm = norm.replace(h, "-")
+            yield Word(first, start, match.end() - cut, norm, whole=True)
+        else:
+            norm, cut = normalize(raw)
+            if norm:
+                yield Word(pos, start, match.end() - cut, norm)
+                pos += 1
+
+
+# --------------------------------------------------------------------------- lemmas
+
+_morph_lock = threading.Lock()
+_morph: Any = None
+
+
+def morph() -> Any:
+    """The shared pymorphy3 analyser, built on first use."""
+    global _morph
+    if _morph is None:
+        with _morph_lock:
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+#: At most this many distinct lemmas are indexed for one ambiguous word form.
+MAX_LEMMAS = 3
+
+
+@lru_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """All lemmas of a normalised word form, most probable first.
+
+    Russian words get pymorphy3's normal forms (ё folded); Latin words their
+    English Snowball stem; anything else (numbers, other scripts) stays as is.
+    """
+    if _CYR.search(word):
+        seen: dict[str, None] = {}
+        for parse in morph().parse(word):
+            seen.setdefault(parse.normal_form.replace("ё", "е"), None)
+            if len(seen) >= MAX_LEMMAS:
+                break
+        return tuple(seen) or (word,)
+    if _LAT.search(word) and word.isalpha():
+        return (_english_stem(word),)
+    return (word,)
+
+
+@lru_cache(maxsize=100_000)
+def _english_stem(word: str) -> str:
+    from whoosh.lang.snowball.english import EnglishStemmer
+
+    return _stemmer(EnglishStemmer).stem(word)
+
+
+@lru_cache(maxsize=None)
+def _stemmer(cls: type) -> Any:
+    return cls()
+
+
+def best_lemma(word: str) -> str:
+    """The most probable lemma of a normalised word form."""
+    return lemmas(word)[0]
+
+
+# --------------------------------------------------------------------------- whoosh glue
+
+
+class WordTokenizer(Tokenizer):
+    """whoosh tokenizer over :func:`iter_words` (keeps offsets and positions)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word in iter_words(value):
+            token.text = word.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[word.start : word.end]
+            if positions:
+                token.pos = start_pos + word.pos
+            if chars:
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
+            yield token
+
+
+class LemmaFilter(Filter):
+    """Replace each word with all its lemmas, at the same position."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            for lemma in lemmas(token.text):
+                token.text = lemma
+                yield token
+
+
+def lemma_analyzer() -> Any:
+    """Analyzer of the ``content`` field: words → lemmas."""
+    return WordTokenizer() | LemmaFilter()
+
+
+def surface_analyzer() -> Any:
+    """Analyzer of the ``exact`` field: normalised surface forms."""
+    return WordTokenizer()
+
+
+def query_lemmas(word: str) -> tuple[str, ...]:
+    """Lemmas of a word typed in a query (normalised first)."""
+    norm, _ = normalize(word)
+    return lemmas(norm) if norm else ()

@@ -1,0 +1,62 @@
+"""The index schema: one whoosh document per block.
+
+Fields
+------
+key        unique ``source#ordinal``; the address of a block inside the index
+source     corpus-relative path of the file the block came from
+checksum   SHA-256 of that file's bytes (drives incremental reindexing)
+symbol     canonical document symbol ("" when unknown); ``body`` its prefix
+cites      canonical symbols cited inside the block (footnotes, "see ...")
+kind       title / heading / paragraph / footnote / ...
+number     paragraph number as printed; ``ordinal`` position in the document
+content    the block's text analysed to lemmas (BM25F, highlighted)
+exact      the block's text as normalised surface forms (``=form``, exact phrases)
+heading_t  the section heading, analysed, boosted
+title_t    the document title, analysed, lightly boosted
+lang, date, year   document metadata for filters
+text, heading, title, session, agenda, body_name   stored for display
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+from .analysis import ANALYZER_VERSION, lemma_analyzer, surface_analyzer
+
+#: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
+SCHEMA_VERSION = 1
+
+#: Stored in the index; an index with another value must be rebuilt.
+FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
+
+#: Field boosts for BM25F.
+BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3, "exact": 1.0}
+
+
+def build_schema() -> fields.Schema:
+    lemmas = lemma_analyzer()
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True),
+        source=fields.ID(stored=True),
+        checksum=fields.ID(stored=True),
+        symbol=fields.ID(stored=True),
+        body=fields.ID(stored=True),
+        cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        kind=fields.ID(stored=True),
+        number=fields.ID(stored=True),
+        ordinal=fields.NUMERIC(stored=True, bits=32, signed=False),
+        content=fields.TEXT(analyzer=lemmas, phrase=True, chars=False),
+        exact=fields.TEXT(analyzer=surface_analyzer(), phrase=True),
+        heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
+        title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),
+        lang=fields.ID(stored=True),
+        date=fields.ID(stored=True),
+        year=fields.NUMERIC(stored=True, bits=32, signed=False),
+        text=fields.STORED(),
+        heading=fields.STORED(),
+        title=fields.STORED(),
+        session=fields.STORED(),
+        agenda=fields.STORED(),
+        body_name=fields.STORED(),
+        format=fields.STORED(),
+    )

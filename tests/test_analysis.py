@@ -1,0 +1,77 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from searchkit.analysis import iter_words, lemma_analyzer, lemmas, normalize
+
+
+@pytest.mark.parametrize(
+    ("form", "lemma"),
+    [
+        ("ввоза", "ввоз"),
+        ("ввозу", "ввоз"),
+        ("ввозом", "ввоз"),
+        ("мигрантов", "мигрант"),
+        ("рабочей", "рабочий"),
+        ("группы", "группа"),
+        ("консультаций", "консультация"),
+        ("экспертов", "эксперт"),
+        ("reports", "report"),
+    ],
+)
+def test_lemmas(form: str, lemma: str) -> None:
+    assert lemma in lemmas(form)
+
+
+def test_homonyms_keep_every_reading_most_probable_first() -> None:
+    assert lemmas("стали")[:1] == ("стать",)
+    assert "сталь" in lemmas("стали")
+
+
+@pytest.mark.parametrize(
+    ("raw", "norm"),
+    [
+        ("Ёлка", "елка"),
+        ("cреду", "среду"),  # Latin c inside a Russian word
+        ("OOН", "оон"),  # Latin O O + Cyrillic Н
+        ("годыa", "годы"),  # footnote letter glued to the word
+        ("со\u00adгласно", "согласно"),  # soft hyphen
+    ],
+)
+def test_normalize(raw: str, norm: str) -> None:
+    assert normalize(raw)[0] == norm
+
+
+def test_glued_footnote_letter_is_not_highlighted() -> None:
+    text = "в течение годыa"
+    word = list(iter_words(text))[-1]
+    assert text[word.start : word.end] == "годы"
+
+
+def test_hyphenated_word_whole_and_parts_at_stable_positions() -> None:
+    words = list(iter_words("социально-экономическое развитие"))
+    assert [(w.text, w.pos, w.whole) for w in words] == [
+        ("социально", 0, False),
+        ("экономическое", 1, False),
+        ("социально-экономическое", 0, True),
+        ("развитие", 2, False),
+    ]
+
+
+def test_analyzer_keeps_offsets_into_original_text() -> None:
+    text = "Рабочей группы по незаконному ввозу мигрантов"
+    tokens = [
+        (t.text, text[t.startchar : t.endchar])
+        for t in lemma_analyzer()(text, positions=True, chars=True)
+    ]
+    assert ("ввоз", "ввозу") in tokens
+    assert ("рабочий", "Рабочей") in tokens
+
+
+@given(st.text(alphabet=st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщъыьэюя АБВ-,.cao0123\u00ad"), max_size=60))
+def test_offsets_always_point_at_the_surface_form(text: str) -> None:
+    for word in iter_words(text):
+        surface = text[word.start : word.end]
+        assert surface, word
+        if not word.whole:
+            assert normalize(surface)[0] == word.text
