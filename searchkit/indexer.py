@@ -171,15 +171,24 @@ def index_corpus(
     index_dir: Path | str,
     *,
     progress: ProgressFn | None = None,
+    workers: int | None = None,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` in step with the files under ``corpus_dir``.
 
     New files are added, changed files replaced, deleted files removed, and
     unchanged files (same checksum) are not read again. One bad file is
     reported in ``failed`` and never stops the run; the commit happens once, at
-    the end.
+    the end. ``workers`` > 1 reads and analyses files in that many processes
+    (:mod:`searchkit.parallel`); ``None`` picks by corpus size and CPU count.
     """
     from whoosh.index import LockError
+
+    from .parallel import auto_workers, index_parallel
+
+    if workers is None:
+        workers = auto_workers(sum(1 for _ in corpus_files(Path(corpus_dir))))
+    if workers > 1:
+        return index_parallel(corpus_dir, index_dir, workers=workers, progress=progress)
 
     started = time.monotonic()
     corpus_dir = Path(corpus_dir)

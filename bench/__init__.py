@@ -1,0 +1,1 @@
+"""searchkit benchmarks: ``make bench`` or ``python -m bench --sizes 10,50`` (see README)."""

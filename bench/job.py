@@ -1,0 +1,61 @@
+"""One measured job, run in its own process so wall time and peak RSS are its own.
+
+``python -m bench.job '{"op": "build", "engine": "searchkit", "corpus": ..., "out": ...}'``
+prints one JSON line. Ops: ``build`` (full index), ``reindex`` (searchkit's
+incremental update), ``query`` (open once, run the mix twice, time the second pass).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mb": round(own, 1), "worker_rss_mb": round(kids, 1)}
+
+
+def run(spec: dict) -> dict:
+    from . import engines
+
+    op, name = spec["op"], spec["engine"]
+    out = Path(spec["out"])
+    if op in ("build", "reindex"):
+        started = time.perf_counter()
+        if op == "build":
+            n = engines.build(name, Path(spec["corpus"]), out)
+            result = {"blocks": n}
+        else:
+            from searchkit import index_corpus
+
+            report = index_corpus(spec["corpus"], out)
+            result = {"blocks": report.blocks, "changed": len(report.updated),
+                      "unchanged": len(report.unchanged), "failed": len(report.failed)}
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        result["index_bytes"] = engines.dir_size(out)
+        return result | _rss_mb()
+    if op == "query":
+        from .queries import Query
+
+        queries = [Query(q["kind"], tuple(q["words"]), q.get("lang")) for q in spec["queries"]]
+        started = time.perf_counter()
+        query = engines.opener(name, out)
+        opened = time.perf_counter() - started
+        for q in queries:  # warm-up pass: caches, lemma cache, OS page cache
+            query(q)
+        timings = []
+        for q in queries:
+            t = time.perf_counter()
+            hits = query(q)
+            timings.append((q.kind, round((time.perf_counter() - t) * 1000, 3), hits))
+        return {"open_seconds": round(opened, 3), "timings": timings} | _rss_mb()
+    raise ValueError(f"unknown op {op!r}")
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.loads(sys.argv[1]))))

@@ -1,0 +1,139 @@
+"""The parallel indexer writes the same index as the serial one, and loses nothing quietly."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import source_documents, write_corpus
+from searchkit import Index, index_corpus
+from searchkit import parallel as par
+from searchkit.indexer import open_index
+from tests.conftest import CORPUS
+
+fork_only = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the failure tests patch the worker code, which only fork start-up inherits",
+)
+
+
+@pytest.fixture(scope="module")
+def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
+    """The bundled corpus plus ~0.6 MB of generated files from the real documents."""
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(CORPUS, root, dirs_exist_ok=True)
+    docs = source_documents(shared_corpus)[::40]  # whole documents and devset ones, both languages
+    write_corpus(docs, 0.6, root / "gen")
+    return root
+
+
+def _contents(index_dir: Path) -> tuple[int, list[dict], list[tuple]]:
+    ix = open_index(index_dir)
+    with ix.reader() as reader:
+        stored = sorted(reader.all_stored_fields(), key=lambda f: f["key"])
+        terms = [
+            (field, text, reader.doc_frequency(field, text), reader.frequency(field, text))
+            for field, text in reader.all_terms()
+        ]
+        return reader.doc_count(), stored, terms
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_parallel_index_equals_serial(mixed_corpus: Path, tmp_path: Path) -> None:
+    serial = index_corpus(mixed_corpus, tmp_path / "serial", workers=1)
+    parallel = index_corpus(mixed_corpus, tmp_path / "parallel", workers=2)
+    assert serial.ok and parallel.ok
+    assert parallel.added == serial.added and len(serial.added) > 20
+    assert parallel.blocks == serial.blocks > 1000
+    count_s, stored_s, terms_s = _contents(tmp_path / "serial")
+    count_p, stored_p, terms_p = _contents(tmp_path / "parallel")
+    assert count_p == count_s == serial.blocks
+    assert stored_p == stored_s
+    assert terms_p == terms_s
+    symbol = stored_s[-1]["symbol"]
+    queries = ["незаконный ввоз мигрантов", '"рабочая группа"', "развитие", "конвенции", symbol]
+    with Index(tmp_path / "serial") as a, Index(tmp_path / "parallel") as b:
+        for q in queries:
+            hits_a = [(h.citation, h.score) for h in a.search(q, 20)]
+            assert hits_a, q
+            assert [(h.citation, h.score) for h in b.search(q, 20)] == hits_a
+
+
+@pytest.mark.slow
+def test_parallel_update_delete_and_unchanged(corpus_copy: Path, tmp_path: Path) -> None:
+    for i in range(3):
+        shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / f"copy{i}.txt")
+    first = index_corpus(corpus_copy, tmp_path / "ix", workers=2)
+    assert len(first.added) == 4 and first.ok
+    (corpus_copy / "copy0.txt").unlink()
+    with (corpus_copy / "copy1.txt").open("a", encoding="utf-8") as f:
+        f.write("\n\n99. Добавленный пункт о незаконном ввозе мигрантов.\n")
+    second = index_corpus(corpus_copy, tmp_path / "ix", workers=2)
+    assert second.deleted == ["copy0.txt"]
+    assert second.updated == ["copy1.txt"]
+    assert sorted(second.unchanged) == ["000_a4c9014b07e334a9.txt", "copy2.txt"]
+    assert open_index(tmp_path / "ix").doc_count() == first.blocks // 4 * 2 + second.blocks
+
+
+@pytest.mark.slow
+@fork_only
+def test_worker_exception_is_a_failure_of_that_file(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / "bad.txt")
+    real = par.prepare_record
+
+    def flaky(schema, record, cache=None):  # type: ignore[no-untyped-def]
+        if record["source"] == "bad.txt":
+            raise ValueError("boom in the analyser")
+        return real(schema, record, cache)
+
+    monkeypatch.setattr(par, "prepare_record", flaky)
+    report = index_corpus(corpus_copy, tmp_path / "ix", workers=2)
+    assert report.added == ["000_a4c9014b07e334a9.txt"]
+    assert [f.source for f in report.failed] == ["bad.txt"]
+    assert "ValueError: boom in the analyser" in report.failed[0].reason
+    assert open_index(tmp_path / "ix").doc_count() == report.blocks > 0
+
+
+@pytest.mark.slow
+@fork_only
+def test_dead_worker_aborts_without_commit(
+    corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = index_corpus(corpus_copy, tmp_path / "ix", workers=1)
+    shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / "dies.txt")
+    real = par.prepare_record
+
+    def dying(schema, record, cache=None):  # type: ignore[no-untyped-def]
+        if record["source"] == "dies.txt":
+            os._exit(3)
+        return real(schema, record, cache)
+
+    monkeypatch.setattr(par, "prepare_record", dying)
+    with pytest.raises(par.IndexWriteError, match="dies.txt"):
+        index_corpus(corpus_copy, tmp_path / "ix", workers=2)
+    assert open_index(tmp_path / "ix").doc_count() == first.blocks
+
+
+def test_block_count_mismatch_is_an_error(corpus_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    def lossy(writer, block):  # type: ignore[no-untyped-def]
+        if block[0][3] is not None and writer.docnum == 5:  # drop the sixth block
+            return
+        real(writer, block)
+
+    real = par.add_prepared
+    monkeypatch.setattr(par, "add_prepared", lossy)
+    with pytest.raises(par.IndexWriteError, match="analysed but"):
+        par.index_parallel(corpus_copy, tmp_path / "ix", workers=2)
+
+
+def test_auto_workers_stays_serial_for_small_corpora() -> None:
+    assert par.auto_workers(3) == 1
+    assert par.auto_workers(10_000) == (1 if (os.cpu_count() or 1) < 2 else par.auto_workers(10_000))
+    assert par.auto_workers(10_000) <= 8
