@@ -135,11 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"# searchkit bench — {results['when']}\n{NOTE}")
     m = results["machine"]
-    print(f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}")
+    print(f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}; "
+          f"load average at start {m['load_at_start']}")
     print(f"query mix: {len(qs)} queries (seed {args.seed}): {results['queries']['kinds']}")
     try:
         for mb in sizes:
             size = run_size(mb, args, docs, qs)
+            size["load_after"] = report.load()
             results["sizes"].append(size)
             print(report.tables(size), flush=True)
     finally:

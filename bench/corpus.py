@@ -67,6 +67,8 @@ def source_documents(shared: Path) -> list[SourceDoc]:
                 if line.strip():
                     by_doc[key].append(_clean(line))
             for key in sorted(by_doc):
+                if len(by_doc[key]) < 3:  # a lone sentence often reads as a masthead line
+                    continue
                 year, _, rest = key.partition("/")
                 symbol = rest.upper().replace("_", ".")
                 docs.append(SourceDoc(symbol, lang, int(year), tuple(by_doc[key])))

@@ -25,7 +25,17 @@ def machine() -> dict[str, Any]:
     except OSError:
         model = platform.processor()
     return {"nproc": cpu_count(), "cpu": model, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.machine()}"}
+            "system": f"{platform.system()} {platform.machine()}", "load_at_start": load()}
+
+
+def load() -> list[float]:
+    """1/5/15-minute load averages: other work on the machine skews every figure."""
+    import os
+
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -1,38 +1,38 @@
-"""Indexing with worker processes: read and analyse in parallel, write in one place.
+"""Indexing with worker processes: each worker analyses files and writes a segment.
 
-The expensive part of indexing is Python work per word (tokenising, normalising,
-lemmatising, collecting positions), and it is independent per file. Here worker
-processes read each file and run every indexed field of the schema over each
-block (``field.index(value)``, the very call whoosh's writer makes), so they hand
-back *ready-to-write postings*: ``(term bytes, frequency, weight, encoded
-positions)`` per field, plus the stored values. The parent process owns the one
-whoosh writer and only adds those postings to it (:func:`add_prepared`), which is
-what ``SegmentWriter.add_document`` does after it has called ``field.index()``.
-The index written is therefore the same, posting for posting, as the serial path
-in :mod:`searchkit.indexer`.
+The expensive parts of indexing are Python work per word (tokenising,
+normalising, lemmatising, collecting positions) and whoosh's sorting and
+writing of postings. Both are independent per file, so each worker process
+owns an unlocked whoosh ``SegmentWriter`` on the index folder: it reads a file,
+analyses every block (``field.index(value)``, the call whoosh's writer makes,
+see :func:`prepare_record`), and only when the whole file analysed cleanly adds
+its blocks to its segment (:func:`add_prepared`). The parent process holds the
+index lock and the one real writer: it deletes the blocks of changed and
+removed files, and commits once, adding the workers' finished segments to the
+index's table of contents. Blocks, stored fields and postings are the same as
+the serial path's (:mod:`searchkit.indexer`); they are spread over one segment
+per worker, which whoosh's merge policy folds together over later commits.
 
 Safety rules:
 
-* at most ``2 × workers`` files are in flight (bounded memory on any corpus size);
-* results are written in corpus order, so document numbers match the serial path;
-* an exception inside a worker becomes a :class:`~searchkit.indexer.Failure` for
-  that one file (nothing else is lost); a worker process that dies aborts the run
-  with :class:`IndexWriteError` and nothing is committed;
-* the number of blocks written is checked against the number produced, and the
-  committed index's document count against the expected one: a mismatch raises
-  :class:`IndexWriteError`, never a quietly smaller index.
+* an exception while reading or analysing a file becomes a
+  :class:`~searchkit.indexer.Failure` for that one file, and nothing of the file
+  is written;
+* a worker that dies or cannot write aborts the run with
+  :class:`IndexWriteError`; nothing is committed, the old index stays as it was;
+* every worker's segment must hold exactly the blocks it reports, and the
+  committed index exactly the expected number: otherwise :class:`IndexWriteError`,
+  never a quietly smaller index;
+* memory is bounded by each writer's buffer (``limitmb``), not by corpus size.
 
-whoosh's own multiprocess writer (``procs>1``) is not used: it can drop a child's
-documents silently when the child fails.
+whoosh's own multiprocess writer (``procs>1``) is not used: it waits one second
+for each child's result and silently drops the child's documents when none comes.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -60,21 +60,10 @@ def auto_workers(n_files: int) -> int:
     return min(cpus, 8)
 
 
-# --------------------------------------------------------------------------- worker side
-
-_schema: Any = None
-_catalog: Any = None
+# --------------------------------------------------------------------------- analysis
 
 #: Fields whose value differs in every block: not worth caching.
 _PER_BLOCK = frozenset({"content", "exact", "key", "ordinal", "text"})
-
-
-def _init_worker(catalog: Any) -> None:
-    global _schema, _catalog
-    from .schema import build_schema
-
-    _schema = build_schema()
-    _catalog = catalog
 
 
 def prepare_record(
@@ -111,39 +100,34 @@ def prepare_record(
     return prepared
 
 
-def _work(path: str, source: str, known_digest: str | None) -> tuple[Any, ...]:
-    """Read and analyse one file; never raises (a failure is a result)."""
-    from .indexer import block_records
-    from .readers import checksum, read_path
-
-    try:
-        try:
-            digest = checksum(Path(path).read_bytes())
-        except OSError as exc:
-            return ("failed", source, f"cannot read file: {exc.strerror or exc}")
-        if known_digest == digest:
-            return ("unchanged", source)
-        try:
-            document = read_path(Path(path), source, _catalog)
-        except ReaderError as exc:
-            return ("failed", source, exc.reason)
-        cache: dict[tuple[str, Any], Any] = {}
-        blocks = [prepare_record(_schema, record, cache) for record in block_records(document)]
-        return ("ok", source, blocks)
-    except Exception as exc:  # a bug or a pathological file: report it for this file only
-        return ("failed", source, f"internal error while indexing: {type(exc).__name__}: {exc}")
-
-
-# --------------------------------------------------------------------------- parent side
+def add_prepared(writer: Any, block: PreparedBlock) -> None:
+    """Add one analysed block: the second half of ``SegmentWriter.add_document``."""
+    writer._check_state()
+    schema = writer.schema
+    docnum = writer.docnum
+    add_post = writer.pool.add
+    perdoc = writer.perdocwriter
+    perdoc.start_doc(docnum)
+    for name, items, length, stored, column in block:
+        field = schema[name]
+        if items:
+            for tbytes, _freq, weight, vbytes in items:
+                add_post((name, tbytes, docnum, weight, vbytes))
+        perdoc.add_field(name, field, stored, length)
+        if column is not None:
+            perdoc.add_column_value(name, field.column_type, column)
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 def _cache_missing_length_columns() -> None:
     """Make whoosh remember that a field has no length column.
 
     ``W3PerDocReader._cached_reader`` caches the readers it finds but not their
-    absence, so at commit time every posting of an unscored field (IDs,
-    numbers) costs a file-system ``stat``: a tenth of the commit on our schema.
-    Remembering ``None`` gives the same answers without the ``stat``.
+    absence, so while a segment is written every posting of an unscored field
+    (IDs, numbers) costs a file-system ``stat``: a tenth of the time on our
+    schema. Remembering ``None`` gives the same answers without the ``stat``.
     """
     from whoosh.codec import whoosh3
 
@@ -167,7 +151,6 @@ def check_writer(writer: Any) -> None:
     """Refuse a writer or schema that :func:`add_prepared` does not reproduce exactly."""
     from whoosh.writing import SegmentWriter
 
-    _cache_missing_length_columns()
     if not isinstance(writer, SegmentWriter):
         raise IndexWriteError(f"parallel indexing needs a whoosh SegmentWriter, got {writer!r}")
     for name, field in writer.schema.items():
@@ -177,25 +160,66 @@ def check_writer(writer: Any) -> None:
             )
 
 
-def add_prepared(writer: Any, block: PreparedBlock) -> None:
-    """Add one pre-analysed block: the second half of ``SegmentWriter.add_document``."""
-    writer._check_state()
-    schema = writer.schema
-    docnum = writer.docnum
-    add_post = writer.pool.add
-    perdoc = writer.perdocwriter
-    perdoc.start_doc(docnum)
-    for name, items, length, stored, column in block:
-        field = schema[name]
-        if items:
-            for tbytes, _freq, weight, vbytes in items:
-                add_post((name, tbytes, docnum, weight, vbytes))
-        perdoc.add_field(name, field, stored, length)
-        if column is not None:
-            perdoc.add_column_value(name, field.column_type, column)
-    perdoc.finish_doc()
-    writer._added = True
-    writer.docnum += 1
+# --------------------------------------------------------------------------- worker process
+
+
+def _index_file(writer: Any, catalog: Any, path: str, source: str, known: str | None) -> tuple:
+    """Read, analyse and (only if all of it analysed) write one file's blocks."""
+    from .indexer import block_records
+    from .readers import checksum, read_path
+
+    try:
+        try:
+            digest = checksum(Path(path).read_bytes())
+        except OSError as exc:
+            return ("failed", source, f"cannot read file: {exc.strerror or exc}")
+        if known == digest:
+            return ("unchanged", source)
+        try:
+            document = read_path(Path(path), source, catalog)
+        except ReaderError as exc:
+            return ("failed", source, exc.reason)
+        cache: dict[tuple[str, Any], Any] = {}
+        blocks = [prepare_record(writer.schema, r, cache) for r in block_records(document)]
+    except Exception as exc:  # a bug or a pathological file: this file fails, the run goes on
+        return ("failed", source, f"internal error while indexing: {type(exc).__name__}: {exc}")
+    for block in blocks:  # errors here are the writer's: the caller aborts the run
+        add_prepared(writer, block)
+    return ("ok", source, len(blocks))
+
+
+def _worker(
+    index_dir: str, limitmb: int, catalog: Any, tasks: Any, results: Any, current: Any, slot: int
+) -> None:
+    """Worker process: index files from ``tasks`` into one new segment; report on ``results``."""
+    from whoosh import index as windex
+    from whoosh.writing import SegmentWriter
+
+    from .indexer import INDEX_NAME
+
+    _cache_missing_length_columns()
+    ix = windex.open_dir(index_dir, indexname=INDEX_NAME)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    written = 0
+    try:
+        while (task := tasks.get()) is not None:
+            current[slot] = task[0]  # shared memory: readable even if this process dies
+            outcome = _index_file(writer, catalog, *task[1:])
+            if outcome[0] == "ok":
+                written += outcome[2]
+            results.put(outcome)
+        segment = None
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+        results.put(("segment", os.getpid(), segment, written))
+    except BaseException as exc:
+        results.put(("error", os.getpid(), f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+# --------------------------------------------------------------------------- parent process
 
 
 def index_parallel(
@@ -204,8 +228,16 @@ def index_parallel(
     *,
     workers: int = 2,
     progress: Any = None,
+    limitmb: int = 64,
 ) -> Any:
-    """Like :func:`searchkit.indexer.index_corpus`, with ``workers`` analysing processes."""
+    """Like :func:`searchkit.indexer.index_corpus`, with ``workers`` indexing processes.
+
+    ``limitmb`` is each worker's posting buffer; peak memory is about
+    ``workers × (limitmb + analyser)`` whatever the corpus size.
+    """
+    import multiprocessing
+    import queue
+
     from whoosh.index import LockError
 
     from .indexer import (
@@ -229,73 +261,118 @@ def index_parallel(
     known = indexed_sources(ix)
     before = ix.doc_count()
     files = list(corpus_files(corpus_dir))
-    window = max(2, 2 * workers)
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(catalog,)) as pool:
-        try:
-            writer = ix.writer(procs=1, limitmb=128)
-        except LockError as exc:
-            raise IndexLocked(f"another process is writing the index at {index_dir}") from exc
-        try:
-            check_writer(writer)
-            pending: deque[tuple[str, Future[tuple[Any, ...]]]] = deque()
-            todo = iter(enumerate(files, start=1))
-            removed = 0  # blocks deleted for updated files
-
-            def submit() -> None:
-                for done, (path, source) in todo:
-                    if progress:
-                        progress(source, done, len(files))
-                    pending.append((source, pool.submit(_work, str(path), source, known.get(source))))
-                    if len(pending) >= window:
-                        return
-
-            submit()
-            while pending:
-                source, future = pending.popleft()
-                try:
-                    result = future.result()
-                except BrokenProcessPool as exc:
+    _cache_missing_length_columns()
+    try:
+        writer = ix.writer(procs=1, limitmb=limitmb)
+    except LockError as exc:
+        raise IndexLocked(f"another process is writing the index at {index_dir}") from exc
+    ctx = multiprocessing.get_context()
+    tasks: Any = ctx.Queue()
+    results: Any = ctx.Queue()
+    current = ctx.Array("l", [-1] * max(1, workers), lock=False)  # file index per worker
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(str(index_dir), limitmb, catalog, tasks, results, current, slot),
+            daemon=True,
+        )
+        for slot in range(max(1, workers))
+    ]
+    try:
+        check_writer(writer)
+        for proc in procs:
+            proc.start()
+        for i, (path, source) in enumerate(files):
+            tasks.put((i, str(path), source, known.get(source)))
+        for _ in procs:
+            tasks.put(None)
+        outcomes: dict[str, tuple] = {}
+        segments: list[tuple[Any, int]] = []
+        finals = 0
+        while finals < len(procs):
+            try:
+                message = results.get(timeout=0.5)
+            except queue.Empty:
+                dead = [p for p in procs if p.exitcode not in (None, 0)]
+                if dead or all(p.exitcode is not None for p in procs) and results.empty():
+                    proc = dead[0] if dead else procs[0]
+                    at = current[procs.index(proc)]
+                    where = files[at][1] if at >= 0 else None
                     raise IndexWriteError(
-                        f"a worker process died while indexing {source}; nothing was committed"
-                    ) from exc
-                submit()
-                status = result[0]
-                if status == "unchanged":
-                    report.unchanged.append(source)
-                    continue
-                if status == "failed":
-                    report.failed.append(Failure(source, result[2]))
-                    continue
+                        f"a worker process stopped (exit code {proc.exitcode})"
+                        + (f" while indexing {where}" if where else "")
+                        + "; nothing was committed"
+                    ) from None
+                continue
+            kind = message[0]
+            if kind == "error":
+                raise IndexWriteError(f"a worker could not write its segment: {message[2]}")
+            if kind == "segment":
+                finals += 1
+                if message[2] is not None:
+                    segments.append((message[2], message[3]))
+                continue
+            outcomes[message[1]] = message
+            if progress:
+                progress(message[1], len(outcomes), len(files))
+        for proc in procs:
+            proc.join()
+        for segment, written in segments:
+            if segment.doc_count_all() != written:
+                raise IndexWriteError(
+                    f"a worker reported {written} blocks but its segment holds "
+                    f"{segment.doc_count_all()}; nothing was committed"
+                )
+        removed = 0
+        for path, source in files:
+            outcome = outcomes.get(source)
+            if outcome is None:
+                raise IndexWriteError(f"{source}: no worker reported on this file")
+            if outcome[0] == "unchanged":
+                report.unchanged.append(source)
+            elif outcome[0] == "failed":
+                report.failed.append(Failure(source, outcome[2]))
+            else:
                 if source in known:
                     removed += writer.delete_by_term("source", source) or 0
                     report.updated.append(source)
                 else:
                     report.added.append(source)
-                start = writer.docnum
-                for block in result[2]:
-                    add_prepared(writer, block)
-                written = writer.docnum - start
-                if written != len(result[2]):
-                    raise IndexWriteError(
-                        f"{source}: {len(result[2])} blocks analysed but {written} written"
-                    )
-                report.blocks += written
-            seen = {source for _path, source in files}
-            for source in sorted(set(known) - seen):
-                removed += writer.delete_by_term("source", source) or 0
-                report.deleted.append(source)
-            if report.added or report.updated or report.deleted:
-                writer.commit()
+                report.blocks += outcome[2]
+        seen = {source for _path, source in files}
+        for source in sorted(set(known) - seen):
+            removed += writer.delete_by_term("source", source) or 0
+            report.deleted.append(source)
+        if sum(written for _segment, written in segments) != report.blocks:
+            raise IndexWriteError(
+                f"{report.blocks} blocks analysed but the workers' segments hold "
+                f"{sum(w for _s, w in segments)}; nothing was committed"
+            )
+        if report.added or report.updated or report.deleted:
+            final = writer._merge_segments(None, None, None)  # whoosh's own merge policy
+            if writer._added:
+                final.append(writer._finalize_segment())
             else:
-                writer.cancel()
-        except BaseException:
+                writer._close_segment()
+            writer._commit_toc(final + [segment for segment, _written in segments])
+            writer._finish()
+        else:
             writer.cancel()
-            raise
-    expected = before - removed + report.blocks
+    except BaseException:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        for proc in procs:
+            proc.join(timeout=5)
     if report.added or report.updated or report.deleted:
         from whoosh import index as windex
 
         count = windex.open_dir(str(index_dir), indexname=INDEX_NAME).doc_count()
+        expected = before - removed + report.blocks
         if count != expected:
             raise IndexWriteError(
                 f"index at {index_dir} holds {count} blocks after the commit, expected {expected}"

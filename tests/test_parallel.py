@@ -59,9 +59,10 @@ def test_parallel_index_equals_serial(mixed_corpus: Path, tmp_path: Path) -> Non
     queries = ["незаконный ввоз мигрантов", '"рабочая группа"', "развитие", "конвенции", symbol]
     with Index(tmp_path / "serial") as a, Index(tmp_path / "parallel") as b:
         for q in queries:
-            hits_a = [(h.citation, h.score) for h in a.search(q, 20)]
+            # Blocks sit in one segment per worker, so equal scores may come in another order.
+            hits_a = sorted((h.score, h.citation, h.ordinal) for h in a.search(q, 1000))
             assert hits_a, q
-            assert [(h.citation, h.score) for h in b.search(q, 20)] == hits_a
+            assert sorted((h.score, h.citation, h.ordinal) for h in b.search(q, 1000)) == hits_a
 
 
 @pytest.mark.slow
@@ -121,16 +122,23 @@ def test_dead_worker_aborts_without_commit(
     assert open_index(tmp_path / "ix").doc_count() == first.blocks
 
 
+@pytest.mark.slow
+@fork_only
 def test_block_count_mismatch_is_an_error(corpus_copy: Path, tmp_path: Path, monkeypatch) -> None:
     def lossy(writer, block):  # type: ignore[no-untyped-def]
-        if block[0][3] is not None and writer.docnum == 5:  # drop the sixth block
-            return
+        if writer.docnum == 5:  # a writer that quietly drops the sixth block
+            writer.docnum += 0
+            lossy.dropped = True  # type: ignore[attr-defined]
+            if not getattr(writer, "_dropped_once", False):
+                writer._dropped_once = True
+                return
         real(writer, block)
 
     real = par.add_prepared
     monkeypatch.setattr(par, "add_prepared", lossy)
-    with pytest.raises(par.IndexWriteError, match="analysed but"):
+    with pytest.raises(par.IndexWriteError, match="reported .* blocks but its segment holds"):
         par.index_parallel(corpus_copy, tmp_path / "ix", workers=2)
+    assert not (tmp_path / "ix" / "MAIN_WRITELOCK").exists() or open_index(tmp_path / "ix").doc_count() == 0
 
 
 def test_auto_workers_stays_serial_for_small_corpora() -> None:
