@@ -109,13 +109,19 @@ def index_cmd(
     index: IndexOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", min=1,
+                     help="Processes that read and analyse files [default: one per CPU core "
+                     "for 16 files or more, else 1]."),
+    ] = None,
 ) -> None:
     """Index (or bring up to date) the documents under CORPUS."""
     from .indexer import index_corpus
 
     index_dir = _index_path(index)
     try:
-        report = index_corpus(_corpus_path(corpus), index_dir)
+        report = index_corpus(_corpus_path(corpus), index_dir, workers=workers)
     except SearchkitError as exc:
         _fail(exc)
     if json_out:

@@ -145,3 +145,21 @@ def test_auto_workers_stays_serial_for_small_corpora() -> None:
     assert par.auto_workers(3) == 1
     assert par.auto_workers(10_000) == (1 if (os.cpu_count() or 1) < 2 else par.auto_workers(10_000))
     assert par.auto_workers(10_000) <= 8
+
+
+@pytest.mark.slow
+def test_cli_index_with_workers(corpus_copy: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from searchkit.cli import app
+
+    shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / "copy.txt")
+    result = CliRunner().invoke(
+        app, ["index", str(corpus_copy), "--index", str(tmp_path / "ix"), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.output
+    result = CliRunner().invoke(
+        app, ["search", "незаконный ввоз мигрантов", "--index", str(tmp_path / "ix"), "-n", "3"]
+    )
+    assert result.exit_code == 0 and "para." in result.output

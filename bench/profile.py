@@ -1,0 +1,86 @@
+"""``python -m bench.profile [--mb 2]``: where indexing and querying spend their time.
+
+Profiles (cProfile) a serial build of an ``--mb`` MB bench corpus, split into
+adding documents (analysis) and the commit (sorting and writing postings), and
+then the query mix against the finished index with a warm searcher. Prints the
+top functions by own time for each; see bench/PROFILE.md for a reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import tempfile
+import time
+from pathlib import Path
+
+from . import corpus as gen
+from .queries import make_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _top(profile: cProfile.Profile, n: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("tottime").print_stats(n)
+    text = out.getvalue()
+    return text[text.index("   ncalls") :] if "   ncalls" in text else text
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    ap.add_argument("--mb", type=float, default=2.0, help="corpus size in MB (default 2)")
+    ap.add_argument("--top", type=int, default=18, help="functions to show per phase")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "corpus"))
+    args = ap.parse_args(argv)
+
+    import searchkit
+    from searchkit.indexer import _open_or_create, block_records, corpus_files
+    from searchkit.readers import read_path
+
+    docs = gen.source_documents(Path(args.shared))
+    with tempfile.TemporaryDirectory(prefix="searchkit-profile-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        gen.write_corpus(docs, args.mb, corpus)
+        ix = _open_or_create(Path(tmp) / "index")
+        writer = ix.writer(procs=1, limitmb=128)
+        adding, committing = cProfile.Profile(), cProfile.Profile()
+        t0 = time.perf_counter()
+        adding.enable()
+        blocks = 0
+        for path, source in corpus_files(corpus):
+            for record in block_records(read_path(path, source)):
+                writer.add_document(**record)
+                blocks += 1
+        adding.disable()
+        t1 = time.perf_counter()
+        committing.enable()
+        writer.commit()
+        committing.disable()
+        t2 = time.perf_counter()
+        print(f"# serial build of {args.mb:g} MB, {blocks} blocks (times under cProfile)")
+        print(f"read + analyse + add_document: {t1 - t0:.1f} s; commit: {t2 - t1:.1f} s\n")
+        print("## reading, analysis, add_document\n" + _top(adding, args.top))
+        print("## commit (sort and write postings)\n" + _top(committing, args.top))
+
+        queries = make_queries(docs)
+        with searchkit.Index(Path(tmp) / "index") as index:
+            for q in queries:
+                index.search(q.text, 10, lang=q.lang)
+            querying = cProfile.Profile()
+            t3 = time.perf_counter()
+            querying.enable()
+            for q in queries:
+                index.search(q.text, 10, lang=q.lang)
+            querying.disable()
+            t4 = time.perf_counter()
+        print(f"## {len(queries)} queries, warm searcher: {t4 - t3:.2f} s under cProfile\n")
+        print(_top(querying, args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
