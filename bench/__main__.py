@@ -78,7 +78,9 @@ def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs:
         size["index"][name] = report.indexing_summary(built, raw)
         info.setdefault("blocks", built["blocks"])
         if built["blocks"] != info["blocks"]:
-            size["index"][name]["warning"] = f"indexed {built['blocks']} blocks, not {info['blocks']}"
+            size["index"][name]["warning"] = (
+                f"indexed {built['blocks']} blocks, not {info['blocks']}"
+            )
         if name == "searchkit-serial":
             continue  # the indexing baseline; queries are the same index as searchkit's
         print(f"[{label}] querying {name}…", file=sys.stderr, flush=True)
@@ -130,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": report.machine(), "note": NOTE,
         "source": {"documents": len(docs), "paragraphs": sum(len(d.paragraphs) for d in docs)},
         "queries": {"n": len(qs), "seed": args.seed,
-                    "kinds": {k: sum(1 for q in qs if q.kind == k) for k in dict.fromkeys(q.kind for q in qs)}},
+                    "kinds": {k: sum(1 for q in qs if q.kind == k)
+                              for k in dict.fromkeys(q.kind for q in qs)}},
         "sizes": [],
     }
     print(f"# searchkit bench — {results['when']}\n{NOTE}")

@@ -201,10 +201,7 @@ def _whoosh_opener(out: Path) -> Callable[[Query], int]:
     parser = QueryParser("content", ix.schema)
 
     def run(q: Query) -> int:
-        if q.kind == "symbol":
-            query = Term("symbol", q.words[0])
-        else:
-            query = parser.parse(q.text)
+        query = Term("symbol", q.words[0]) if q.kind == "symbol" else parser.parse(q.text)
         flt = Term("lang", q.lang) if q.lang else None
         hits = searcher.search(query, limit=LIMIT, filter=flt)
         return len([h["content"] for h in hits])

@@ -23,7 +23,9 @@ def test_query_mix_is_fixed_and_complete(shared_corpus: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_scaled_corpus_repeats_documents_under_new_symbols(shared_corpus: Path, tmp_path: Path) -> None:
+def test_scaled_corpus_repeats_documents_under_new_symbols(
+    shared_corpus: Path, tmp_path: Path
+) -> None:
     docs = source_documents(shared_corpus)
     info = write_corpus(docs, 6, tmp_path / "c")  # more than the ~4.6 MB of source text
     assert info["bytes"] >= 6_000_000
