@@ -294,7 +294,7 @@ def index_parallel(
                 message = results.get(timeout=0.5)
             except queue.Empty:
                 dead = [p for p in procs if p.exitcode not in (None, 0)]
-                if dead or all(p.exitcode is not None for p in procs) and results.empty():
+                if dead or (all(p.exitcode is not None for p in procs) and results.empty()):
                     proc = dead[0] if dead else procs[0]
                     at = current[procs.index(proc)]
                     where = files[at][1] if at >= 0 else None
@@ -324,7 +324,7 @@ def index_parallel(
                     f"{segment.doc_count_all()}; nothing was committed"
                 )
         removed = 0
-        for path, source in files:
+        for _path, source in files:
             outcome = outcomes.get(source)
             if outcome is None:
                 raise IndexWriteError(f"{source}: no worker reported on this file")
