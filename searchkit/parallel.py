@@ -44,6 +44,12 @@ PreparedField = tuple[str, list[tuple[bytes, int, float, bytes]] | None, int, An
 #: One block: its fields in the order whoosh's writer visits them (sorted by name).
 PreparedBlock = list[PreparedField]
 
+#: Whether segments are written as one compound file. whoosh 2.7 on Python 3 copies
+#: every part of a compound segment into memory when a reader opens it
+#: (``BufferFile`` wraps the mmap in ``BytesIO``), so a searcher's memory and
+#: start-up grow with the index; separate files are read on demand instead.
+COMPOUND = False
+
 #: Below this many corpus files, ``workers=None`` indexes in one process.
 AUTO_MIN_FILES = 16
 
@@ -199,7 +205,7 @@ def _worker(
 
     _cache_missing_length_columns()
     ix = windex.open_dir(index_dir, indexname=INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=COMPOUND)
     written = 0
     try:
         while (task := tasks.get()) is not None:
@@ -220,6 +226,12 @@ def _worker(
 
 
 # --------------------------------------------------------------------------- parent process
+
+
+def _doc_count(ix: Any) -> int:
+    """Blocks in the index, from its table of contents (``ix.doc_count()`` opens a
+    reader, which costs about the index's size in memory)."""
+    return sum(segment.doc_count() for segment in ix._segments())
 
 
 def index_parallel(
@@ -259,11 +271,11 @@ def index_parallel(
     catalog = Catalog.load(corpus_dir)
     ix = _open_or_create(index_dir)
     known = indexed_sources(ix)
-    before = ix.doc_count()
+    before = _doc_count(ix)
     files = list(corpus_files(corpus_dir))
     _cache_missing_length_columns()
     try:
-        writer = ix.writer(procs=1, limitmb=limitmb)
+        writer = ix.writer(procs=1, limitmb=limitmb, compound=COMPOUND)
     except LockError as exc:
         raise IndexLocked(f"another process is writing the index at {index_dir}") from exc
     ctx = multiprocessing.get_context()
@@ -371,7 +383,7 @@ def index_parallel(
     if report.added or report.updated or report.deleted:
         from whoosh import index as windex
 
-        count = windex.open_dir(str(index_dir), indexname=INDEX_NAME).doc_count()
+        count = _doc_count(windex.open_dir(str(index_dir), indexname=INDEX_NAME))
         expected = before - removed + report.blocks
         if count != expected:
             raise IndexWriteError(
