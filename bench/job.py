@@ -15,9 +15,16 @@ from pathlib import Path
 
 
 def _rss_mb() -> dict[str, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"rss_mb": round(own, 1), "worker_rss_mb": round(kids, 1)}
+    """Peak RSS of this process and of its largest worker; CPU seconds of both.
+
+    CPU time is what a job costs whatever else the machine runs; wall time is
+    what a user waits for, and it depends on free cores.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return {"rss_mb": round(own.ru_maxrss / 1024, 1),
+            "worker_rss_mb": round(kids.ru_maxrss / 1024, 1), "cpu_s": round(cpu, 2)}
 
 
 def run(spec: dict) -> dict:

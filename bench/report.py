@@ -76,14 +76,15 @@ def tables(size: dict[str, Any]) -> str:
     lines.append(f"\n## {size['label']}: {corpus['bytes'] / MB:.1f} MB, {corpus['files']} files, "
                  f"{corpus.get('blocks', '?')} blocks")
     lines.append("Indexing (full build; ratio = searchkit time / engine time)")
-    lines.append(f"{'engine':18} {'seconds':>8} {'MB/s':>7} {'blocks/s':>9} {'RSS MB':>7} "
-                 f"{'wkr MB':>7} {'index MB':>9} {'×raw':>5} {'ratio':>7}")
+    lines.append(f"{'engine':18} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'blocks/s':>9} "
+                 f"{'RSS MB':>7} {'wkr MB':>7} {'index MB':>9} {'×raw':>5} {'ratio':>7}")
     sk = size["index"].get("searchkit", {}).get("seconds")
     for name, r in size["index"].items():
         if "skipped" in r:
             lines.append(f"{name:18} skipped: {r['skipped']}")
             continue
-        lines.append(f"{name:18} {r['seconds']:8.1f} {r['mb_s']:7.2f} {r['blocks_s']:9d} "
+        lines.append(f"{name:18} {r['seconds']:8.1f} {r.get('cpu_s', float('nan')):7.1f} "
+                     f"{r['mb_s']:7.2f} {r['blocks_s']:9d} "
                      f"{r['rss_mb']:7.0f} {r['worker_rss_mb']:7.0f} "
                      f"{r['index_bytes'] / MB:9.1f} {r['size_ratio']:5.2f} "
                      f"{_ratio(sk, r['seconds']):>7}")
