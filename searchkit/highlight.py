@@ -2,33 +2,75 @@
 
 Matching words are found by analysing the block's original text with the same
 analyzer as the index, so the marks fall on the inflected forms the reader sees
-(``ввоза`` for a query ``ввоз``), in the original letters.
+(``ввоза`` for a query ``ввоз``), in the original letters. A word of the text
+matches a query word when it is the same surface form, when its most probable
+lemma is one of the query word's lemmas, or when one of its lemmas is the query
+word's most probable lemma — so the unrelated reading of a homonym is not
+marked where it can be told apart (``стали`` the verb is marked for ``стать``,
+``сталь`` the metal is not). ``=form`` marks only that form; ``prefix*`` marks
+forms that start so.
+
+Formats: plain (``[[…]]``), terminal colour (ANSI), HTML (escaped, only
+``<mark>`` added) and JSON (fragment text plus match offsets into it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .analysis import iter_words, lemmas
 
 OPEN, CLOSE = "[[", "]]"
+ANSI_OPEN, ANSI_CLOSE = "\x1b[1;33m", "\x1b[0m"
+ELLIPSIS = "…"
+FORMATS = ("plain", "color", "html", "json")
 
 
-def match_spans(text: str, query_lemmas: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text`` whose lemmas meet ``query_lemmas``."""
+def _matches(form: str, term: Any) -> bool:
+    if term.exact:
+        return form == term.surface
+    if term.prefix:
+        return form.startswith(term.surface)
+    if form == term.surface:
+        return True
+    readings = lemmas(form)
+    return readings[0] in term.lemmas or term.best in readings
+
+
+def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` that match the query ``terms``.
+
+    ``terms`` are :class:`searchkit.query.HighlightTerm` objects (a plain set of
+    lemmas is accepted too: any shared lemma marks the word).
+    """
+    if isinstance(terms, set | frozenset):
+        wanted = terms
+        return [(w.start, w.end) for w in iter_words(text)
+                if not w.whole and wanted.intersection(lemmas(w.text))]
     spans: list[tuple[int, int]] = []
+    covered_to = -1
     for word in iter_words(text):
-        if word.whole:
-            continue
-        if query_lemmas.intersection(lemmas(word.text)):
+        if word.start < covered_to:
+            continue  # a part of a hyphenated word already marked whole
+        if any(_matches(word.text, t) for t in terms):
             spans.append((word.start, word.end))
-    return spans
+            if word.whole:
+                spans = [s for s in spans if not (word.start <= s[0] and s[1] <= word.end)]
+                spans.append((word.start, word.end))
+                covered_to = word.end
+    return sorted(set(spans))
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
     """The ``width``-character window holding the most match spans."""
     if len(text) <= width or not spans:
-        return 0, min(len(text), width)
+        start, end = 0, min(len(text), width)
+        if end < len(text):
+            space = text.rfind(" ", 0, end)
+            end = space if space > 0 else end
+        return start, end
     best = (0, spans[0][0])
     for i, (start, _) in enumerate(spans):
         count = sum(1 for s, e in spans[i:] if e <= start + width)
@@ -51,24 +93,50 @@ def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[in
 
 
 def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None,
-         open_: str = OPEN, close: str = CLOSE) -> str:
+         open_: str = OPEN, close: str = CLOSE, escape: Any = None) -> str:
     """``text[start:end]`` with each span wrapped in ``open_``/``close``."""
     end = len(text) if end is None else end
+    esc = escape or (lambda s: s)
     out: list[str] = []
     pos = start
     for s, e in spans:
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
-        out.append(text[pos:s])
-        out.append(f"{open_}{text[s:e]}{close}")
+        out.append(esc(text[pos:s]))
+        out.append(f"{open_}{esc(text[s:e])}{close}")
         pos = e
-    out.append(text[pos:end])
+    out.append(esc(text[pos:end]))
     return "".join(out)
 
 
-def snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
-    """The best fragment of ``text`` with matches in ``[[...]]`` and ``…`` at cuts."""
+def fragment(text: str, spans: list[tuple[int, int]], width: int = 240) -> dict[str, Any]:
+    """The best fragment as JSON-ready data: ``text`` (with ``…`` at cuts) and
+    ``matches``, offsets into that text."""
     start, end = best_window(text, spans, width)
-    body = mark(text, spans, start, end)
-    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+    lead = ELLIPSIS if start > 0 else ""
+    body = lead + text[start:end] + (ELLIPSIS if end < len(text) else "")
+    shift = len(lead) - start
+    matches = [[s + shift, e + shift] for s, e in spans if s >= start and e <= end]
+    return {"text": body, "matches": matches}
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 240, fmt: str = "plain") -> Any:
+    """The best fragment of ``text`` with matches marked, ``…`` at cuts.
+
+    ``fmt`` is ``plain`` (``[[…]]``), ``color`` (ANSI bold yellow), ``html``
+    (escaped text, matches in ``<mark>``) or ``json`` (see :func:`fragment`).
+    """
+    if fmt == "json":
+        return fragment(text, spans, width)
+    start, end = best_window(text, spans, width)
+    if fmt == "html":
+        opts: dict[str, Any] = {"open_": "<mark>", "close": "</mark>", "escape": html.escape}
+    elif fmt == "color":
+        opts = {"open_": ANSI_OPEN, "close": ANSI_CLOSE}
+    elif fmt == "plain":
+        opts = {}
+    else:
+        raise ValueError(f"unknown snippet format {fmt!r} (one of {', '.join(FORMATS)})")
+    body = mark(text, spans, start, end, **opts)
+    return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")

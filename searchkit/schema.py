@@ -9,7 +9,8 @@ symbol     canonical document symbol ("" when unknown); ``body`` its prefix
 cites      canonical symbols cited inside the block (footnotes, "see ...")
 kind       title / heading / paragraph / footnote / ...
 number     paragraph number as printed; ``ordinal`` position in the document
-content    the block's text analysed to lemmas (BM25F, highlighted)
+content    the block's text analysed to lemmas, plus ``=form`` surface tokens at
+           the same positions (phrases may mix lemmas and exact forms)
 exact      the block's text as normalised surface forms (``=form``, exact phrases)
 heading_t  the section heading, analysed, boosted
 title_t    the document title, analysed, lightly boosted
@@ -45,7 +46,7 @@ def build_schema() -> fields.Schema:
         kind=fields.ID(stored=True),
         number=fields.ID(stored=True),
         ordinal=fields.NUMERIC(stored=True, bits=32, signed=False),
-        content=fields.TEXT(analyzer=lemmas, phrase=True, chars=False),
+        content=fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False),
         exact=fields.TEXT(analyzer=surface_analyzer(), phrase=True),
         heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
         title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),
