@@ -151,14 +151,29 @@ def search_cmd(
         bool, typer.Option("--facets", help="Count matching blocks by body, year, language.")
     ] = False,
     no_color: ColorOpt = False,
+    snippets: Annotated[
+        str, typer.Option("--snippets", help="Mark matches as plain [[…]] or html <mark>.")
+    ] = "plain",
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
-    Words match in any inflected form (ввоз finds ввоза, ввозу...); all words
-    must match, else the best partial matches are shown and the fact is said.
-    "Quoted words" match as a phrase; a UN symbol (A/RES/70/1) finds the
-    document and the paragraphs that cite it.
+    \b
+    Query language (README, 'Query language'):
+      ввоз мигрантов        all words, any inflected form (ё = е)
+      "незаконный ввоз"     phrase across inflection;  "ввоз мигрантов"~3  near
+      =мигрантов            that exact form (also inside phrases)
+      мигрант OR беженец    either;  -беженец / NOT беженец  exclude;  ( ) group
+      мигр*                 prefix (at most 200 word forms)
+      symbol:CTOC/COP/*  body:CTOC/COP  cites:A/RES/70/1  lang:ru  kind:paragraph
+      year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
+      CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
+    No block with every word: the best with some are shown, and said. A query
+    typed in the Latin layout (vbuhfyns) is searched as Russian; unknown words
+    get a did-you-mean. 'searchkit explain QUERY' shows how a query is read.
     """
+    if snippets not in ("plain", "html"):
+        typer.echo("searchkit: error: --snippets is plain or html", err=True)
+        raise typer.Exit(EXIT_USAGE)
     from . import render
     from .browse import parallels
     from .search import search
@@ -169,6 +184,7 @@ def search_cmd(
         result = search(
             index_dir, query, limit or _settings().limit, offset=offset, lang=lang,
             per_document=2 if group_by is GroupBy.document else None, facets=facets,
+            snippet_format=snippets,
         )
         side = (
             {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
@@ -184,9 +200,8 @@ def search_cmd(
     elif fmt is Format.csv:
         typer.echo(render.hits_csv(result.hits))
     else:
-        if result.fallback:
-            typer.echo(f"no block has every word of {query!r}; showing blocks with some of them",
-                       err=True)
+        for note in result.notes:
+            typer.echo(note, err=True)
         if not result.hits:
             typer.echo(f"no results for {query!r}")
         else:
@@ -233,3 +248,45 @@ def show_cmd(
 
 def main() -> None:
     app()
+
+
+# --------------------------------------------------------------------------- query tools
+
+
+@app.command("explain")
+def explain_cmd(
+    query: Annotated[str, typer.Argument(help="A query, as you would give it to search.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show how a query is understood: tokens, folded letters, every lemma
+    reading, the parsed tree, filters and the whoosh query that runs."""
+    from .explain import explain
+
+    try:
+        result = explain(query)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.text())
+
+
+@app.command("eval")
+def eval_cmd(
+    judgements: Annotated[Path, typer.Argument(help="Judged queries, JSON Lines (see README).")],
+    index: IndexOpt = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off rank.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Score the index on judged queries: nDCG@k, MRR@k, Recall@k, overall and per query."""
+    from .evaluate import evaluate_index, load_judgements
+
+    try:
+        report = evaluate_index(_index_path(index), load_judgements(judgements), k)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.table())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .analysis import SURFACE_MARK, iter_words, lemmas, normalize
@@ -495,15 +496,13 @@ class _Compiler:
 
     def _parts(self, w: Word) -> Any:
         from whoosh import query as q
-        from whoosh.query.spans import SpanOr
 
-        spans = [SpanOr([q.Term("content", lem) for lem in lemmas(p)]) for p in w.parts]
+        spans = [_any([q.Term("content", lem) for lem in lemmas(p)]) for p in w.parts]
         return _near(spans, slop=1, ordered=True)
 
     def span(self, w: Word) -> Any:
         """A span-capable query for one word (content field only)."""
         from whoosh import query as q
-        from whoosh.query.spans import SpanOr
 
         if w.exact:
             return q.Term("content", SURFACE_MARK + w.norm)
@@ -512,11 +511,10 @@ class _Compiler:
         terms = [q.Term("content", lem) for lem in w.lemmas]
         if len(w.parts) > 1:
             terms.append(self._parts(w))
-        return terms[0] if len(terms) == 1 else SpanOr(terms)
+        return terms[0] if len(terms) == 1 else _any(terms)
 
     def prefix(self, w: Word) -> Any:
         from whoosh import query as q
-        from whoosh.query.spans import SpanOr
 
         stem = SURFACE_MARK + w.norm
         if self.reader is None:
@@ -533,7 +531,7 @@ class _Compiler:
                 )
         if not forms:
             return q.NullQuery
-        return SpanOr([q.Term("content", f) for f in forms])
+        return _any([q.Term("content", f) for f in forms])
 
     def phrase(self, p: Phrase) -> Any:
 
@@ -598,16 +596,45 @@ def _range(text: str, f: Filter, unit: str, shape: str) -> tuple[Any, Any, bool,
                      f.start)
 
 
-def _near(qs: list[Any], slop: int = 1, ordered: bool = True) -> Any:
-    """whoosh's SpanNear2, with the size estimate that 2.7.4 gets wrong (NameError)."""
+@lru_cache(maxsize=1)
+def _span_types() -> tuple[type, type]:
+    """whoosh's SpanNear2 and SpanOr with working size estimates (2.7.4 raises
+    NameError / NotImplementedError there when they sit inside an Or)."""
     from whoosh import query as q
-    from whoosh.query.spans import SpanNear2
+    from whoosh.query.spans import SpanNear2, SpanOr
 
-    class Near(SpanNear2):  # type: ignore[misc]
+    def size(query: Any, reader: Any) -> int:
+        try:
+            return int(query.estimate_size(reader))
+        except (NotImplementedError, NameError):
+            return int(reader.doc_count_all())
+
+    class Near(SpanNear2):  # type: ignore[misc,valid-type]
         def _and_query(self) -> Any:
             return q.And(self.qs)
 
-    return Near(qs, slop=slop, ordered=ordered)
+        def estimate_size(self, reader: Any) -> int:
+            return min(size(sub, reader) for sub in self.qs)
+
+        def estimate_min_size(self, reader: Any) -> int:
+            return 0
+
+    class AnyOf(SpanOr):  # type: ignore[misc,valid-type]
+        def estimate_size(self, reader: Any) -> int:
+            return sum(size(sub, reader) for sub in self.subqs)
+
+        def estimate_min_size(self, reader: Any) -> int:
+            return 0
+
+    return Near, AnyOf
+
+
+def _near(qs: list[Any], slop: int = 1, ordered: bool = True) -> Any:
+    return _span_types()[0](qs, slop=slop, ordered=ordered)
+
+
+def _any(qs: list[Any]) -> Any:
+    return _span_types()[1](qs)
 
 
 def _and(parts: list[Any]) -> Any:

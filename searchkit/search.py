@@ -67,7 +67,8 @@ class SearchResult:
         return self.hits[i]
 
 
-def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery) -> Hit:
+def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery,
+            snippet_format: str = "plain") -> Hit:
     text = fields.get("text") or ""
     spans = match_spans(text, parsed.highlight)
     return Hit(
@@ -77,7 +78,7 @@ def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery) -> Hit:
         heading=fields.get("heading"),
         title=fields.get("title"),
         score=round(float(score), 4),
-        snippet=snippet(text, spans),
+        snippet=snippet(text, spans, fmt=snippet_format),
         text=text,
         source=fields.get("source", ""),
         ordinal=int(fields.get("ordinal", 0)),
@@ -100,8 +101,12 @@ def run(
     lang: str | None = None,
     per_document: int | None = None,
     facets: bool = False,
+    snippet_format: str = "plain",
 ) -> SearchResult:
     """Search with an open whoosh searcher (see :class:`searchkit.Index`).
+
+    ``snippet_format`` is how ``Hit.snippet`` marks matches: ``plain``
+    (``[[…]]``), ``html`` (escaped, ``<mark>``) or ``color`` (ANSI).
 
     ``offset`` skips that many hits (paging); ``lang`` keeps one language;
     ``per_document`` keeps at most that many blocks of each document (the best
@@ -140,7 +145,9 @@ def run(
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     ranked = sorted(((hit.score * _kind_factor(hit), hit) for hit in found),
                     key=lambda pair: -pair[0])
-    result.hits = [_to_hit(hit.fields(), score, parsed)
+    if snippet_format not in ("plain", "html", "color"):
+        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
+    result.hits = [_to_hit(hit.fields(), score, parsed, snippet_format)
                    for score, hit in ranked[offset : offset + limit]]
     return result
 
@@ -211,6 +218,7 @@ def search(
     lang: str | None = None,
     per_document: int | None = None,
     facets: bool = False,
+    snippet_format: str = "plain",
 ) -> SearchResult:
     """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
 
@@ -222,7 +230,7 @@ def search(
     with ix.searcher(weighting=BM25F()) as searcher:
         return run(
             searcher, query, limit, offset=offset, lang=lang, per_document=per_document,
-            facets=facets,
+            facets=facets, snippet_format=snippet_format,
         )
 
 
