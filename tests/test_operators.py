@@ -1,0 +1,185 @@
+"""Every query operator, run against real text: the bundled seed document
+(always) and ../shared/corpus (skipped when absent)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchkit import QueryError, search
+from searchkit.analysis import lemmas
+from searchkit import query as query_mod
+from searchkit.highlight import match_spans, snippet
+from searchkit.query import parse
+
+
+def _paras(result) -> list[str | None]:
+    return [h.paragraph for h in result]
+
+
+# --------------------------------------------------------------------------- seed document
+
+
+def test_phrase_matches_across_inflection_in_order(seed_index: Path) -> None:
+    hits = search(seed_index, '"незаконный ввоз мигрантов"')
+    assert {"1", "2", "3"} <= set(_paras(hits))
+    para3 = next(h for h in hits if h.paragraph == "3")
+    assert "[[незаконному]] [[ввозу]] [[мигрантов]]" in para3.snippet
+    assert not search(seed_index, '"мигрантов незаконный"').hits
+
+
+def test_proximity_any_order(seed_index: Path) -> None:
+    assert not search(seed_index, '"мигрантов ввоз"').hits
+    near = search(seed_index, '"мигрантов ввоз"~2')
+    assert "3" in _paras(near)
+    assert not search(seed_index, '"консультаций мигрантов"~1').hits
+
+
+def test_exact_form_only_that_form(seed_index: Path) -> None:
+    hits = search(seed_index, "=консультаций")
+    assert _paras(hits) == ["1"]
+    assert "[[консультаций]]" in hits[0].snippet
+    assert _paras(search(seed_index, "=консультации")) == ["2"]  # the other form
+
+
+def test_exact_form_inside_phrase(seed_index: Path) -> None:
+    # "незаконного ввоза" (genitive) is in paragraph 1; "незаконному ввозу" elsewhere
+    hits = search(seed_index, '"=незаконного ввоз мигрантов"')
+    assert "1" in _paras(hits) and "3" not in _paras(hits)
+    para1 = next(h for h in hits if h.paragraph == "1")
+    assert "[[незаконного]] [[ввоза]] [[мигрантов]]" in para1.snippet
+    assert "3" in _paras(search(seed_index, '"незаконный ввоз мигрантов"'))
+
+
+def test_or_not_and_parentheses(seed_index: Path) -> None:
+    either = set(_paras(search(seed_index, "консультация OR совещание")))
+    assert {"1", "2", "3"} <= either
+    without = _paras(search(seed_index, "мигрант -консультация"))
+    assert "3" in without and "1" not in without and "2" not in without
+    assert _paras(search(seed_index, "мигрант NOT консультация")) == without
+    grouped = _paras(search(seed_index, "(консультация OR совещание) бюро"))
+    assert set(grouped) == {"1", "3"}
+
+
+def test_prefix_expansion_and_its_bound(seed_index: Path, monkeypatch) -> None:
+    hits = search(seed_index, "консульт*")
+    assert {"1", "2"} <= set(_paras(hits))
+    assert "[[консультаций]]" in next(h for h in hits if h.paragraph == "1").snippet
+    monkeypatch.setattr(query_mod, "MAX_EXPANSION", 3)
+    with pytest.raises(QueryError, match=r"prefix пр\* matches more than 3 word forms") as info:
+        search(seed_index, "ввоз пр*")
+    assert info.value.position == 5
+
+
+def test_field_filters(seed_index: Path) -> None:
+    assert _paras(search(seed_index, "cites:CTOC/COP/2012/1")) == ["*"]
+    assert [h.kind for h in search(seed_index, "мигрант kind:title")] == ["title", "title"]
+    assert not search(seed_index, "мигрант lang:en").hits
+    assert not search(seed_index, "мигрант symbol:CTOC/COP/*").hits  # the seed has no symbol
+    assert not search(seed_index, "мигрант year:2010..2011").hits
+
+
+def test_latin_lookalikes_in_query_are_folded(seed_index: Path) -> None:
+    hits = search(seed_index, "мигрaнтов")  # Latin "a"
+    assert hits.hits and "[[мигрантов]]" in hits[0].snippet
+
+
+def test_keyboard_layout_is_recognised_and_said(seed_index: Path) -> None:
+    result = search(seed_index, "vbuhfyns")
+    assert result.layout == "мигранты"
+    assert result.hits and "[[мигрантов]]" in result.hits[0].snippet
+    assert any("Latin keyboard layout" in note for note in result.notes)
+
+
+def test_did_you_mean(seed_index: Path) -> None:
+    result = search(seed_index, "мигрантав")
+    assert not result.hits
+    assert result.suggestion == "мигрантов"
+    assert "did you mean: мигрантов" in result.notes
+    assert search(seed_index, "мигрантов").suggestion is None
+
+
+def test_snippet_formats(seed_index: Path) -> None:
+    hit = search(seed_index, "=консультаций", snippet_format="html")[0]
+    assert "<mark>консультаций</mark>" in hit.snippet and "[[" not in hit.snippet
+    hit = search(seed_index, '"незаконного ввоза"', snippet_format="html").hits[-1]
+    assert "&quot;" in hit.snippet  # the text's own quotes are escaped
+    text = 'a <b> "x" консультаций & y'
+    spans = match_spans(text, parse("консультация").highlight)
+    assert snippet(text, spans, fmt="html") == (
+        'a &lt;b&gt; &quot;x&quot; <mark>консультаций</mark> &amp; y')
+    data = snippet(text, spans, fmt="json")
+    (s, e), = data["matches"]
+    assert data["text"][s:e] == "консультаций"
+    assert "\x1b[1;33mконсультаций\x1b[0m" in snippet(text, spans, fmt="color")
+    long = "слово " * 100 + "консультаций" + " слово" * 100
+    cut = snippet(long, match_spans(long, parse("консультация").highlight), fmt="json")
+    assert cut["text"].startswith("…") and cut["text"].endswith("…")
+    (s, e), = cut["matches"]
+    assert cut["text"][s:e] == "консультаций"
+    json.dumps(cut, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- real corpus
+
+
+@pytest.mark.corpus
+def test_homonym_prefers_the_typed_form(shared_index: Path) -> None:
+    hits = search(shared_index, "стали", limit=5)
+    assert hits.hits and all("стали" in h.text.lower() for h in hits[:3])
+    for hit in hits:  # marked: forms of the verb стать, never сталь the metal
+        assert all(lemmas(hit.text[s:e].lower())[0] == "стать" for s, e in hit.matches)
+
+
+def _needs_real_readers(index: Path) -> None:
+    if not search(index, "symbol:JIU/*").hits:
+        pytest.skip("this index has no file-name symbols or UNPC sentences (readers of issue 3)")
+
+
+@pytest.mark.corpus
+def test_homonym_guilt(shared_index: Path) -> None:
+    _needs_real_readers(shared_index)
+    hits = search(shared_index, "вина")
+    assert "<<вина>> телеканала" in hits[0].text
+    assert "<<[[вина]]>>" in hits[0].snippet
+
+
+@pytest.mark.corpus
+def test_yo_and_ye_are_one_letter(shared_index: Path) -> None:
+    hits = search(shared_index, "вооруженные силы военнослужащих")
+    assert hits.hits and "Вооружённых Сил" in hits[0].text
+    assert "[[Вооружённых]] [[Сил]]" in hits[0].snippet
+    assert search(shared_index, "=вооружённых").hits
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("query", ["два-три", "два−три", "два–три", '"два три"'])
+def test_hyphenated_words_any_dash_whole_and_parts(shared_index: Path, query: str) -> None:
+    hits = search(shared_index, query)
+    assert any("два−три" in h.text for h in hits)
+
+
+@pytest.mark.corpus
+def test_hyphenated_word_found_by_its_part(shared_index: Path) -> None:
+    hits = search(shared_index, '"коммунальных услуг" налогообложение')
+    assert hits.hits and "жилищно-коммунальных услуг" in hits[0].text
+    assert "жилищно-[[коммунальных]] [[услуг]]" in hits[0].snippet
+
+
+@pytest.mark.corpus
+def test_symbol_filter_and_bare_symbol(shared_index: Path) -> None:
+    _needs_real_readers(shared_index)
+    hits = search(shared_index, "аудит symbol:JIU/REP/2010/5", limit=5)
+    assert hits.hits and all(h.symbol == "JIU/REP/2010/5" for h in hits)
+    prefixed = search(shared_index, "аудит symbol:JIU/REP/*", limit=20)
+    assert {h.symbol for h in prefixed} > {"JIU/REP/2010/5"}
+    assert search(shared_index, "аудит year:2010").hits
+    assert all(h.date and h.date.startswith("2010") for h in search(shared_index, "аудит year:2010"))
+
+
+@pytest.mark.corpus
+def test_numbered_paragraphs_before_tables_of_contents(shared_index: Path) -> None:
+    hits = search(shared_index, "гуманитарной деятельности финансировании тенденции", limit=10)
+    kinds = [h.kind for h in hits]
+    if "toc" in kinds:
+        assert kinds.index("toc") > 0
