@@ -37,11 +37,3 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is absent (the real UN documents are not in this checkout)")
     return SHARED_CORPUS
-
-
-@pytest.fixture(scope="session")
-def shared_index(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of ../shared/corpus, built once per test session."""
-    path = tmp_path_factory.mktemp("shared-index")
-    index_corpus(shared_corpus, path)
-    return path
