@@ -116,8 +116,9 @@ def table(reports: dict[str, EvalReport]) -> str:
 
 
 if __name__ == "__main__":
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/corpus")
-    dev = Path(sys.argv[2]) if len(sys.argv) > 2 else DEV
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    corpus = Path(args[0]) if args else Path("../shared/corpus")
+    dev = Path(args[1]) if len(args) > 1 else DEV
     results = compare(corpus, dev)
     if "-v" in sys.argv:
         for name, report in results.items():
