@@ -601,6 +601,7 @@ def _span_types() -> tuple[type, type]:
     """whoosh's SpanNear2 and SpanOr with working size estimates (2.7.4 raises
     NameError / NotImplementedError there when they sit inside an Or)."""
     from whoosh import query as q
+    from whoosh.matching import WrappingMatcher
     from whoosh.query.spans import SpanNear2, SpanOr
 
     def size(query: Any, reader: Any) -> int:
@@ -618,6 +619,11 @@ def _span_types() -> tuple[type, type]:
 
         def estimate_min_size(self, reader: Any) -> int:
             return 0
+
+        def matcher(self, searcher: Any, context: Any = None) -> Any:
+            found = super().matcher(searcher, context)
+            boost = getattr(self, "boost", 1.0)
+            return found if boost == 1.0 else WrappingMatcher(found, boost=boost)
 
     class AnyOf(SpanOr):  # type: ignore[misc,valid-type]
         def estimate_size(self, reader: Any) -> int:
