@@ -42,7 +42,8 @@ def _meta(soup: BeautifulSoup, names: set[str]) -> str | None:
 
 
 def _text(tag: Tag) -> str:
-    return clean(re.sub(r"\s+", " ", tag.get_text(" ")))
+    text = clean(re.sub(r"\s+", " ", tag.get_text(" ")))
+    return re.sub(r" ([.,;:!?»)])", r"\1", text).replace("« ", "«").replace("( ", "(")
 
 
 def read(data: bytes, source: str) -> Document:
