@@ -84,7 +84,10 @@ def test_jsonl_groups_documents_by_symbol_and_language() -> None:
         ("sdg_targets.jsonl#A/RES/70/1:en", "A/RES/70/1", "en", 1),
     ]
     first = docs[0].blocks[0]
-    assert (first.number, first.heading) == ("1.1", "Цель 1. Повсеместная ликвидация нищеты во всех ее формах")
+    assert (first.number, first.heading) == (
+        "1.1",
+        "Цель 1. Повсеместная ликвидация нищеты во всех ее формах",
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,7 +106,10 @@ def test_cp1251_file() -> None:
     doc = read_one("report_cp1251.txt")
     assert doc.language == "ru"
     para = {b.number: b.text for b in doc.blocks if b.number}
-    assert para["2"] == "Секретариату было предложено подготовить справочный документ о правовой помощи."
+    assert (
+        para["2"]
+        == "Секретариату было предложено подготовить справочный документ о правовой помощи."
+    )
 
 
 def test_utf16_file_in_sentence_per_line_layout() -> None:
@@ -156,7 +162,7 @@ def test_devset_triple_is_read_through_its_ids_file() -> None:
 def test_devset_with_misaligned_sibling_is_an_error(tmp_path: Path) -> None:
     shutil.copytree(FORMATS / "devset", tmp_path / "d")
     (tmp_path / "d" / "sample.ru").write_text("одна строка\n", encoding="utf-8")
-    with pytest.raises(ReaderError, match="sample.ru has 1 lines"):
+    with pytest.raises(ReaderError, match=r"sample\.ru has 1 lines"):
         read_documents(tmp_path / "d" / "sample.ids", "d/sample.ids")
 
 
