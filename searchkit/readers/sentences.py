@@ -49,6 +49,7 @@ class _Open:
     number: str | None
     heading: str | None
     lines: list[str] = field(default_factory=list)
+    soft: bool = False  # a heading guessed from its shape only (no "I."/"A." label)
 
 
 def is_table_row(line: str) -> bool:
@@ -112,17 +113,38 @@ def read_lines(lines: list[str]) -> list[Block]:
         # ("Денежная единица: манат Территория: 86 600 кв.км" still belongs to its paragraph).
         titled = headingish and not re.search(r"[\d:;]", line) and _numbered_next(following, last)
         if (headingish and current is None) or titled:
-            new("heading", line)
+            new("heading", line).soft = True
             heading, current, paragraph = line, None, None
             continue
         if current is not None:
             current.lines.append(line)
             continue
         new("paragraph", line)
+    _demote_lists(slots)
     return [
         Block(s.kind, " ".join(s.lines), ordinal, s.number, s.heading)
         for ordinal, s in enumerate(slots)
     ]
+
+
+def _demote_lists(slots: list[_Open]) -> None:
+    """Three or more shape-only headings in a row are a list or a table (abbreviations,
+    cells), not headings: make them ``other`` blocks under the heading before them."""
+    i = 0
+    while i < len(slots):
+        j = i
+        while j < len(slots) and slots[j].kind == "heading" and slots[j].soft:
+            j += 1
+        if j - i >= 3:
+            before = next((s.lines[0] for s in reversed(slots[:i]) if s.kind == "heading"), None)
+            demoted = {" ".join(s.lines) for s in slots[i:j]}
+            for slot in slots[i:j]:
+                slot.kind, slot.heading = "other", before
+            for slot in slots[j:]:
+                if slot.heading not in demoted:
+                    break
+                slot.heading = before
+        i = max(j, i + 1)
 
 
 def _plausible(number: int, last: int) -> bool:
