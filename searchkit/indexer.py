@@ -58,7 +58,14 @@ class IndexReport:
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed; "
             f"{self.blocks} blocks written in {self.duration:.1f}s"
-        )
+        ) + self._per_format()
+
+    def _per_format(self) -> str:
+        parts = [
+            f"{name} {docs} documents" + (f", {bad} failed" if bad else "")
+            for name, (docs, bad) in sorted(self.formats.items())
+        ]
+        return f" ({'; '.join(parts)})" if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -202,6 +202,10 @@ def test_fixture_corpus_indexes_all_but_the_corrupt_file(tmp_path: Path) -> None
         "text": [2, 1], "html": [1, 0], "xml": [3, 0], "jsonl": [2, 0], "unpc-ids": [4, 0]
     }  # fmt: skip
     assert report.documents == 12
+    assert report.summary().endswith(
+        "(html 1 documents; jsonl 2 documents; text 2 documents, 1 failed; "
+        "unpc-ids 4 documents; xml 3 documents)"
+    )
     hits = search(tmp_path / "index", "гонка вооружений")
     assert [h.citation for h in hits][:1] == ["CD/1890, para. 6"]
     # both spellings of the symbol cited in the HTML report find the same paragraph
