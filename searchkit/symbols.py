@@ -87,6 +87,10 @@ def find_symbols(text: str) -> list[str]:
         # The first part must be capitals (Latin or look-alike): "и/или" is not a symbol.
         if not first.split(".")[0].isupper():
             continue
+        # Every document symbol has a number somewhere; "HIV/AIDS", "RID/ADR/ADN" and
+        # "УСВН/ОВР" (Russian abbreviations) are not symbols.
+        if not any(c.isdigit() for c in raw):
+            continue
         symbol = canonical(raw)
         if symbol is not None:
             seen.setdefault(symbol, None)

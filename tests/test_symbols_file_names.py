@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.symbols import canonical, symbol_from_file_name, symbol_from_unpc_path
+from searchkit.symbols import (
+    canonical,
+    find_symbols,
+    symbol_from_file_name,
+    symbol_from_unpc_path,
+)
 
 #: Every file name in ../shared/corpus/un-documents, with the symbol it encodes.
 UN_DOCUMENTS = {
@@ -92,3 +97,11 @@ def test_every_devset_id_decodes(shared_corpus: Path) -> None:
     assert [p for p, s in decoded.items() if s is None] == []
     # no two paths collapse onto one symbol
     assert len(set(decoded.values())) == len(paths)
+
+
+def test_find_symbols_skips_abbreviations_without_numbers() -> None:
+    text = (
+        "борьба с ВИЧ/СПИДом (HIV/AIDS), правила RID/ADR/ADN, доклад УСВН/ОВР; "
+        "см. ECE/TRANS/WP.29/GRE/2009/45 и TRANS/SC.3/WP.3/R.84/Rev.1."
+    )
+    assert find_symbols(text) == ["ECE/TRANS/WP.29/GRE/2009/45", "TRANS/SC.3/WP.3/R.84/Rev.1"]

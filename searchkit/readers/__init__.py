@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import ReaderError
 from ..model import Document
@@ -137,7 +138,7 @@ def apply_catalog(document: Document, entry: CatalogEntry | None) -> Document:
     """Fill what the file itself does not say from its catalogue entry."""
     if entry is None:
         return document
-    changes = {
+    changes: dict[str, Any] = {
         name: value
         for name, value in entry.fields().items()
         if value and not getattr(document, name)

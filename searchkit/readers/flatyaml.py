@@ -61,7 +61,7 @@ def read(data: bytes, source: str) -> Document:
                 source, f"line {n}: only flat 'key: text' YAML is read; convert it to JSONL"
             )
         entries.append((match.group(1), [match.group(2) or ""], n))
-    blocks = []
+    blocks: list[Block] = []
     for key, parts, n in entries:
         text = clean(_scalar(" ".join(p for p in parts if p), source, n))
         if not text:

@@ -35,7 +35,7 @@ _SYMBOL_META = {"symbol", "docsymbol", "dc.identifier", "un.symbol", "document-s
 
 def _meta(soup: BeautifulSoup, names: set[str]) -> str | None:
     for tag in soup.find_all("meta"):
-        name = (tag.get("name") or tag.get("property") or "").lower()
+        name = str(tag.get("name") or tag.get("property") or "").lower()
         if name in names and tag.get("content"):
             return str(tag["content"]).strip()
     return None

@@ -32,7 +32,7 @@ def read_many(data: bytes, source: str) -> list[Document]:
             continue
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ReaderError(source, f"line {n}: not JSON ({exc.msg})") from exc
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise ReaderError(source, f"line {n}: expected an object with a 'text' string")
@@ -48,7 +48,7 @@ def read_many(data: bytes, source: str) -> list[Document]:
         symbol = canonical(raw_symbol) if raw_symbol else None
         if raw_symbol and symbol is None:
             raise ReaderError(source, f"{raw_symbol!r} is not a UN symbol")
-        blocks = []
+        blocks: list[Block] = []
         for record in records:
             text = clean(record["text"])
             if not text:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from ..model import Document
 from ..symbols import body_of, canonical, symbol_from_file_name
@@ -72,7 +73,7 @@ def with_file_name(document: Document, source: str) -> Document:
     if decoded is None:
         return document
     symbol, year, language = decoded
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if not document.symbol:
         changes.update(symbol=symbol, body=body_of(symbol))
     if not document.date:

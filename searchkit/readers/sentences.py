@@ -153,4 +153,4 @@ def _plausible(number: int, last: int) -> bool:
 
 def _numbered_next(line: str, last: int) -> bool:
     match = _NUMBERED.match(line)
-    return bool(match) and _plausible(int(match.group(1)), last)
+    return match is not None and _plausible(int(match.group(1)), last)

@@ -183,7 +183,7 @@ def read_text(text: str, source: str) -> Document:
         session=meta.get("session"),
         agenda_item=agenda,
         body_name=meta.get("body_name"),
-        extra={"place": meta["place"]} if meta.get("place") else {},
+        extra={"place": place} if (place := meta.get("place")) else {},
     )
 
 
