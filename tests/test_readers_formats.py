@@ -199,11 +199,11 @@ def test_fixture_corpus_indexes_all_but_the_corrupt_file(tmp_path: Path) -> None
         ("corrupt.txt", "binary file (NUL bytes), not text")
     ]
     assert report.formats == {
-        "text": [2, 1], "html": [1, 0], "xml": [3, 0], "jsonl": [2, 0], "unpc-ids": [4, 0]
+        "text": [2, 1], "html": [2, 0], "xml": [3, 0], "jsonl": [2, 0], "unpc-ids": [4, 0]
     }  # fmt: skip
-    assert report.documents == 12
+    assert report.documents == 13
     assert report.summary().endswith(
-        "(html 1 documents; jsonl 2 documents; text 2 documents, 1 failed; "
+        "(html 2 documents; jsonl 2 documents; text 2 documents, 1 failed; "
         "unpc-ids 4 documents; xml 3 documents)"
     )
     hits = search(tmp_path / "index", "гонка вооружений")
@@ -232,3 +232,24 @@ def test_multi_document_file_is_replaced_as_a_whole(tmp_path: Path) -> None:
     report = index_corpus(corpus, tmp_path / "index")
     assert report.deleted == ["sample.ids"]
     assert list(search(tmp_path / "index", "голосование")) == []
+
+
+def test_html_ods_export_numbers_list_paragraphs() -> None:
+    doc = read_one("ods_export.html")
+    assert (doc.symbol, doc.language) == ("A/HRC/WG.6/4/RUS/1", "ru")
+    assert [(b.kind, b.number) for b in doc.blocks] == [
+        ("heading", None),
+        ("paragraph", "4"),
+        ("paragraph", "5"),
+        ("paragraph", None),
+    ]
+    assert doc.blocks[2].text == "Конституция закрепляет приоритет норм международного права."
+    assert doc.blocks[3].text == "Примечание: цифры приводятся по состоянию на 2008 год."
+
+
+def test_tei_language_from_the_unpc_folder_when_sentences_lack_it(tmp_path: Path) -> None:
+    text = (FORMATS / "unpc/Xml/ru/2010/cd/1890.xml").read_text(encoding="utf-8")
+    target = tmp_path / "Xml" / "ru" / "2010" / "cd" / "1890.xml"
+    target.parent.mkdir(parents=True)
+    target.write_text(text.replace(' lang="ru"', ""), encoding="utf-8")
+    assert read_path(target, "Xml/ru/2010/cd/1890.xml").language == "ru"

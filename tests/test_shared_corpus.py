@@ -171,3 +171,16 @@ def test_devset_documents_are_partial_and_addressed_by_paragraph_id(
 def test_sdg_yaml_targets(shared_index: tuple[Path, Any]) -> None:
     hits = list(search(shared_index[0], "ликвидировать крайнюю нищету"))
     assert any(h.source == "sdg/ru/global_targets.yml" and h.paragraph == "1.1" for h in hits)
+
+
+def test_sentence_reader_loses_no_text(shared_corpus: Path) -> None:
+    """Every line of every un-documents file is in some block (less its number or marker)."""
+    from searchkit.readers.quirks import clean
+
+    for name in UN_DOCUMENTS:
+        path = shared_corpus / "un-documents" / name
+        doc = read_path(path, name)
+        blocks = "\n".join(b.text for b in doc.blocks)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            body = re.sub(r"^(?:\d{1,3}\.\s+|\(?[a-zа-я]{1,4}\)\s+|\*{1,3}\s*)", "", clean(line))
+            assert body in blocks, (name, line[:80])

@@ -5,7 +5,8 @@
   ``<title>`` the title, ``<meta name="date">`` the date;
 - ``<h1>``–``<h4>`` become headings (the first ``<h1>`` is the title when there is
   no ``<title>``); ``<p>``/``<li>`` become paragraphs, numbered when the text starts
-  with ``N.`` (and ``(a)`` items become subparagraphs ``N (a)``);
+  with ``N.`` (and ``(a)`` items become subparagraphs ``N (a)``); an ``<li>`` of an
+  ``<ol>`` (ODS exports) takes its list number, counting from ``start``;
 - footnote references (``<a href="#ftn1">``, ``#_ftn1``, ``<sup>``) are removed from the
   text; the footnote list (elements with ids ``ftn1``/``_ftn1`` or a
   ``footnotes`` class) becomes footnote blocks numbered ``1``, ``2`` …;
@@ -44,6 +45,22 @@ def _meta(soup: BeautifulSoup, names: set[str]) -> str | None:
 def _text(tag: Tag) -> str:
     text = clean(re.sub(r"\s+", " ", tag.get_text(" ")))
     return re.sub(r" ([.,;:!?»)])", r"\1", text).replace("« ", "«").replace("( ", "(")
+
+
+def _list_number(tag: Tag) -> str | None:
+    """The number an ``<ol>`` gives a top-level ``<li>`` (ODS exports number paragraphs
+    this way: ``<ol start="4"><li>…``), or ``None``."""
+    parent = tag.parent
+    if tag.name != "li" or not isinstance(parent, Tag) or parent.name != "ol":
+        return None
+    if str(parent.get("type") or "1") != "1":
+        return None
+    try:
+        start = int(str(parent.get("start") or 1))
+    except ValueError:
+        start = 1
+    position = sum(1 for sibling in tag.find_previous_siblings("li"))
+    return str(start + position)
 
 
 def read(data: bytes, source: str) -> Document:
@@ -100,7 +117,10 @@ def read(data: bytes, source: str) -> Document:
                 blocks.append(Block("heading", text, len(blocks)))
             heading, paragraph = text, None
             continue
-        if numbered := _NUMBERED.match(text):
+        if (listed := _list_number(tag)) is not None:
+            paragraph = listed
+            blocks.append(Block("paragraph", text, len(blocks), paragraph, heading))
+        elif numbered := _NUMBERED.match(text):
             paragraph = numbered.group(1)
             blocks.append(Block("paragraph", numbered.group(2), len(blocks), paragraph, heading))
         elif (lettered := _LETTERED.match(text)) and paragraph:

@@ -6,9 +6,9 @@
     <text><body><p id="6"><s id="6:1" lang="en">…</s><s id="6:2" …>…</s></p>…
 
 becomes one document: symbol and date from the header, language from the
-``lang`` of the sentences, one paragraph block per ``<p>`` (its sentences
-joined) numbered by the ``id`` (UNPC paragraph ids count every paragraph of
-the original, masthead lines included).
+``lang`` of the sentences (else the ``Xml/<lang>/…`` folder), one paragraph
+block per ``<p>`` (its sentences joined) numbered by the ``id`` (UNPC paragraph
+ids count every paragraph of the original, masthead lines included).
 
 **Generic XML** (the UDHR in XML: ``<article number="N"><title>…</title><para>…``):
 ``title``/``head`` elements become headings, ``para``/``p`` elements (and other
@@ -80,7 +80,10 @@ def _read_tei(root: ET.Element, source: str) -> Document:
         text = " ".join(_text(s) for s in sentences) if sentences else _text(element)
         if text:
             blocks.append(Block("paragraph", text, len(blocks), element.get("id")))
-    language = next((lang[:2] for lang in languages if lang), None)
+    language = next((lang[:2].lower() for lang in languages if lang), None)
+    if language is None:  # the UNPC tree is Xml/<lang>/<year>/<symbol path>.xml
+        parts = source.split("/")
+        language = next((p for p in parts[:-1] if p in ("ar", "en", "es", "fr", "ru", "zh")), None)
     return Document(
         source=source,
         blocks=tuple(blocks),
