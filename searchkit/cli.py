@@ -2,13 +2,15 @@
 
 Each command is named after the library function it calls. Errors the library
 raises on purpose are printed as one line on stderr with a non-zero exit code.
+Where the index and corpus are: option > SEARCHKIT_INDEX / SEARCHKIT_CORPUS >
+searchkit.toml > ./index and ./corpus (see searchkit.config).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -30,8 +32,28 @@ app = typer.Typer(
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED, EXIT_INDEX = 0, 1, 2, 3, 4
 
 IndexOpt = Annotated[
-    Path, typer.Option("--index", "-i", help="Index folder.", show_default=True)
+    Path | None,
+    typer.Option("--index", "-i", help="Index folder [env SEARCHKIT_INDEX; default ./index]."),
 ]
+CorpusArg = Annotated[
+    Path | None,
+    typer.Argument(help="Folder of documents [env SEARCHKIT_CORPUS; default ./corpus]."),
+]
+ColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Plain text even on a terminal.")
+]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class GroupBy(str, Enum):
+    none = "none"
+    document = "document"
 
 
 def _fail(error: SearchkitError) -> NoReturn:
@@ -42,6 +64,27 @@ def _fail(error: SearchkitError) -> NoReturn:
         code = EXIT_INDEX
     typer.echo(f"searchkit: error: {error}", err=True)
     raise typer.Exit(code)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from .config import settings
+
+    try:
+        return settings()
+    except SearchkitError as exc:
+        _fail(exc)
+
+
+def _index_path(index: Path | None) -> Path:
+    return index if index is not None else _settings().index
+
+
+def _corpus_path(corpus: Path | None) -> Path:
+    return corpus if corpus is not None else _settings().corpus
+
+
+def _color(no_color: bool) -> bool:
+    return not no_color and sys.stdout.isatty()
 
 
 def _version(value: bool) -> None:
@@ -62,16 +105,17 @@ def _main(
 
 @app.command("index")
 def index_cmd(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents to index.")] = Path("corpus"),
-    index: IndexOpt = Path("index"),
+    corpus: CorpusArg = None,
+    index: IndexOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
 ) -> None:
     """Index (or bring up to date) the documents under CORPUS."""
     from .indexer import index_corpus
 
+    index_dir = _index_path(index)
     try:
-        report = index_corpus(corpus, index)
+        report = index_corpus(_corpus_path(corpus), index_dir)
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
@@ -80,23 +124,33 @@ def index_cmd(
         if not quiet:
             for failure in report.failed:
                 typer.echo(f"skipped {failure.source}: {failure.reason}", err=True)
-        typer.echo(f"{index}: {report.summary()}")
+        typer.echo(f"{index_dir}: {report.summary()}")
     if report.failed:
         raise typer.Exit(EXIT_FAILED_FILES)
-
-
-def _render(snippet: str, color: bool) -> str:
-    if color:
-        return re.sub(r"\[\[(.+?)\]\]", lambda m: typer.style(m.group(1), bold=True, fg="yellow"), snippet)
-    return snippet
 
 
 @app.command("search")
 def search_cmd(
     query: Annotated[str, typer.Argument(help="What to look for (Russian or English).")],
-    index: IndexOpt = Path("index"),
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
-    json_out: Annotated[bool, typer.Option("--json", help="Print hits as a JSON array.")] = False,
+    index: IndexOpt = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Hits to show [default 10].")
+    ] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    json_out: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    group_by: Annotated[
+        GroupBy, typer.Option("--group-by", help="'document': the best 2 blocks per document.")
+    ] = GroupBy.none,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language (ru, en…).")] = None,
+    parallel: Annotated[
+        str | None,
+        typer.Option("--parallel", help="Also print each hit's paragraph in this language."),
+    ] = None,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Count matching blocks by body, year, language.")
+    ] = False,
+    no_color: ColorOpt = False,
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
@@ -105,28 +159,76 @@ def search_cmd(
     "Quoted words" match as a phrase; a UN symbol (A/RES/70/1) finds the
     document and the paragraphs that cite it.
     """
+    from . import render
+    from .browse import parallels
     from .search import search
 
+    index_dir = _index_path(index)
+    fmt = Format.json if json_out else fmt
     try:
-        result = search(index, query, limit=limit)
+        result = search(
+            index_dir, query, limit or _settings().limit, offset=offset, lang=lang,
+            per_document=2 if group_by is GroupBy.document else None, facets=facets,
+        )
+        side = (
+            {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
+            if parallel else {}
+        )
+    except SearchkitError as exc:
+        _fail(exc)
+    if fmt is Format.json:
+        typer.echo(render.hits_json(result.hits, side))
+    elif fmt is Format.jsonl:
+        if result.hits:
+            typer.echo(render.hits_jsonl(result.hits, side))
+    elif fmt is Format.csv:
+        typer.echo(render.hits_csv(result.hits))
+    else:
+        if result.fallback:
+            typer.echo(f"no block has every word of {query!r}; showing blocks with some of them",
+                       err=True)
+        if not result.hits:
+            typer.echo(f"no results for {query!r}")
+        else:
+            typer.echo(render.hits_text(result.hits, _color(no_color), side).rstrip("\n"))
+    if facets:
+        typer.echo(render.facets_text(result.facets), err=fmt is not Format.text)
+
+
+@app.command("show")
+def show_cmd(
+    symbol: Annotated[str, typer.Argument(help="Document symbol (or file, if it has none).")],
+    para: Annotated[
+        str, typer.Argument(help="Paragraph as printed ('3', '3 (a)', '*') or '#ORDINAL'.")
+    ],
+    index: IndexOpt = None,
+    context: Annotated[
+        int, typer.Option("--context", "-C", min=0, help="Blocks to show before and after.")
+    ] = 1,
+    lang: Annotated[str | None, typer.Option("--lang", help="Which language version.")] = None,
+    parallel: Annotated[
+        str | None, typer.Option("--parallel", help="Also print this language's version.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the passage as JSON.")] = False,
+    no_color: ColorOpt = False,
+) -> None:
+    """Show a paragraph in its context, with the document's masthead and its citation."""
+    from .browse import show
+    from .render import passage_text
+
+    try:
+        passage = show(
+            _index_path(index), symbol, para, context=context, lang=lang,
+            parallel_langs=(parallel,) if parallel else (),
+        )
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
-        typer.echo(json.dumps([h.to_dict() for h in result], ensure_ascii=False, indent=2))
-        return
-    if not result.hits:
-        typer.echo(f"no results for {query!r}")
-        return
-    if result.fallback:
-        typer.echo(f"no block has every word of {query!r}; showing blocks with some of them", err=True)
-    color = sys.stdout.isatty()
-    for hit in result:
-        cite = typer.style(hit.citation, fg="cyan", bold=True) if color else hit.citation
-        typer.echo(f"{cite}  ({hit.score:.2f})")
-        if hit.heading:
-            typer.echo(f"  {hit.heading}")
-        typer.echo(f"  {_render(hit.snippet, color)}")
-        typer.echo("")
+        typer.echo(json.dumps(passage.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(passage_text(passage, _color(no_color)))
+    if parallel and parallel not in passage.parallel:
+        typer.echo(f"no {parallel} version of this paragraph in the index", err=True)
 
 
 def main() -> None:
