@@ -108,7 +108,7 @@ def read_lines(lines: list[str]) -> list[Block]:
         if is_table_row(line):
             new("other", line)
             continue
-        headingish = len(line) <= 120 and not line.endswith(_END)
+        headingish = _headingish(line)
         # Inside a paragraph only a plain title-like line before the next number is a heading
         # ("Денежная единица: манат Территория: 86 600 кв.км" still belongs to its paragraph).
         titled = headingish and not re.search(r"[\d:;]", line) and _numbered_next(following, last)
@@ -145,6 +145,19 @@ def _demote_lists(slots: list[_Open]) -> None:
                     break
                 slot.heading = before
         i = max(j, i + 1)
+
+
+def _headingish(line: str) -> bool:
+    """Short, starts with a capital, no final punctuation, brackets and quotes balanced
+    (a sentence cut inside a bracket, "… учреждений (ВПП", is not a heading)."""
+    return (
+        len(line) <= 120
+        and not line.endswith(_END)
+        and (line[:1].isupper() or line[:1].isdigit())
+        and line.count("(") == line.count(")")
+        and line.count("«") == line.count("»")
+        and line.count('"') % 2 == 0
+    )
 
 
 def _plausible(number: int, last: int) -> bool:
