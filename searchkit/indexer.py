@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import IndexLocked, IndexNotFound, ReaderError, SchemaMismatch
 from .model import Document
-from .readers import Catalog, checksum, read_path, reader_for
+from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
 from .schema import FORMAT, build_schema
 from .symbols import find_symbols
 
@@ -44,6 +44,9 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     blocks: int = 0
+    documents: int = 0
+    #: format -> [documents read, files failed] for the files read in this run
+    formats: dict[str, list[int]] = field(default_factory=dict)
     duration: float = 0.0
 
     @property
@@ -55,7 +58,14 @@ class IndexReport:
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed; "
             f"{self.blocks} blocks written in {self.duration:.1f}s"
-        )
+        ) + self._per_format()
+
+    def _per_format(self) -> str:
+        parts = [
+            f"{name} {docs} documents" + (f", {bad} failed" if bad else "")
+            for name, (docs, bad) in sorted(self.formats.items())
+        ]
+        return f" ({'; '.join(parts)})" if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,11 +86,15 @@ def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
     yield from sorted(found, key=lambda item: item[1])
 
 
-def block_records(document: Document) -> Iterator[dict[str, Any]]:
-    """The whoosh documents for one :class:`Document`, one per block."""
+def block_records(document: Document, file: str | None = None) -> Iterator[dict[str, Any]]:
+    """The whoosh documents for one :class:`Document`, one per block.
+
+    ``file`` is the corpus-relative path of the file it came from (default: its source).
+    """
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     common: dict[str, Any] = {
         "source": document.source,
+        "file": file or document.source,
         "checksum": document.checksum or "",
         "symbol": document.symbol or "",
         "body": document.body or "",
@@ -158,11 +172,11 @@ def _open_or_create(index_dir: Path) -> Any:
 
 
 def indexed_sources(ix: Any) -> dict[str, str]:
-    """``source`` → ``checksum`` of every file the index holds."""
+    """``file`` → ``checksum`` of every file the index holds."""
     found: dict[str, str] = {}
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            found.setdefault(fields["source"], fields["checksum"])
+            found.setdefault(fields.get("file") or fields["source"], fields["checksum"])
     return found
 
 
@@ -202,28 +216,33 @@ def index_corpus(
             if progress:
                 progress(source, done, len(files))
             try:
-                digest = checksum(path.read_bytes())
+                digest = file_checksum(path)
             except OSError as exc:
                 report.failed.append(Failure(source, f"cannot read file: {exc.strerror or exc}"))
                 continue
             if known.get(source) == digest:
                 report.unchanged.append(source)
                 continue
+            counts = report.formats.setdefault(format_of(path), [0, 0])
             try:
-                document = read_path(path, source, catalog)
+                documents = read_documents(path, source, catalog)
             except ReaderError as exc:
                 report.failed.append(Failure(source, exc.reason))
+                counts[1] += 1
                 continue
             if source in known:
-                writer.delete_by_term("source", source)
+                writer.delete_by_term("file", source)
                 report.updated.append(source)
             else:
                 report.added.append(source)
-            for record in block_records(document):
-                writer.add_document(**record)
-                report.blocks += 1
+            for document in documents:
+                for record in block_records(document, source):
+                    writer.add_document(**record)
+                    report.blocks += 1
+            report.documents += len(documents)
+            counts[0] += len(documents)
         for source in sorted(set(known) - seen):
-            writer.delete_by_term("source", source)
+            writer.delete_by_term("file", source)
             report.deleted.append(source)
         if report.added or report.updated or report.deleted:
             writer.commit()
