@@ -156,7 +156,7 @@ def _kind_factor(hit: Any) -> float:
     kind = hit.get("kind", "paragraph")
     if kind in KIND_FACTORS:
         return KIND_FACTORS[kind]
-    if kind in ("paragraph", "subparagraph") and hit.get("number"):
+    if kind in ("paragraph", "subparagraph", "article") and hit.get("number"):
         return NUMBERED_FACTOR
     return 1.0
 

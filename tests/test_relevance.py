@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import index_corpus, search
+from searchkit import search
 from searchkit.analysis import lemmas
 from searchkit.evaluate import evaluate_index, load_judgements
 
@@ -18,10 +18,8 @@ pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def real_index(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("real-index")
-    index_corpus(shared_corpus, path)
-    return path
+def real_index(shared_index) -> Path:  # noqa: ANN001 - conftest: (path, report)
+    return shared_index[0]
 
 
 def test_homonym_prefers_the_typed_form(real_index: Path) -> None:
