@@ -42,6 +42,8 @@ OTHER_READING_BOOST = 0.5
 EXACT_FORM_BOOST = 0.6
 PROXIMITY_BOOST = 0.5
 PROXIMITY_SLOP = 4
+#: Proximity is scored for the first this many words only (span queries are costly).
+PROXIMITY_WORDS = 8
 
 FILTER_FIELDS = ("symbol", "body", "year", "date", "lang", "kind", "cites")
 QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
@@ -303,8 +305,8 @@ class _Parser:
         return Phrase(tuple(words), start)  # "ООН/ЮНОДК", "т.е.": adjacent words
 
     def words_of(self, text: str, start: int, in_phrase: bool = False) -> list[Word]:
-        exact = text.startswith("=")
-        if exact:
+        exact = text.startswith("=") and not text.endswith("*")  # =мигр* is a prefix
+        if text.startswith("="):
             text, start = text[1:], start + 1
             if not text or text.isspace():
                 raise self.error("'=' must be followed by a word form (=мигрантов)", start - 1)
@@ -437,7 +439,7 @@ class _Compiler:
 
         lems = sorted(self.result.lemmas)
         bonus: list[Any] = [q.Or([q.Term(BOOST_FIELD, lem) for lem in lems])] if lems else []
-        words = [w for w in positive if isinstance(w, Word) and not w.prefix]
+        words = [w for w in positive if isinstance(w, Word) and not w.prefix][:PROXIMITY_WORDS]
         for a, b in zip(words, words[1:], strict=False):
             near = _near([self.span(a), self.span(b)], slop=PROXIMITY_SLOP, ordered=False)
             near.boost = PROXIMITY_BOOST

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import SURFACE_MARK
+from .errors import QueryError
 from .highlight import match_spans, snippet
 from .indexer import open_index
 from .model import Hit
@@ -183,7 +184,7 @@ def _layout_switch(reader: Any, query: str, parsed: ParsedQuery) -> str | None:
     switched = "".join([*out, query[pos:]])
     try:
         candidate = parse(switched, reader)
-    except Exception:  # the switched text may not parse (a stray quote from ' or ")
+    except QueryError:  # the switched text may not parse (a stray quote from ' or ")
         return None
     if candidate.words and all(_known(reader, w) for w in candidate.words):
         return switched

@@ -153,3 +153,20 @@ def test_explain_shows_tokens_lemmas_folding_tree_filters() -> None:
     assert "part социально" in out and "WORD =мигрантов" in out
     assert "filters: year:2012" in out
     assert "AND" in out.splitlines()[out.splitlines().index("tree:") + 1]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list('ав ёмиг-"()*=:~«»ORNOTAND/–\u2212.,01xyz\\\'\t'))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["OR", "NOT", "AND", "year:", "symbol:",
+                                                     "date:>=", "..", "CTOC/COP/", "~2"])),
+                max_size=40).map("".join))
+def test_any_text_parses_or_raises_query_error(text: str) -> None:
+    try:
+        parse(text)
+    except QueryError as exc:
+        assert exc.position is None or 0 <= exc.position <= len(text)
