@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from whoosh.analysis import Filter, Tokenizer
@@ -150,7 +150,7 @@ def _english_stem(word: str) -> str:
     return _stemmer(EnglishStemmer).stem(word)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(cls: type) -> Any:
     return cls()
 

@@ -138,7 +138,9 @@ class EvalReport:
                 "queries": [s.__dict__ for s in self.scores]}
 
 
-def score(hits: Sequence[Any], relevant: Sequence[Relevant], k: int = K) -> tuple[float, float, float]:
+def score(
+    hits: Sequence[Any], relevant: Sequence[Relevant], k: int = K
+) -> tuple[float, float, float]:
     """(nDCG@k, reciprocal rank, recall@k) of ranked ``hits`` against ``relevant``."""
     found: set[int] = set()
     dcg, rr = 0.0, 0.0

@@ -49,18 +49,52 @@ def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, i
         wanted = terms
         return [(w.start, w.end) for w in iter_words(text)
                 if not w.whole and wanted.intersection(lemmas(w.text))]
+    free = [t for t in terms if t.phrase is None]
     spans: list[tuple[int, int]] = []
     covered_to = -1
     for word in iter_words(text):
         if word.start < covered_to:
             continue  # a part of a hyphenated word already marked whole
-        if any(_matches(word.text, t) for t in terms):
+        if any(_matches(word.text, t) for t in free):
             spans.append((word.start, word.end))
             if word.whole:
                 spans = [s for s in spans if not (word.start <= s[0] and s[1] <= word.end)]
                 spans.append((word.start, word.end))
                 covered_to = word.end
+    groups: dict[int, list[Any]] = {}
+    for t in terms:
+        if t.phrase is not None:
+            groups.setdefault(t.phrase, []).append(t)
+    if groups:
+        words = [w for w in iter_words(text) if not w.whole]
+        for group in groups.values():
+            spans += _phrase_spans(words, group)
     return sorted(set(spans))
+
+
+def _phrase_spans(words: list[Any], group: list[Any]) -> list[tuple[int, int]]:
+    """Spans of the words forming each occurrence of a phrase (in order and
+    adjacent; for ``~N`` any order within the phrase length plus N words)."""
+    n, slop = len(group), group[0].slop
+    found: list[tuple[int, int]] = []
+    for i in range(len(words)):
+        if slop is None:
+            window = words[i : i + n]
+            if len(window) == n and all(_matches(w.text, t) for w, t in zip(window, group,
+                                                                           strict=True)):
+                found += [(w.start, w.end) for w in window]
+            continue
+        window, used = words[i : i + n + slop], []
+        if not window or not any(_matches(window[0].text, t) for t in group):
+            continue
+        for t in group:
+            hit = next((w for w in window if w not in used and _matches(w.text, t)), None)
+            if hit is None:
+                break
+            used.append(hit)
+        else:
+            found += [(w.start, w.end) for w in used]
+    return found
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from .analysis import SURFACE_MARK, iter_words, lemmas, normalize
@@ -49,10 +50,7 @@ FILTER_FIELDS = ("symbol", "body", "year", "date", "lang", "kind", "cites")
 QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 #: Words that carry no meaning on their own; dropped from plain word lists
 #: (never from phrases). Negations and quantifiers are deliberately absent.
-STOP_WORDS = frozenset(
-    "в во на и а с со по к ко о об обо от до из за для при у что как или же ли бы то "
-    "этот эта это эти the of and to in on for a an by with at".split()
-)
+STOP_WORDS = frozenset(["в", "во", "на", "и", "а", "с", "со", "по", "к", "ко", "о", "об", "обо", "от", "до", "из", "за", "для", "при", "у", "что", "как", "или", "же", "ли", "бы", "то", "этот", "эта", "это", "эти", "the", "of", "and", "to", "in", "on", "for", "a", "an", "by", "with", "at"])
 
 # --------------------------------------------------------------------------- tree
 
@@ -348,6 +346,8 @@ class HighlightTerm:
     exact: bool = False
     prefix: bool = False
     best: str = ""  # the most probable lemma of the query word
+    phrase: int | None = None  # words of one phrase share a number: marked only together
+    slop: int | None = None  # the phrase's ~N
 
 
 @dataclass
@@ -440,7 +440,7 @@ class _Compiler:
         lems = sorted(self.result.lemmas)
         bonus: list[Any] = [q.Or([q.Term(BOOST_FIELD, lem) for lem in lems])] if lems else []
         words = [w for w in positive if isinstance(w, Word) and not w.prefix][:PROXIMITY_WORDS]
-        for a, b in zip(words, words[1:], strict=False):
+        for a, b in pairwise(words):
             near = _near([self.span(a), self.span(b)], slop=PROXIMITY_SLOP, ordered=False)
             near.boost = PROXIMITY_BOOST
             bonus.append(near)
@@ -473,12 +473,13 @@ class _Compiler:
             return self.phrase(node)
         return self.word(node)
 
-    def _note(self, w: Word) -> None:
+    def _note(self, w: Word, phrase: int | None = None, slop: int | None = None) -> None:
         if self.negated:
             return
         self.result.highlight.append(HighlightTerm(
-            frozenset(w.lemmas), w.norm, w.exact, w.prefix, w.lemmas[0] if w.lemmas else ""))
-        if not w.exact and not w.prefix:
+            frozenset(w.lemmas), w.norm, w.exact, w.prefix, w.lemmas[0] if w.lemmas else "",
+            phrase, slop))
+        if phrase is None and not w.exact and not w.prefix:
             self.result.words.append(w)
 
     def word(self, w: Word) -> Any:
@@ -536,9 +537,11 @@ class _Compiler:
         return _any([q.Term("content", f) for f in forms])
 
     def phrase(self, p: Phrase) -> Any:
-
+        group = p.start
         for w in p.words:
-            self._note(w)
+            self._note(w, group, p.slop)
+            if not w.exact and not w.prefix:
+                self.result.words.append(w)
         spans = [self.span(w) for w in p.words]
         if p.slop is None:
             return _near(spans, slop=1, ordered=True)
@@ -582,7 +585,10 @@ def _loose_symbol(text: str) -> str | None:
 
 
 def _range(text: str, f: Filter, unit: str, shape: str) -> tuple[Any, Any, bool, bool]:
-    """``V``, ``A..B``, ``A..``, ``..B``, ``>=V``, ``>V``, ``<=V``, ``<V`` → (lo, hi, lo_excl, hi_excl)."""
+    """Read ``V``, ``A..B``, ``A..``, ``..B``, ``>=V``, ``>V``, ``<=V``, ``<V``.
+
+    Returns (lo, hi, lo_excl, hi_excl).
+    """
     v = f.value
     if m := re.fullmatch(rf"({unit})?\.\.({unit})?", v):
         if m.group(1) or m.group(2):
@@ -655,11 +661,12 @@ def _and(parts: list[Any]) -> Any:
 
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _YCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
+_LATIN_WORD = re.compile(r"[a-zA-Z;',.\[\]`]+")
 _TO_RU = str.maketrans(_QWERTY + _QWERTY.upper(), _YCUKEN + _YCUKEN.upper())
 
 
 def from_latin_layout(word: str) -> str:
-    """What ``word`` would read as if typed with the Russian layout (``vbuhfyns`` → ``мигранты``)."""
+    """``word`` as if typed with the Russian layout (``vbuhfyns`` → ``мигранты``)."""
     return word.translate(_TO_RU)
 
 
@@ -670,9 +677,9 @@ def latin_layout_words(text: str) -> list[tuple[int, int, str]]:
         bare = tok.text.lstrip("=").rstrip("*")
         if tok.kind == "PHRASE":
             for m in re.finditer(r"\S+", tok.text):
-                if re.fullmatch(r"[a-zA-Z;',.\[\]`]+", m.group(0)):
+                if _LATIN_WORD.fullmatch(m.group(0)):
                     out.append((tok.start + m.start(), tok.start + m.end(), m.group(0)))
-        elif tok.kind == "WORD" and ":" not in tok.text and re.fullmatch(r"[a-zA-Z;',.\[\]`]+", bare):
+        elif tok.kind == "WORD" and ":" not in tok.text and _LATIN_WORD.fullmatch(bare):
             start = tok.start + (len(tok.text) - len(tok.text.lstrip("=")))
             out.append((start, start + len(bare), bare))
     return out

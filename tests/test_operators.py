@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from searchkit import QueryError, search
-from searchkit.analysis import lemmas
 from searchkit import query as query_mod
 from searchkit.highlight import match_spans, snippet
 from searchkit.query import parse
@@ -118,3 +117,17 @@ def test_snippet_formats(seed_index: Path) -> None:
     (s, e), = cut["matches"]
     assert cut["text"][s:e] == "консультаций"
     json.dumps(cut, ensure_ascii=False)
+
+
+def test_phrase_marks_only_its_occurrence_and_keeps_stop_words(seed_index: Path) -> None:
+    hits = search(seed_index, '"ввоза мигрантов по суше"')
+    assert _paras(hits) == ["1"] or "1" in _paras(hits)
+    para1 = next(h for h in hits if h.paragraph == "1")
+    assert "[[ввоза]] [[мигрантов]] [[по]] [[суше]]" in para1.snippet
+    # "по" is a stop word in plain word lists, never in a phrase: positions stay right
+    assert not search(seed_index, '"ввоза мигрантов суше"').hits
+    text = "Права человека. Каждый имеет право на такой жизненный уровень."
+    spans = match_spans(text, parse('"право на такой жизненный уровень"').highlight)
+    assert [text[s:e] for s, e in spans] == ["право", "на", "такой", "жизненный", "уровень"]
+    near = match_spans(text, parse('"уровень право"~5').highlight)
+    assert [text[s:e] for s, e in near] == ["право", "уровень"]

@@ -42,7 +42,7 @@ def test_phrase_proximity_exact_and_prefix() -> None:
 def test_or_binds_tighter_than_and_and_not_forms() -> None:
     tree = parse_tree("ввоз мигрант OR беженец -эксперт NOT консультация")
     assert isinstance(tree, And)
-    ввоз, either, minus, not_ = tree.children
+    _, either, minus, not_ = tree.children
     assert isinstance(either, Or) and [w.norm for w in either.children] == ["мигрант", "беженец"]
     assert isinstance(minus, Not) and minus.child.norm == "эксперт"
     assert isinstance(not_, Not) and not_.child.norm == "консультация"

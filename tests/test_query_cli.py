@@ -49,7 +49,8 @@ def test_eval_prints_metrics_overall_and_per_query(seed_index: Path, tmp_path: P
     judged = tmp_path / "judged.jsonl"
     judged.write_text(
         "# two queries over the bundled seed document\n"
-        '{"query": "консультация эксперт", "relevant": [{"source": "000_a4c9", "paragraph": "1", "grade": 3}, '
+        '{"query": "консультация эксперт", "relevant": '
+        '[{"source": "000_a4c9", "paragraph": "1", "grade": 3}, '
         '{"text": "проведет консультации", "grade": 1}]}\n'
         '{"query": "фотосинтез", "relevant": [{"text": "фотосинтез"}]}\n',
         encoding="utf-8",

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def real_index(shared_index) -> Path:  # noqa: ANN001 - conftest: (path, report)
+def real_index(shared_index) -> Path:
     return shared_index[0]
 
 
@@ -77,7 +77,7 @@ def test_numbered_paragraphs_before_tables_of_contents(real_index: Path, monkeyp
     assert "toc" in ranked and ranked[0] != "toc"
     assert ranked.index("toc") > ranked.index("paragraph")
     monkeypatch.setattr(sys.modules["searchkit.search"], "KIND_FACTORS", {})
-    assert [h.kind for h in search(real_index, query)][0] == "toc"  # what BM25F alone does
+    assert next(h.kind for h in search(real_index, query)) == "toc"  # what BM25F alone does
 
 
 # --------------------------------------------------------------------------- judged set
@@ -115,3 +115,9 @@ def test_engine_beats_stock_whoosh_analyzers(real_index: Path, tmp_path: Path) -
     for name, analyzer in (("snowball", LanguageAnalyzer("ru")), ("plain", SimpleAnalyzer())):
         other = evaluate(baseline_runner(build_baseline(blocks, analyzer, tmp_path / name)), judged)
         assert ours.ndcg > other.ndcg, f"{name}: {other.ndcg:.3f} >= searchkit {ours.ndcg:.3f}"
+
+
+def test_homonym_peace_or_world_typed_form_first(real_index: Path) -> None:
+    hits = search(real_index, "мира", limit=3)
+    assert all("мира" in h.text for h in hits)
+    assert all("[[мира]]" in h.snippet for h in hits)
