@@ -50,7 +50,11 @@ FILTER_FIELDS = ("symbol", "body", "year", "date", "lang", "kind", "cites")
 QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 #: Words that carry no meaning on their own; dropped from plain word lists
 #: (never from phrases). Negations and quantifiers are deliberately absent.
-STOP_WORDS = frozenset(["в", "во", "на", "и", "а", "с", "со", "по", "к", "ко", "о", "об", "обо", "от", "до", "из", "за", "для", "при", "у", "что", "как", "или", "же", "ли", "бы", "то", "этот", "эта", "это", "эти", "the", "of", "and", "to", "in", "on", "for", "a", "an", "by", "with", "at"])
+STOP_WORDS = frozenset({
+    "в", "во", "на", "и", "а", "с", "со", "по", "к", "ко", "о", "об", "обо", "от", "до", "из",
+    "за", "для", "при", "у", "что", "как", "или", "же", "ли", "бы", "то", "этот", "эта", "это",
+    "эти", "the", "of", "and", "to", "in", "on", "for", "a", "an", "by", "with", "at",
+})
 
 # --------------------------------------------------------------------------- tree
 
