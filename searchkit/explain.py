@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analysis import lemmas
-from .query import STOP_WORDS, And, Not, Or, Phrase, Word, parse, show_tree
+from .query import (
+    STOP_WORDS,
+    And,
+    Not,
+    Or,
+    Phrase,
+    Word,
+    from_latin_layout,
+    latin_layout_words,
+    parse,
+    show_tree,
+)
 
 
 @dataclass
@@ -24,6 +35,7 @@ class Explanation:
     symbols: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     whoosh: str = ""
+    layout: str | None = None  # the query re-typed in the Russian layout, if it has Latin words
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -43,6 +55,9 @@ class Explanation:
             out.append(f"symbols: {', '.join(self.symbols)}")
         if self.dropped:
             out.append(f"stop words left out: {', '.join(self.dropped)}")
+        if self.layout:
+            out.append(f"in the Russian layout: {self.layout} (searched so when the index "
+                       "knows those words and not the Latin ones)")
         out.append(f"whoosh: {self.whoosh}")
         return "\n".join(out)
 
@@ -64,6 +79,13 @@ def explain(query: str) -> Explanation:
     result.symbols = list(parsed.symbols)
     result.dropped = list(parsed.dropped)
     result.whoosh = str(parsed.query)
+    spans = latin_layout_words(query)
+    if spans:
+        out, pos = [], 0
+        for start, end, word in spans:
+            out += [query[pos:start], from_latin_layout(word)]
+            pos = end
+        result.layout = "".join([*out, query[pos:]])
     return result
 
 

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from searchkit import QueryError, search
 from searchkit import query as query_mod
@@ -131,3 +133,19 @@ def test_phrase_marks_only_its_occurrence_and_keeps_stop_words(seed_index: Path)
     assert [text[s:e] for s, e in spans] == ["право", "на", "такой", "жизненный", "уровень"]
     near = match_spans(text, parse('"уровень право"~5').highlight)
     assert [text[s:e] for s, e in near] == ["право", "уровень"]
+
+
+_PIECES = ["ввоз", "мигрантов", "=ввоза", "мигр*", "OR", "NOT", "AND", "-", "(", ")", '"', "~2",
+           " ", " ", "year:2012", "symbol:CTOC/*", "kind:title", "vbuhfyns", "мигрантав", "по",
+           "СТОС/COP/2012/1", "cites:", "date:..", "\u2212", "стали", "*", "="]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_any_query_searches_or_raises_query_error(seed_index: Path, text: str) -> None:
+    try:
+        result = search(seed_index, text)
+    except QueryError:
+        return
+    assert all(h.text for h in result)

@@ -78,3 +78,8 @@ def test_eval_bad_judgement_file_names_the_line(seed_index: Path, tmp_path: Path
     judged.write_text('{"query": 1\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", str(judged), "--index", str(seed_index)])
     assert f"{judged}, line 1: not a judgement" in result.output
+
+
+def test_explain_shows_the_russian_layout_reading() -> None:
+    result = runner.invoke(app, ["explain", "ytpfrjyysq ddjp"])
+    assert "in the Russian layout: незаконный ввоз" in result.output
