@@ -28,39 +28,49 @@ ELLIPSIS = "…"
 FORMATS = ("plain", "color", "html", "json")
 
 
-def _matches(form: str, term: Any) -> bool:
+def _strength(form: str, term: Any) -> int:
+    """2: the word fits the query word's own reading; 1: only through another
+    reading of a homonym; 0: no match."""
     if term.exact:
-        return form == term.surface
+        return 2 if form == term.surface else 0
     if term.prefix:
-        return form.startswith(term.surface)
+        return 2 if form.startswith(term.surface) else 0
     if form == term.surface:
-        return True
+        return 2
     readings = lemmas(form)
-    return readings[0] in term.lemmas or term.best in readings
+    if readings[0] == term.best:
+        return 2
+    return 1 if readings[0] in term.lemmas or term.best in readings else 0
+
+
+def _matches(form: str, term: Any) -> bool:
+    return _strength(form, term) > 0
 
 
 def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, int]]:
     """Character spans of the words in ``text`` that match the query ``terms``.
 
     ``terms`` are :class:`searchkit.query.HighlightTerm` objects (a plain set of
-    lemmas is accepted too: any shared lemma marks the word).
+    lemmas is accepted too: any shared lemma marks the word). For each query
+    word, the words that fit its own reading are marked; only when the text
+    has none are words marked that match through another reading of a homonym.
     """
     if isinstance(terms, set | frozenset):
         wanted = terms
         return [(w.start, w.end) for w in iter_words(text)
                 if not w.whole and wanted.intersection(lemmas(w.text))]
-    free = [t for t in terms if t.phrase is None]
-    spans: list[tuple[int, int]] = []
-    covered_to = -1
-    for word in iter_words(text):
-        if word.start < covered_to:
-            continue  # a part of a hyphenated word already marked whole
-        if any(_matches(word.text, t) for t in free):
-            spans.append((word.start, word.end))
-            if word.whole:
-                spans = [s for s in spans if not (word.start <= s[0] and s[1] <= word.end)]
-                spans.append((word.start, word.end))
-                covered_to = word.end
+    words = list(iter_words(text))
+    marked: set[tuple[int, int]] = set()
+    for term in (t for t in terms if t.phrase is None):
+        strengths = [_strength(w.text, term) for w in words]
+        best = max(strengths, default=0)
+        if best:
+            marked.update((w.start, w.end) for w, k in zip(words, strengths, strict=True)
+                          if k == best)
+    for whole in (w for w in words if w.whole and (w.start, w.end) in marked):
+        marked = {s for s in marked if not (whole.start <= s[0] and s[1] <= whole.end)
+                  or s == (whole.start, whole.end)}
+    spans = sorted(marked)
     groups: dict[int, list[Any]] = {}
     for t in terms:
         if t.phrase is not None:

@@ -149,3 +149,18 @@ def test_any_query_searches_or_raises_query_error(seed_index: Path, text: str) -
     except QueryError:
         return
     assert all(h.text for h in result)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        ("стали", "Они стали работать со сталью и стал лучше.", ["стали", "стал"]),
+        ("сталь", "Они стали работать со сталью.", ["сталью"]),
+        ("сталь", "Производство стали выросло.", ["стали"]),  # no better reading in the text
+        ("=стали", "Они стали работать со сталью, стал лучше.", ["стали"]),
+        ("стал*", "Они стали работать со сталью.", ["стали", "сталью"]),
+    ],
+)
+def test_homonym_highlighting_prefers_the_fitting_reading(query, text, marked) -> None:
+    spans = match_spans(text, parse(query).highlight)
+    assert [text[s:e] for s, e in spans] == marked
