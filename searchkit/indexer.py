@@ -208,6 +208,12 @@ class _Run:
         report = self.report
         catalog = Catalog.load(corpus)
         files = list(corpus_files(corpus))
+        if incremental and known and not files:
+            # an unmounted share looks like an empty folder: never empty an index by accident
+            raise IndexNotFound(
+                f"corpus folder {corpus} has no documents; refusing to remove all "
+                f"{len(known)} documents from the index (use --full to rebuild it empty)"
+            )
         writer = None
         seen = set()
         for done, (path, source) in enumerate(files, start=1):

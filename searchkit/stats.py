@@ -58,8 +58,10 @@ def record_run(root: Path, report: IndexReport, error: str | None = None) -> Non
         "generation": report.generation,
         "duration": round(report.duration, 3),
         "blocks": report.blocks,
-        **{name: len(getattr(report, name)) for name in
-           ("added", "updated", "deleted", "unchanged", "failed", "cleaned")},
+        **{
+            name: len(getattr(report, name))
+            for name in ("added", "updated", "deleted", "unchanged", "failed", "cleaned")
+        },
         "failures": [asdict(f) for f in report.failed[:MAX_LOGGED_FAILURES]],
     }
     store.atomic_write_json(root / LASTRUN, entry)

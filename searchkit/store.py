@@ -25,6 +25,7 @@ generation, the generation a ``--full`` replaced) is removed by
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -78,7 +79,9 @@ def read_pointer(root: Path) -> dict[str, Any]:
         if not isinstance(meta, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as exc:
-        raise SchemaMismatch(f"index at {root}: {POINTER} is unreadable ({exc}); {REBUILD}") from exc
+        raise SchemaMismatch(
+            f"index at {root}: {POINTER} is unreadable ({exc}); {REBUILD}"
+        ) from exc
     if meta.get("format") != FORMAT:
         raise SchemaMismatch(
             f"index at {root} has format {meta.get('format')!r}, this searchkit needs "
@@ -113,10 +116,8 @@ def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def _live_segments(gen_dir: Path) -> tuple[int, set[str]] | None:
@@ -146,7 +147,9 @@ def clean_leftovers(root: Path) -> list[str]:
         stale_generation = _GENERATION.match(name) and name != current
         # whoosh files directly in the folder: an index from the older flat layout
         flat_whoosh = current and (
-            _TOC.match(name) or _TOC_TEMP.match(name) or _SEGMENT.match(name)
+            _TOC.match(name)
+            or _TOC_TEMP.match(name)
+            or _SEGMENT.match(name)
             or name == f"{WHOOSH_NAME}.tmp"
         )
         if stale_generation or flat_whoosh or _TEMP.match(name):
@@ -177,8 +180,6 @@ def disk_size(path: Path) -> int:
     total = 0
     for dirpath, _dirs, files in os.walk(path):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.stat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
     return total

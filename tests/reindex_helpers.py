@@ -31,15 +31,17 @@ def blocks_per_source(index: Path) -> dict[str, int]:
 
 def toc_generations(index: Path) -> list[int]:
     gen_dir = index / (current_generation(index) or "?")
-    return sorted(int(m.group(1)) for p in gen_dir.iterdir()
-                  if (m := re.match(r"^_MAIN_(\d+)\.toc$", p.name)))
+    return sorted(
+        int(m.group(1)) for p in gen_dir.iterdir() if (m := re.match(r"^_MAIN_(\d+)\.toc$", p.name))
+    )
 
 
 def files(index: Path) -> dict[str, bytes]:
     """Every file under the index folder but the last-run log, with its bytes."""
     return {
         p.relative_to(index).as_posix(): p.read_bytes()
-        for p in sorted(index.rglob("*")) if p.is_file() and p.name != LOG
+        for p in sorted(index.rglob("*"))
+        if p.is_file() and p.name != LOG
     }
 
 
@@ -49,8 +51,11 @@ def leftovers(index: Path) -> list[str]:
     from whoosh.index import TOC
 
     current = current_generation(index)
-    extra = [p.name for p in index.iterdir()
-             if p.name not in {"searchkit.json", LOG, "MAIN_WRITELOCK", current}]
+    extra = [
+        p.name
+        for p in index.iterdir()
+        if p.name not in {"searchkit.json", LOG, "MAIN_WRITELOCK", current}
+    ]
     gen_dir = index / str(current)
     toc = TOC.read(FileStorage(str(gen_dir)), "MAIN")
     live = {s.segment_id() for s in toc.segments}

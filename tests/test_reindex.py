@@ -42,8 +42,8 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
 ) -> None:
     index = tmp_path / "index"
     first = reindex(corpus, index)
-    assert first.mode == "full" and sorted(first.added) == ["note0.txt", "note1.txt",
-                                                            "note2.txt", "seed.txt"]
+    assert first.mode == "full"
+    assert sorted(first.added) == ["note0.txt", "note1.txt", "note2.txt", "seed.txt"]
     assert first.ok and first.blocks > 4 and first.duration > 0
     before = toc_generations(index)
 
@@ -52,8 +52,11 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     (corpus / "new.txt").write_text(PARA.format(n=9), encoding="utf-8")
     report = reindex(corpus, index)
     assert report.mode == "incremental"
-    assert (report.added, report.updated, report.deleted) == (["new.txt"], ["note0.txt"],
-                                                              ["note1.txt"])
+    assert (report.added, report.updated, report.deleted) == (
+        ["new.txt"],
+        ["note0.txt"],
+        ["note1.txt"],
+    )
     assert sorted(report.unchanged) == ["note2.txt", "seed.txt"]
     assert report.blocks == 4  # two files of two blocks analysed; the others only hashed
     assert toc_generations(index) == [before[0] + 1]  # exactly one commit
@@ -98,12 +101,13 @@ def test_damaged_index_and_old_layout_ask_for_full(corpus: Path, tmp_path: Path)
     reindex(corpus, index)
     toc = next((index / str(current_generation(index))).glob("_MAIN_*.toc"))
     toc.write_bytes(b"garbage")
-    with pytest.raises(SchemaMismatch, match="cannot be opened.*reindex --full"):
+    with pytest.raises(SchemaMismatch, match=r"cannot be opened.*reindex --full"):
         open_index(index)
     (index / "searchkit.json").write_text("{not json")
-    with pytest.raises(SchemaMismatch, match="unreadable.*reindex --full"):
+    with pytest.raises(SchemaMismatch, match=r"unreadable.*reindex --full"):
         open_index(index)
-    (index / "searchkit.json").write_text(json.dumps({"format": FORMAT}))  # the first versions' flat layout
+    # the first versions' layout: whoosh files in the folder, no generation named
+    (index / "searchkit.json").write_text(json.dumps({"format": FORMAT}))
     with pytest.raises(SchemaMismatch, match="older on-disk layout"):
         open_index(index)
     report = reindex(corpus, index, full=True)
@@ -114,9 +118,7 @@ def test_damaged_index_and_old_layout_ask_for_full(corpus: Path, tmp_path: Path)
         open_index(tmp_path / "nothing")
 
 
-def test_full_swaps_atomically_and_old_searchers_keep_working(
-    corpus: Path, tmp_path: Path
-) -> None:
+def test_full_swaps_atomically_and_old_searchers_keep_working(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     reindex(corpus, index)
     old = open_index(index).searcher()
@@ -134,9 +136,7 @@ def test_full_swaps_atomically_and_old_searchers_keep_working(
     warm.close()
 
 
-def test_stats_counts_documents_blocks_languages_and_last_run(
-    corpus: Path, tmp_path: Path
-) -> None:
+def test_stats_counts_documents_blocks_languages_and_last_run(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     (corpus / "empty.txt").write_text("")
     (corpus / "english.txt").write_text(
@@ -187,7 +187,7 @@ def test_a_second_writer_waits_then_gives_up_with_exit_3(corpus: Path, tmp_path:
     index = tmp_path / "index"
     reindex(corpus, index)
     with write_lock(index):
-        with pytest.raises(IndexLocked, match="another process is writing.*waited 0.3s"):
+        with pytest.raises(IndexLocked, match=r"another process is writing.*waited 0\.3s"):
             reindex(corpus, index, wait=0.3)
         result = runner.invoke(app, ["reindex", str(corpus), "--index", str(index)])
         assert result.exit_code == EXIT_LOCKED
@@ -199,3 +199,14 @@ def test_a_second_writer_waits_then_gives_up_with_exit_3(corpus: Path, tmp_path:
 def test_missing_corpus_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["reindex", str(tmp_path / "nope"), "--index", str(tmp_path)])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_an_empty_corpus_never_empties_the_index_by_accident(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    for path in corpus.iterdir():
+        path.unlink()
+    with pytest.raises(IndexNotFound, match="refusing to remove all 4 documents"):
+        reindex(corpus, index)
+    assert len(state(index)) == 4
+    assert reindex(corpus, index, full=True).ok and state(index) == {}

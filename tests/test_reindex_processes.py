@@ -33,9 +33,12 @@ REINDEX = [sys.executable, "-m", "searchkit", "reindex"]
 
 
 def start(corpus: Path, index: Path, *args: str, **kwargs) -> subprocess.Popen[str]:
+    kwargs.setdefault("stderr", subprocess.PIPE)
     return subprocess.Popen(
         [*REINDEX, str(corpus), "--index", str(index), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,
+        stdout=subprocess.PIPE,
+        text=True,
+        **kwargs,
     )
 
 
@@ -83,7 +86,7 @@ def test_kill_9_at_random_moments_leaves_the_previous_or_the_new_commit(tmp_path
     corpus = make_corpus(tmp_path / "corpus", 200, seed=7)
     index = tmp_path / "index"
     began = time.monotonic()
-    code, report, err = run(corpus.root, index)
+    code, _report, err = run(corpus.root, index)
     span = time.monotonic() - began  # how long a whole run takes here: kills land within it
     assert code == 0, err
     committed = check_snapshot(index, corpus)
@@ -120,13 +123,16 @@ def test_kill_9_at_random_moments_leaves_the_previous_or_the_new_commit(tmp_path
             mid_write += bool(leftovers(index))
         committed = held
 
-    code, report, err = run(corpus.root, index)
+    code, _report, err = run(corpus.root, index)
     assert code == 0, err
     assert check_snapshot(index, corpus) == corpus.state()
     assert leftovers(index) == []
-    print(f"\nkill test: a run takes ~{span:.2f}s; {rounds} runs, {kills} killed ({full_kills} during --full); after a "
-          f"kill the index held the previous commit {outcomes['previous']}x, the new one "
-          f"{outcomes['new']}x; {mid_write} kills left files behind, cleaned by the next run")
+    print(
+        f"\nkill test: a run takes ~{span:.2f}s; {rounds} runs, {kills} killed "
+        f"({full_kills} during --full); after a "
+        f"kill the index held the previous commit {outcomes['previous']}x, the new one "
+        f"{outcomes['new']}x; {mid_write} kills left files behind, cleaned by the next run"
+    )
     assert kills >= 20 and full_kills >= 2
     assert mid_write >= 1  # some kills did land while writing
 
@@ -182,8 +188,17 @@ def test_two_writers_at_once_and_four_searchers_without_errors(tmp_path: Path) -
     assert run(corpus.root, index)[0] == 0
     stop = tmp_path / "stop"
     searchers = [
-        subprocess.Popen([sys.executable, "-c", SEARCHER, str(index), mode, str(stop),
-                          str(tmp_path / f"searcher{i}.json")])
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                SEARCHER,
+                str(index),
+                mode,
+                str(stop),
+                str(tmp_path / f"searcher{i}.json"),
+            ]
+        )
         for i, mode in enumerate(("fresh", "fresh", "warm", "warm"))
     ]
     try:
@@ -210,8 +225,10 @@ def test_two_writers_at_once_and_four_searchers_without_errors(tmp_path: Path) -
         for proc in searchers:
             proc.wait(timeout=60)
     outcomes = [json.loads((tmp_path / f"searcher{i}.json").read_text()) for i in range(4)]
-    print(f"\nsearches during the writers: {[o['count'] for o in outcomes]}, "
-          f"errors {[o['n'] for o in outcomes]}")
+    print(
+        f"\nsearches during the writers: {[o['count'] for o in outcomes]}, "
+        f"errors {[o['n'] for o in outcomes]}"
+    )
     for outcome in outcomes:
         assert outcome["count"] > 0
         assert outcome["n"] == 0, outcome["errors"]
@@ -239,8 +256,9 @@ def test_bad_files_are_reported_and_skipped_and_the_rest_stays_searchable(
     index = tmp_path / "index"
 
     def reindex_measured() -> tuple[int, dict, int]:
-        proc = start(corpus.root, index, "--json",
-                     preexec_fn=_without_root_file_powers if root else None)
+        proc = start(
+            corpus.root, index, "--json", preexec_fn=_without_root_file_powers if root else None
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
         out = proc.stdout.read()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -292,8 +310,10 @@ def test_bad_files_are_reported_and_skipped_and_the_rest_stays_searchable(
     assert after == before  # everything indexed before is still there, doc0003 as it was
     assert {h.source for h in search(index, "доклад", limit=500)} >= set(before) - {"seed.txt"}
     # the 50 MB file was refused unread: the run's peak memory is the clean run's
-    print(f"\npeak memory: clean run {baseline_kib // 1024} MB, with the bad files "
-          f"{bad_kib // 1024} MB")
+    print(
+        f"\npeak memory: clean run {baseline_kib // 1024} MB, with the bad files "
+        f"{bad_kib // 1024} MB"
+    )
     assert bad_kib < baseline_kib + 20 * 1024
 
 
@@ -308,3 +328,32 @@ def test_a_second_run_without_changes_leaves_the_index_as_it_was(tmp_path: Path)
     assert not (report["added"] or report["updated"] or report["deleted"] or report["failed"])
     assert toc_generations(index) == tocs
     assert files(index) == before  # byte for byte (the last-run log aside)
+
+
+def test_progress_bar_on_a_terminal_and_one_line_otherwise(tmp_path: Path) -> None:
+    import pty
+
+    corpus = make_corpus(tmp_path / "corpus", 30, seed=17)
+    master, slave = pty.openpty()
+    proc = start(corpus.root, tmp_path / "index", stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _err = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"indexing" in shown and b"30/30" in shown  # the bar, drawn on the terminal
+    assert out.splitlines() == [out.strip()] and "30 added" in out
+    corpus.mutate(changed=3, added=0, deleted=0)
+    proc = start(corpus.root, tmp_path / "index")  # not a terminal: no bar, one line
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and err == ""
+    assert out.splitlines() == [f"{tmp_path / 'index'}: " + out.split(": ", 1)[1].strip()]
+    assert "3 updated" in out
