@@ -196,15 +196,36 @@ def _documents(path: Path, source: str, catalog: Catalog) -> list[Document]:
 
 
 class _Run:
-    """One reindex pass over the corpus, writing with one whoosh writer."""
+    """One reindex pass over the corpus, writing with one whoosh writer (opened lazily)."""
 
     def __init__(self, report: IndexReport, progress: ProgressFn | None, max_size: int) -> None:
         self.report = report
         self.progress = progress
         self.max_size = max_size
+        self.ix: Any = None
+        self.writer: Any = None
 
-    def scan(self, corpus: Path, known: dict[str, str], ix: Any, incremental: bool) -> Any:
-        """Add/replace what changed; return the writer (``None`` if nothing to write)."""
+    def _writer(self) -> Any:
+        if self.writer is None:  # not before the first change: a run with none writes nothing
+            self.writer = self.ix.writer(procs=1, limitmb=128)
+        return self.writer
+
+    def _read(self, path: Path, source: str, catalog: Catalog, known: str | None) -> Any:
+        """The file's documents, or ``None`` when its checksum is the indexed one."""
+        digest = checksum(_read_bounded(path, source, self.max_size))
+        if known == digest:
+            return None
+        try:
+            return _documents(path, source, catalog)
+        except ReaderError:
+            raise
+        except Exception as exc:  # a reader bug must not stop the hourly run for every file
+            raise ReaderError(
+                source, f"the reader failed ({type(exc).__name__}: {exc}); please report this"
+            ) from exc
+
+    def scan(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
+        """Add, replace and delete what changed, with at most one writer."""
         report = self.report
         catalog = Catalog.load(corpus)
         files = list(corpus_files(corpus))
@@ -214,24 +235,21 @@ class _Run:
                 f"corpus folder {corpus} has no documents; refusing to remove all "
                 f"{len(known)} documents from the index (use --full to rebuild it empty)"
             )
-        writer = None
         seen = set()
         for done, (path, source) in enumerate(files, start=1):
             seen.add(source)
             if self.progress:
                 self.progress(source, done, len(files))
             try:
-                digest = checksum(_read_bounded(path, source, self.max_size))
-                if incremental and known.get(source) == digest:
-                    report.unchanged.append(source)
-                    continue
-                documents = _documents(path, source, catalog)
+                documents = self._read(path, source, catalog, known.get(source))
             except ReaderError as exc:
                 report.failed.append(Failure(source, exc.reason))
                 continue
-            if writer is None:
-                writer = ix.writer(procs=1, limitmb=128)
-            if incremental and source in known:
+            if documents is None:
+                report.unchanged.append(source)
+                continue
+            writer = self._writer()
+            if source in known:
                 writer.delete_by_term("source", source)
                 report.updated.append(source)
             else:
@@ -240,22 +258,20 @@ class _Run:
                 for record in block_records(document):
                     writer.add_document(**record)
                     report.blocks += 1
-        if incremental:
-            for source in sorted(set(known) - seen):
-                if writer is None:
-                    writer = ix.writer(procs=1, limitmb=128)
-                writer.delete_by_term("source", source)
-                report.deleted.append(source)
-        return writer
+        for source in sorted(set(known) - seen):
+            self._writer().delete_by_term("source", source)
+            report.deleted.append(source)
 
-
-def _commit(writer: Any) -> None:
-    try:
-        writer.commit()
-    except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
-        raise
+    def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
+        """Scan and commit once; on any error or interrupt, cancel the writer."""
+        try:
+            self.scan(corpus, known, incremental)
+            if self.writer is not None:
+                self.writer.commit()
+        except BaseException:
+            if self.writer is not None and not self.writer.is_closed:
+                self.writer.cancel()
+            raise
 
 
 def _full(root: Path, corpus: Path, run: _Run) -> None:
@@ -263,19 +279,15 @@ def _full(root: Path, corpus: Path, run: _Run) -> None:
 
     generation = store.next_generation(root)
     (root / generation).mkdir()
-    ix = windex.create_in(str(root / generation), build_schema(), indexname=INDEX_NAME)
-    writer = run.scan(corpus, {}, ix, incremental=False)
-    if writer is not None:
-        _commit(writer)
+    run.ix = windex.create_in(str(root / generation), build_schema(), indexname=INDEX_NAME)
+    run.write(corpus, {}, incremental=False)
     store.switch_to(root, generation)  # the atomic swap: searchers now open this generation
     run.report.generation = generation
 
 
 def _incremental(root: Path, corpus: Path, run: _Run) -> None:
-    ix = open_index(root)
-    writer = run.scan(corpus, indexed_sources(ix), ix, incremental=True)
-    if writer is not None:
-        _commit(writer)
+    run.ix = open_index(root)
+    run.write(corpus, indexed_sources(run.ix), incremental=True)
     run.report.generation = store.current_generation(root) or ""
 
 

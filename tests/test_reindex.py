@@ -15,6 +15,7 @@ from searchkit.cli import EXIT_INDEX, EXIT_LOCKED, app
 from searchkit.errors import IndexLocked, IndexNotFound, SchemaMismatch
 from searchkit.indexer import open_index, reindex
 from searchkit.locking import write_lock
+from searchkit.readers import READERS
 from searchkit.schema import FORMAT
 from searchkit.stats import index_stats
 from searchkit.store import current_generation
@@ -210,3 +211,18 @@ def test_an_empty_corpus_never_empties_the_index_by_accident(corpus: Path, tmp_p
         reindex(corpus, index)
     assert len(state(index)) == 4
     assert reindex(corpus, index, full=True).ok and state(index) == {}
+
+
+def test_a_reader_that_breaks_fails_only_its_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: bytes, source: str):  # a reader with a bug, registered like any other
+        raise ValueError("unexpected markup")
+
+    monkeypatch.setitem(READERS, ".odd", broken)
+    (corpus / "strange.odd").write_text("1. текст")
+    report = reindex(corpus, tmp_path / "index")
+    assert [(f.source, f.reason) for f in report.failed] == [
+        ("strange.odd", "the reader failed (ValueError: unexpected markup); please report this")
+    ]
+    assert len(report.added) == 4
