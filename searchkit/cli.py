@@ -135,11 +135,11 @@ def reindex_cmd(
     max_size: Annotated[
         float,
         typer.Option("--max-size", min=0.001, metavar="MB",
-                     help="Skip (and report) files larger than this [default 20]."),
+                     help="Skip (and report) files larger than this many megabytes."),
     ] = 20.0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only the summary line (errors still shown).")
+        bool, typer.Option("--quiet", "-q", help="Only the summary line: no bar, no skipped files.")
     ] = False,
 ) -> None:
     """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.

@@ -11,6 +11,7 @@ for the layout on disk). One writer at a time holds the lock
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -332,6 +333,12 @@ def reindex(
             report.duration = time.monotonic() - started
             record_run(root, report, error=str(exc))
             raise
+        except OSError as exc:  # disk full, permissions: the last commit stays intact
+            error = SearchkitError(f"cannot write the index at {root}: {exc.strerror or exc}")
+            report.duration = time.monotonic() - started
+            with contextlib.suppress(OSError):
+                record_run(root, report, error=str(error))
+            raise error from exc
         report.duration = time.monotonic() - started
         record_run(root, report)
     return report

@@ -13,8 +13,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from .errors import IndexLocked
+from .errors import IndexLocked, SearchkitError
 
 LOCK_NAME = "MAIN_WRITELOCK"
 
@@ -28,10 +29,9 @@ def write_lock(index_root: Path, wait: float = 0.0) -> Iterator[None]:
     """
     from whoosh.filedb.filestore import FileStorage
 
-    index_root.mkdir(parents=True, exist_ok=True)
     lock = FileStorage(str(index_root)).lock(LOCK_NAME)
     deadline = time.monotonic() + max(wait, 0.0)
-    while not lock.acquire(blocking=False):
+    while not _try(lock, index_root):
         if time.monotonic() >= deadline:
             waited = f"waited {wait:g}s" if wait > 0 else "did not wait (--wait 0)"
             raise IndexLocked(
@@ -43,3 +43,13 @@ def write_lock(index_root: Path, wait: float = 0.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _try(lock: Any, index_root: Path) -> bool:
+    try:
+        index_root.mkdir(parents=True, exist_ok=True)
+        return bool(lock.acquire(blocking=False))
+    except OSError as exc:
+        raise SearchkitError(
+            f"cannot lock the index at {index_root}: {exc.strerror or exc}"
+        ) from exc

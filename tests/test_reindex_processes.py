@@ -362,3 +362,29 @@ def test_progress_bar_on_a_terminal_and_one_line_otherwise(tmp_path: Path) -> No
     assert proc.returncode == 0 and err == ""
     assert out.splitlines() == [f"{tmp_path / 'index'}: " + out.split(": ", 1)[1].strip()]
     assert "3 updated" in out
+
+
+def _file_size_limit() -> None:
+    """In the child: no file may grow past 64 KiB (EFBIG, as on a full disk)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_a_write_error_keeps_the_last_commit_and_says_why(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", 150, seed=19)
+    index = tmp_path / "index"
+    assert run(corpus.root, index)[0] == 0
+    before = state(index)
+    corpus.mutate(changed=100, added=20, deleted=0)
+    proc = start(corpus.root, index, "--full", preexec_fn=_file_size_limit)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.strip() == f"searchkit: error: cannot write the index at {index}: File too large"
+    assert state(index) == before  # the last commit, whole
+    assert json.loads((index / "lastrun.json").read_text())["result"] == "error"
+    code, report, err = run(corpus.root, index)
+    assert code == 0, err
+    assert any(re.fullmatch(r"g\d{6}", name) for name in report["cleaned"])
+    assert state(index) == corpus.state() and leftovers(index) == []
