@@ -324,7 +324,7 @@ def reindex(
     with write_lock(root, wait):
         try:
             report.cleaned = store.clean_leftovers(root)
-            if full or store.current_generation(root) is None:
+            if full or not (root / store.POINTER).exists():  # no index yet: build one
                 report.mode = "full"
                 _full(root, corpus, run)
             else:

@@ -111,6 +111,8 @@ def test_damaged_index_and_old_layout_ask_for_full(corpus: Path, tmp_path: Path)
     (index / "searchkit.json").write_text(json.dumps({"format": FORMAT}))
     with pytest.raises(SchemaMismatch, match="older on-disk layout"):
         open_index(index)
+    with pytest.raises(SchemaMismatch, match="older on-disk layout"):
+        reindex(corpus, index)  # only --full replaces an index it cannot read
     report = reindex(corpus, index, full=True)
     assert report.ok and len(state(index)) == 4
     reindex(corpus, index)
