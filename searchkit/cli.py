@@ -305,6 +305,7 @@ def stats_cmd(
         return
     langs = ", ".join(f"{lang} {n}" for lang, n in stats.languages.items()) or "none"
     typer.echo(f"index      {stats.path} (generation {stats.generation})")
+    typer.echo(f"files      {stats.files}")
     typer.echo(f"documents  {stats.documents}")
     typer.echo(f"blocks     {stats.blocks}")
     typer.echo(f"languages  {langs}")

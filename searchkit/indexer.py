@@ -24,7 +24,7 @@ from . import store
 from .errors import IndexNotFound, ReaderError, SchemaMismatch, SearchkitError
 from .locking import write_lock
 from .model import Document
-from .readers import Catalog, checksum, read_path, reader_for
+from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
 from .schema import build_schema
 from .symbols import find_symbols
 
@@ -56,6 +56,9 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     blocks: int = 0
+    documents: int = 0
+    #: format -> [documents read, files failed] for the files read in this run
+    formats: dict[str, list[int]] = field(default_factory=dict)
     duration: float = 0.0
     mode: str = "incremental"
     generation: str = ""
@@ -75,7 +78,14 @@ class IndexReport:
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed; "
             f"{self.blocks} blocks written in {self.duration:.1f}s"
-        )
+        ) + self._per_format()
+
+    def _per_format(self) -> str:
+        parts = [
+            f"{name} {docs} documents" + (f", {bad} failed" if bad else "")
+            for name, (docs, bad) in sorted(self.formats.items())
+        ]
+        return f" ({'; '.join(parts)})" if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,11 +106,15 @@ def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
     yield from sorted(found, key=lambda item: item[1])
 
 
-def block_records(document: Document) -> Iterator[dict[str, Any]]:
-    """The whoosh documents for one :class:`Document`, one per block."""
+def block_records(document: Document, file: str | None = None) -> Iterator[dict[str, Any]]:
+    """The whoosh documents for one :class:`Document`, one per block.
+
+    ``file`` is the corpus-relative path of the file it came from (default: its source).
+    """
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     common: dict[str, Any] = {
         "source": document.source,
+        "file": file or document.source,
         "checksum": document.checksum or "",
         "symbol": document.symbol or "",
         "body": document.body or "",
@@ -161,39 +175,30 @@ def open_index(index_dir: Path | str) -> Any:
 
 
 def indexed_sources(ix: Any) -> dict[str, str]:
-    """``source`` → ``checksum`` of every file the index holds."""
+    """``file`` → ``checksum`` of every file the index holds."""
     found: dict[str, str] = {}
     with ix.searcher() as searcher:
-        for term in searcher.lexicon("source"):
-            source = term.decode("utf-8") if isinstance(term, bytes) else term
-            docnum = searcher.document_number(source=source)
+        for term in searcher.lexicon("file"):
+            file = term.decode("utf-8") if isinstance(term, bytes) else term
+            docnum = searcher.document_number(file=file)
             if docnum is not None:
-                found[source] = searcher.stored_fields(docnum)["checksum"]
+                found[file] = searcher.stored_fields(docnum)["checksum"]
     return found
 
 
-def _read_bounded(path: Path, source: str, max_size: int) -> bytes:
-    """The file's bytes, refusing files over ``max_size`` before reading them."""
+def _checksum_bounded(path: Path, source: str, max_size: int) -> str:
+    """The file's checksum, refusing files over ``max_size`` before reading them."""
     try:
         size = os.stat(path).st_size
         if size <= max_size:
-            with open(path, "rb") as handle:
-                data = handle.read(max_size + 1)
-            size = len(data)
+            return file_checksum(path)
     except FileNotFoundError as exc:
         raise ReaderError(source, "the file disappeared during the run") from exc
     except OSError as exc:
         raise ReaderError(source, f"cannot read file: {exc.strerror or exc}") from exc
-    if size > max_size:
-        raise ReaderError(
-            source, f"file is {size:,} bytes, over the {max_size:,}-byte limit (--max-size)"
-        )
-    return data
-
-
-def _documents(path: Path, source: str, catalog: Catalog) -> list[Document]:
-    result = read_path(path, source, catalog)
-    return list(result) if isinstance(result, list | tuple) else [result]
+    raise ReaderError(
+        source, f"file is {size:,} bytes, over the {max_size:,}-byte limit (--max-size)"
+    )
 
 
 class _Run:
@@ -213,13 +218,14 @@ class _Run:
 
     def _read(self, path: Path, source: str, catalog: Catalog, known: str | None) -> Any:
         """The file's documents, or ``None`` when its checksum is the indexed one."""
-        digest = checksum(_read_bounded(path, source, self.max_size))
-        if known == digest:
+        if known == _checksum_bounded(path, source, self.max_size):
             return None
         try:
-            return _documents(path, source, catalog)
+            return read_documents(path, source, catalog)
         except ReaderError:
             raise
+        except FileNotFoundError as exc:
+            raise ReaderError(source, "the file disappeared during the run") from exc
         except Exception as exc:  # a reader bug must not stop the hourly run for every file
             raise ReaderError(
                 source, f"the reader failed ({type(exc).__name__}: {exc}); please report this"
@@ -230,11 +236,11 @@ class _Run:
         report = self.report
         catalog = Catalog.load(corpus)
         files = list(corpus_files(corpus))
-        if incremental and known and not files:
-            # an unmounted share looks like an empty folder: never empty an index by accident
+        if incremental and known and not files and not any(corpus.iterdir()):
+            # an unmounted share is an empty folder: never empty an index by accident
             raise IndexNotFound(
-                f"corpus folder {corpus} has no documents; refusing to remove all "
-                f"{len(known)} documents from the index (use --full to rebuild it empty)"
+                f"corpus folder {corpus} is empty; refusing to remove all "
+                f"{len(known)} files from the index (use --full to rebuild it empty)"
             )
         seen = set()
         for done, (path, source) in enumerate(files, start=1):
@@ -245,22 +251,25 @@ class _Run:
                 documents = self._read(path, source, catalog, known.get(source))
             except ReaderError as exc:
                 report.failed.append(Failure(source, exc.reason))
+                report.formats.setdefault(format_of(path), [0, 0])[1] += 1
                 continue
             if documents is None:
                 report.unchanged.append(source)
                 continue
             writer = self._writer()
             if source in known:
-                writer.delete_by_term("source", source)
+                writer.delete_by_term("file", source)
                 report.updated.append(source)
             else:
                 report.added.append(source)
             for document in documents:
-                for record in block_records(document):
+                for record in block_records(document, source):
                     writer.add_document(**record)
                     report.blocks += 1
+            report.documents += len(documents)
+            report.formats.setdefault(format_of(path), [0, 0])[0] += len(documents)
         for source in sorted(set(known) - seen):
-            self._writer().delete_by_term("source", source)
+            self._writer().delete_by_term("file", source)
             report.deleted.append(source)
 
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:

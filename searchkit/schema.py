@@ -3,7 +3,9 @@
 Fields
 ------
 key        unique ``source#ordinal``; the address of a block inside the index
-source     corpus-relative path of the file the block came from
+source     the document's source: the corpus-relative path of its file, or
+           ``path#id`` for one of several documents read from one file
+file       corpus-relative path of the file (reindexing replaces a file's documents)
 checksum   SHA-256 of that file's bytes (drives incremental reindexing)
 symbol     canonical document symbol ("" when unknown); ``body`` its prefix
 cites      canonical symbols cited inside the block (footnotes, "see ...")
@@ -24,7 +26,7 @@ from whoosh import fields
 from .analysis import ANALYZER_VERSION, lemma_analyzer, surface_analyzer
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -38,6 +40,7 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         source=fields.ID(stored=True),
+        file=fields.ID(stored=True),
         checksum=fields.ID(stored=True),
         symbol=fields.ID(stored=True),
         body=fields.ID(stored=True),

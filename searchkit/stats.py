@@ -31,6 +31,7 @@ class IndexStats:
 
     path: str
     generation: str
+    files: int
     documents: int
     blocks: int
     languages: dict[str, int] = field(default_factory=dict)  # documents per language
@@ -76,7 +77,7 @@ def last_run(root: Path) -> dict[str, Any] | None:
 
 
 def index_stats(index_dir: Path | str) -> IndexStats:
-    """Documents, blocks, documents per language, size on disk, last run."""
+    """Files, documents, blocks, documents per language, size on disk, last run."""
     from .indexer import open_index
 
     root = Path(index_dir)
@@ -85,6 +86,12 @@ def index_stats(index_dir: Path | str) -> IndexStats:
     languages: Counter[str] = Counter()
     with ix.searcher() as searcher:
         blocks = searcher.doc_count()
+        files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
+            1
+            for t in searcher.lexicon("file")
+            if searcher.document_number(file=t.decode("utf-8") if isinstance(t, bytes) else t)
+            is not None
+        )
         documents = 0
         for term in searcher.lexicon("source"):
             source = term.decode("utf-8") if isinstance(term, bytes) else term
@@ -96,6 +103,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
     return IndexStats(
         path=str(root),
         generation=generation,
+        files=files,
         documents=documents,
         blocks=blocks,
         languages=dict(languages.most_common()),

@@ -147,7 +147,7 @@ def test_stats_counts_documents_blocks_languages_and_last_run(corpus: Path, tmp_
     )
     reindex(corpus, index)
     stats = index_stats(index)
-    assert stats.documents == 5
+    assert stats.documents == 5 and stats.files == 5
     assert stats.blocks == sum(1 for _ in open_index(index).searcher().all_stored_fields())
     assert stats.languages == {"ru": 4, "en": 1}
     assert stats.size_bytes > 10_000
@@ -209,7 +209,7 @@ def test_an_empty_corpus_never_empties_the_index_by_accident(corpus: Path, tmp_p
     reindex(corpus, index)
     for path in corpus.iterdir():
         path.unlink()
-    with pytest.raises(IndexNotFound, match="refusing to remove all 4 documents"):
+    with pytest.raises(IndexNotFound, match="is empty; refusing to remove all 4 files"):
         reindex(corpus, index)
     assert len(state(index)) == 4
     assert reindex(corpus, index, full=True).ok and state(index) == {}
