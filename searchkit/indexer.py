@@ -299,6 +299,8 @@ def _incremental(root: Path, corpus: Path, run: _Run) -> None:
     run.ix = open_index(root)
     run.write(corpus, indexed_sources(run.ix), incremental=True)
     run.report.generation = store.current_generation(root) or ""
+    if run.writer is not None:
+        store.sync_tree(root / run.report.generation)  # whoosh itself never calls fsync
 
 
 def reindex(

@@ -17,6 +17,11 @@ index or the new one, never a half-built one, and a searcher that already
 opened the old generation keeps its open files. The format version lives in
 the same pointer file, so it always describes the generation it names.
 
+Before the pointer moves, the new generation's files are flushed to disk
+(``fsync``); after an incremental commit too, though whoosh renames its table
+of contents before that flush, so a power cut (unlike a kill) at that moment
+could still leave a commit whose files did not all reach the disk.
+
 Whatever a killed writer leaves (segment files no table of contents names,
 temporary table-of-contents files, whoosh's ``MAIN.tmp`` folder, a half-built
 generation, the generation a ``--full`` replaced) is removed by
@@ -107,8 +112,25 @@ def next_generation(root: Path) -> str:
     return f"g{max(numbers, default=0) + 1:06d}"
 
 
+def sync_tree(path: Path) -> None:
+    """Flush every file under ``path`` and the folder itself to disk (whoosh does not)."""
+    for entry in path.iterdir():
+        if entry.is_file():
+            fd = os.open(entry, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def switch_to(root: Path, generation: str) -> None:
-    """Make ``generation`` the current one, atomically."""
+    """Make ``generation`` the current one, atomically, once its files are on disk."""
+    sync_tree(root / generation)
     atomic_write_json(root / POINTER, {"format": FORMAT, "generation": generation})
 
 
