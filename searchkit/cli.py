@@ -8,6 +8,7 @@ searchkit.toml > ./index and ./corpus (see searchkit.config).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -157,14 +158,10 @@ def reindex_cmd(
         typer.echo(f"searchkit: error: corpus folder {corpus_dir} does not exist", err=True)
         raise typer.Exit(EXIT_USAGE)
     show_bar = sys.stderr.isatty() and not (quiet or json_out)
-    bar, advance = _progress_bar() if show_bar else (None, None)
+    bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)
     try:
-        if bar is not None:
-            with bar:
-                report = reindex(corpus_dir, index_dir, full=full, wait=wait, progress=advance,
-                                 max_file_size=int(max_size * 1024 * 1024))
-        else:
-            report = reindex(corpus_dir, index_dir, full=full, wait=wait,
+        with bar:
+            report = reindex(corpus_dir, index_dir, full=full, wait=wait, progress=advance,
                              max_file_size=int(max_size * 1024 * 1024))
     except SearchkitError as exc:
         _fail(exc)
