@@ -1,7 +1,7 @@
 """Building and updating the index: incremental, atomic, locked, killable.
 
-The index records what it holds: every block stores its ``source`` path and
-the file's ``checksum``, so :func:`reindex` compares the corpus with the index
+The index records what it holds: every block stores the ``file`` it was read
+from and that file's ``checksum``, so :func:`reindex` compares the corpus with the index
 and touches only files that were added, changed or deleted, then commits once.
 Unchanged files are hashed, not read by a reader. ``full=True`` builds a new
 generation from scratch and swaps it in atomically (see :mod:`searchkit.store`
@@ -351,7 +351,8 @@ def reindex(
                 record_run(root, report, error=str(error))
             raise error from exc
         report.duration = time.monotonic() - started
-        record_run(root, report)
+        with contextlib.suppress(OSError):  # the run is done even if its log cannot be written
+            record_run(root, report)
     return report
 
 

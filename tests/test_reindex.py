@@ -47,6 +47,9 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     assert sorted(first.added) == ["note0.txt", "note1.txt", "note2.txt", "seed.txt"]
     assert first.ok and first.blocks > 4 and first.duration > 0
     before = toc_generations(index)
+    snapshot = open_index(index).searcher()
+    held = sorted(f["key"] for f in snapshot.all_stored_fields())
+    old_toc = index / "g000001" / f"_MAIN_{before[0]}.toc"
 
     (corpus / "note0.txt").write_text(PARA.format(n="изменено"), encoding="utf-8")
     (corpus / "note1.txt").unlink()
@@ -64,6 +67,12 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     assert set(state(index)) == {"new.txt", "note0.txt", "note2.txt", "seed.txt"}
     assert {h.source for h in search(index, "изменено")} == {"note0.txt"}
     assert leftovers(index) == []
+    # a searcher opened before the commit still reads its snapshot (its TOC is gone;
+    # segments whoosh merged away would be too: see the --full test, where all are)
+    assert not old_toc.exists()
+    assert sorted(f["key"] for f in snapshot.all_stored_fields()) == held
+    assert any(k.startswith("note1.txt#") for k in held)
+    snapshot.close()
 
 
 def test_second_run_without_changes_changes_nothing(corpus: Path, tmp_path: Path) -> None:
