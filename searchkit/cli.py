@@ -8,6 +8,7 @@ searchkit.toml > ./index and ./corpus (see searchkit.config).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -103,19 +104,65 @@ def _main(
     """Full-text search for UN conference documents, Russian first."""
 
 
-@app.command("index")
-def index_cmd(
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, and the callback that drives it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}", style="dim"),
+        console=Console(stderr=True), transient=True,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(source: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=source[-40:])
+
+    return bar, advance
+
+
+def reindex_cmd(
     corpus: CorpusArg = None,
     index: IndexOpt = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild from scratch and swap the new index in.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", min=0, metavar="SECONDS",
+                     help="Wait this long for another writer before exiting with code 3."),
+    ] = 0.0,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", min=0.001, metavar="MB",
+                     help="Skip (and report) files larger than this many megabytes."),
+    ] = 20.0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the summary line: no bar, no skipped files.")
+    ] = False,
 ) -> None:
-    """Index (or bring up to date) the documents under CORPUS."""
-    from .indexer import index_corpus
+    """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.
+
+    Incremental by content checksum, one commit; --full rebuilds and swaps the
+    new index in atomically. Exit codes: 0 done, 1 some files failed (the rest
+    indexed), 2 usage error, 3 another writer holds the index, 4 index
+    unreadable or of another version (run 'searchkit reindex --full').
+    """
+    from .indexer import reindex
 
     index_dir = _index_path(index)
+    corpus_dir = _corpus_path(corpus)
+    if not corpus_dir.is_dir():
+        typer.echo(f"searchkit: error: corpus folder {corpus_dir} does not exist", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    show_bar = sys.stderr.isatty() and not (quiet or json_out)
+    bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)
     try:
-        report = index_corpus(_corpus_path(corpus), index_dir)
+        with bar:
+            report = reindex(corpus_dir, index_dir, full=full, wait=wait, progress=advance,
+                             max_file_size=int(max_size * 1024 * 1024))
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
@@ -127,6 +174,12 @@ def index_cmd(
         typer.echo(f"{index_dir}: {report.summary()}")
     if report.failed:
         raise typer.Exit(EXIT_FAILED_FILES)
+
+
+app.command("reindex")(reindex_cmd)
+app.command("index", help="Same as 'reindex' (kept for scripts written for the first versions).")(
+    reindex_cmd
+)
 
 
 @app.command("search")
@@ -244,6 +297,40 @@ def show_cmd(
         typer.echo(passage_text(passage, _color(no_color)))
     if parallel and parallel not in passage.parallel:
         typer.echo(f"no {parallel} version of this paragraph in the index", err=True)
+
+
+@app.command("stats")
+def stats_cmd(
+    index: IndexOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What the index holds (documents, blocks, languages, size) and how the last reindex went."""
+    from .stats import index_stats
+
+    index_dir = _index_path(index)
+    try:
+        stats = index_stats(index_dir)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    langs = ", ".join(f"{lang} {n}" for lang, n in stats.languages.items()) or "none"
+    typer.echo(f"index      {stats.path} (generation {stats.generation})")
+    typer.echo(f"files      {stats.files}")
+    typer.echo(f"documents  {stats.documents}")
+    typer.echo(f"blocks     {stats.blocks}")
+    typer.echo(f"languages  {langs}")
+    typer.echo(f"size       {stats.size_bytes / 1024 / 1024:.1f} MB")
+    run = stats.last_run
+    if run is None:
+        typer.echo("last run   unknown (no lastrun.json)")
+    else:
+        counts = ", ".join(f"{run.get(k, 0)} {k}" for k in
+                           ("added", "updated", "deleted", "unchanged", "failed"))
+        tail = f": {run['error']}" if run.get("error") else ""
+        typer.echo(f"last run   {run.get('finished')} {run.get('mode')} {run.get('result')}{tail}"
+                   f" ({counts})")
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from .highlight import match_spans, snippet
 from .indexer import open_index
 from .model import Hit
 from .query import ParsedQuery, from_latin_layout, latin_layout_words, parse
+from .store import current_generation
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
@@ -244,15 +245,24 @@ class Index:
     """
 
     def __init__(self, index_dir: Path | str) -> None:
+        self.path = Path(index_dir)
+        self._open()
+
+    def _open(self) -> None:
         from whoosh.scoring import BM25F
 
-        self.path = Path(index_dir)
+        self._generation = current_generation(self.path)
         self._ix = open_index(self.path)
         self._searcher = self._ix.searcher(weighting=BM25F())
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.search`; sees commits made since the index was opened."""
-        self._searcher = self._searcher.refresh()
+        if current_generation(self.path) != self._generation:  # 'reindex --full' swapped
+            old = self._searcher
+            self._open()
+            old.close()
+        else:
+            self._searcher = self._searcher.refresh()
         return run(self._searcher, query, limit, **options)
 
     def close(self) -> None:
