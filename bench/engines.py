@@ -48,12 +48,12 @@ def available(name: str) -> str | None:
 def blocks(corpus: Path) -> Iterator[tuple[str, str, str]]:
     """(text, symbol, lang) of every block searchkit reads from ``corpus``."""
     from searchkit.indexer import corpus_files
-    from searchkit.readers import read_path
+    from searchkit.readers import read_documents
 
     for path, source in corpus_files(corpus):
-        doc = read_path(path, source)
-        for block in doc.blocks:
-            yield block.text, doc.symbol or "", doc.language or ""
+        for doc in read_documents(path, source):
+            for block in doc.blocks:
+                yield block.text, doc.symbol or "", doc.language or ""
 
 
 def lemma_text(text: str) -> str:

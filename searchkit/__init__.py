@@ -20,7 +20,7 @@ from .errors import (
     SchemaMismatch,
     SearchkitError,
 )
-from .indexer import IndexReport, index_corpus
+from .indexer import IndexReport, index_corpus, reindex
 from .model import Block, Document, Hit
 from .search import Index, SearchResult, search
 
@@ -42,5 +42,6 @@ __all__ = [
     "SearchkitError",
     "__version__",
     "index_corpus",
+    "reindex",
     "search",
 ]

@@ -23,16 +23,18 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 
 #: Bump when tokens produced for the same text change: old indexes must be rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
-_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen join word parts
+#: Dashes that join the parts of a word written without spaces: hyphen-minus,
+#: hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign.
+_HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _WORD = r"[^\W_]"  # a letter or digit, any script
 _WORD_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+(?:[{_HYPHENS}](?:{_WORD}|\u00ad)+)*")
 _PART_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+")
@@ -148,7 +150,7 @@ def _english_stem(word: str) -> str:
     return _stemmer(EnglishStemmer).stem(word)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(cls: type) -> Any:
     return cls()
 
@@ -199,24 +201,40 @@ class WordTokenizer(Tokenizer):
 
 
 class LemmaFilter(Filter):
-    """Replace each word with all its lemmas, at the same position."""
+    """Replace each word with its lemmas, at the same position.
+
+    With ``surface=True`` the normalised surface form is also emitted at the
+    same position, marked ``=form``, so ``=form`` words can take part in
+    phrases and proximity searches over the one ``content`` field.
+    """
+
+    def __init__(self, surface: bool = False) -> None:
+        self.surface = surface
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
+        return type(other) is type(self) and other.surface == self.surface  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(type(self))
+        return hash((type(self), self.surface))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            for lemma in lemmas(token.text):
+            surface = token.text
+            for lemma in lemmas(surface):
                 token.text = lemma
+                yield token
+            if self.surface:
+                token.text = SURFACE_MARK + surface
                 yield token
 
 
-def lemma_analyzer() -> Any:
-    """Analyzer of the ``content`` field: words → lemmas."""
-    return WordTokenizer() | LemmaFilter()
+#: Prefix of the surface-form tokens in the ``content`` field.
+SURFACE_MARK = "="
+
+
+def lemma_analyzer(surface: bool = False) -> Any:
+    """Analyzer of the lemma fields: words → lemmas (and ``=form`` when ``surface``)."""
+    return WordTokenizer() | LemmaFilter(surface)
 
 
 def surface_analyzer() -> Any:

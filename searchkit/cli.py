@@ -8,6 +8,7 @@ searchkit.toml > ./index and ./corpus (see searchkit.config).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -103,12 +104,44 @@ def _main(
     """Full-text search for UN conference documents, Russian first."""
 
 
-@app.command("index")
-def index_cmd(
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, and the callback that drives it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}", style="dim"),
+        console=Console(stderr=True), transient=True,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(source: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=source[-40:])
+
+    return bar, advance
+
+
+def reindex_cmd(
     corpus: CorpusArg = None,
     index: IndexOpt = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild from scratch and swap the new index in.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", min=0, metavar="SECONDS",
+                     help="Wait this long for another writer before exiting with code 3."),
+    ] = 0.0,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", min=0.001, metavar="MB",
+                     help="Skip (and report) files larger than this many megabytes."),
+    ] = 20.0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the summary line: no bar, no skipped files.")
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option("--workers", "-j", min=1,
@@ -116,12 +149,26 @@ def index_cmd(
                      "for 16 files or more, else 1]."),
     ] = None,
 ) -> None:
-    """Index (or bring up to date) the documents under CORPUS."""
-    from .indexer import index_corpus
+    """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.
+
+    Incremental by content checksum, one commit; --full rebuilds and swaps the
+    new index in atomically. Exit codes: 0 done, 1 some files failed (the rest
+    indexed), 2 usage error, 3 another writer holds the index, 4 index
+    unreadable or of another version (run 'searchkit reindex --full').
+    """
+    from .indexer import reindex
 
     index_dir = _index_path(index)
+    corpus_dir = _corpus_path(corpus)
+    if not corpus_dir.is_dir():
+        typer.echo(f"searchkit: error: corpus folder {corpus_dir} does not exist", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    show_bar = sys.stderr.isatty() and not (quiet or json_out)
+    bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)
     try:
-        report = index_corpus(_corpus_path(corpus), index_dir, workers=workers)
+        with bar:
+            report = reindex(corpus_dir, index_dir, full=full, wait=wait, progress=advance,
+                             max_file_size=int(max_size * 1024 * 1024), workers=workers)
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
@@ -133,6 +180,12 @@ def index_cmd(
         typer.echo(f"{index_dir}: {report.summary()}")
     if report.failed:
         raise typer.Exit(EXIT_FAILED_FILES)
+
+
+app.command("reindex")(reindex_cmd)
+app.command("index", help="Same as 'reindex' (kept for scripts written for the first versions).")(
+    reindex_cmd
+)
 
 
 @app.command("search")
@@ -157,14 +210,29 @@ def search_cmd(
         bool, typer.Option("--facets", help="Count matching blocks by body, year, language.")
     ] = False,
     no_color: ColorOpt = False,
+    snippets: Annotated[
+        str, typer.Option("--snippets", help="Mark matches as plain [[…]] or html <mark>.")
+    ] = "plain",
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
-    Words match in any inflected form (ввоз finds ввоза, ввозу...); all words
-    must match, else the best partial matches are shown and the fact is said.
-    "Quoted words" match as a phrase; a UN symbol (A/RES/70/1) finds the
-    document and the paragraphs that cite it.
+    \b
+    Query language (README, 'Query language'):
+      ввоз мигрантов        all words, any inflected form (ё = е)
+      "незаконный ввоз"     phrase across inflection;  "ввоз мигрантов"~3  near
+      =мигрантов            that exact form (also inside phrases)
+      мигрант OR беженец    either;  -беженец / NOT беженец  exclude;  ( ) group
+      мигр*                 prefix (at most 200 word forms)
+      symbol:CTOC/COP/*  body:CTOC/COP  cites:A/RES/70/1  lang:ru  kind:paragraph
+      year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
+      CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
+    No block with every word: the best with some are shown, and said. A query
+    typed in the Latin layout (vbuhfyns) is searched as Russian; unknown words
+    get a did-you-mean. 'searchkit explain QUERY' shows how a query is read.
     """
+    if snippets not in ("plain", "html"):
+        typer.echo("searchkit: error: --snippets is plain or html", err=True)
+        raise typer.Exit(EXIT_USAGE)
     from . import render
     from .browse import parallels
     from .search import search
@@ -175,6 +243,7 @@ def search_cmd(
         result = search(
             index_dir, query, limit or _settings().limit, offset=offset, lang=lang,
             per_document=2 if group_by is GroupBy.document else None, facets=facets,
+            snippet_format=snippets,
         )
         side = (
             {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
@@ -190,9 +259,8 @@ def search_cmd(
     elif fmt is Format.csv:
         typer.echo(render.hits_csv(result.hits))
     else:
-        if result.fallback:
-            typer.echo(f"no block has every word of {query!r}; showing blocks with some of them",
-                       err=True)
+        for note in result.notes:
+            typer.echo(note, err=True)
         if not result.hits:
             typer.echo(f"no results for {query!r}")
         else:
@@ -237,5 +305,81 @@ def show_cmd(
         typer.echo(f"no {parallel} version of this paragraph in the index", err=True)
 
 
+@app.command("stats")
+def stats_cmd(
+    index: IndexOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What the index holds (documents, blocks, languages, size) and how the last reindex went."""
+    from .stats import index_stats
+
+    index_dir = _index_path(index)
+    try:
+        stats = index_stats(index_dir)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    langs = ", ".join(f"{lang} {n}" for lang, n in stats.languages.items()) or "none"
+    typer.echo(f"index      {stats.path} (generation {stats.generation})")
+    typer.echo(f"files      {stats.files}")
+    typer.echo(f"documents  {stats.documents}")
+    typer.echo(f"blocks     {stats.blocks}")
+    typer.echo(f"languages  {langs}")
+    typer.echo(f"size       {stats.size_bytes / 1024 / 1024:.1f} MB")
+    run = stats.last_run
+    if run is None:
+        typer.echo("last run   unknown (no lastrun.json)")
+    else:
+        counts = ", ".join(f"{run.get(k, 0)} {k}" for k in
+                           ("added", "updated", "deleted", "unchanged", "failed"))
+        tail = f": {run['error']}" if run.get("error") else ""
+        typer.echo(f"last run   {run.get('finished')} {run.get('mode')} {run.get('result')}{tail}"
+                   f" ({counts})")
+
+
 def main() -> None:
     app()
+
+
+# --------------------------------------------------------------------------- query tools
+
+
+@app.command("explain")
+def explain_cmd(
+    query: Annotated[str, typer.Argument(help="A query, as you would give it to search.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show how a query is understood: tokens, folded letters, every lemma
+    reading, the parsed tree, filters and the whoosh query that runs."""
+    from .explain import explain
+
+    try:
+        result = explain(query)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.text())
+
+
+@app.command("eval")
+def eval_cmd(
+    judgements: Annotated[Path, typer.Argument(help="Judged queries, JSON Lines (see README).")],
+    index: IndexOpt = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off rank.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Score the index on judged queries: nDCG@k, MRR@k, Recall@k, overall and per query."""
+    from .evaluate import evaluate_index, load_judgements
+
+    try:
+        report = evaluate_index(_index_path(index), load_judgements(judgements), k)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.table())

@@ -1,31 +1,38 @@
-"""Building and updating the index.
+"""Building and updating the index: incremental, atomic, locked, killable.
 
-The index directory holds a whoosh index (one whoosh document per block) and
-``searchkit.json``, which records the format version the index was built with.
-The index itself is the only record of what is indexed: every block stores its
-``source`` path and the file's ``checksum``, so an update compares the corpus
-with the index and touches only files that were added, changed or deleted, and
-commits once.
+The index records what it holds: every block stores the ``file`` it was read
+from and that file's ``checksum``, so :func:`reindex` compares the corpus with the index
+and touches only files that were added, changed or deleted, then commits once.
+Unchanged files are hashed, not read by a reader. ``full=True`` builds a new
+generation from scratch and swaps it in atomically (see :mod:`searchkit.store`
+for the layout on disk). One writer at a time holds the lock
+(:mod:`searchkit.locking`); searches never wait for it.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import IndexLocked, IndexNotFound, ReaderError, SchemaMismatch
+from . import store
+from .errors import IndexNotFound, ReaderError, SchemaMismatch, SearchkitError
+from .locking import write_lock
 from .model import Document
-from .readers import Catalog, checksum, read_path, reader_for
-from .schema import FORMAT, build_schema
+from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
+from .schema import build_schema
 from .symbols import find_symbols
 
-META_NAME = "searchkit.json"
-INDEX_NAME = "MAIN"
+META_NAME = store.POINTER
+INDEX_NAME = store.WHOOSH_NAME
+
+#: Files larger than this are reported and skipped (``--max-size`` on the CLI).
+MAX_FILE_SIZE = 20 * 1024 * 1024
 
 
 @dataclass
@@ -36,7 +43,12 @@ class Failure:
 
 @dataclass
 class IndexReport:
-    """What an indexing run did."""
+    """What a reindex run did.
+
+    ``mode`` is ``incremental`` or ``full`` (a full build lists every file it
+    indexed as added); ``cleaned`` names leftovers of interrupted runs that were
+    removed; ``generation`` is the index generation searched after the run.
+    """
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -44,18 +56,36 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     blocks: int = 0
+    documents: int = 0
+    #: format -> [documents read, files failed] for the files read in this run
+    formats: dict[str, list[int]] = field(default_factory=dict)
     duration: float = 0.0
+    mode: str = "incremental"
+    generation: str = ""
+    cleaned: list[str] = field(default_factory=list)
+    started: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{len(self.unchanged)} unchanged, {len(self.failed)} failed; "
             f"{self.blocks} blocks written in {self.duration:.1f}s"
-        )
+        ) + self._per_format()
+
+    def _per_format(self) -> str:
+        parts = [
+            f"{name} {docs} documents" + (f", {bad} failed" if bad else "")
+            for name, (docs, bad) in sorted(self.formats.items())
+        ]
+        return f" ({'; '.join(parts)})" if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,11 +106,15 @@ def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
     yield from sorted(found, key=lambda item: item[1])
 
 
-def block_records(document: Document) -> Iterator[dict[str, Any]]:
-    """The whoosh documents for one :class:`Document`, one per block."""
+def block_records(document: Document, file: str | None = None) -> Iterator[dict[str, Any]]:
+    """The whoosh documents for one :class:`Document`, one per block.
+
+    ``file`` is the corpus-relative path of the file it came from (default: its source).
+    """
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     common: dict[str, Any] = {
         "source": document.source,
+        "file": file or document.source,
         "checksum": document.checksum or "",
         "symbol": document.symbol or "",
         "body": document.body or "",
@@ -111,135 +145,221 @@ def block_records(document: Document) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def _write_meta(index_dir: Path) -> None:
-    tmp = index_dir / f".{META_NAME}.tmp"
-    tmp.write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
-    os.replace(tmp, index_dir / META_NAME)
-
-
 def open_index(index_dir: Path | str) -> Any:
-    """Open an existing index for reading; check its format version."""
+    """Open the current generation of an index for reading; check its format.
+
+    Raises :class:`IndexNotFound` when there is no index and
+    :class:`SchemaMismatch` when it is unreadable or from another format (the
+    message says to run ``searchkit reindex --full``). Takes no lock: a
+    concurrent commit or ``--full`` swap is retried over, never waited for.
+    """
     from whoosh import index as windex
 
-    index_dir = Path(index_dir)
-    meta_path = index_dir / META_NAME
-    if not index_dir.is_dir() or not windex.exists_in(str(index_dir), INDEX_NAME):
-        raise IndexNotFound(f"no index at {index_dir} (run 'searchkit index' first)")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SchemaMismatch(
-            f"index at {index_dir} has no readable {META_NAME}; rebuild it with "
-            "'searchkit reindex --full'"
-        ) from exc
-    if meta.get("format") != FORMAT:
-        raise SchemaMismatch(
-            f"index at {index_dir} has format {meta.get('format')!r}, this searchkit "
-            f"needs {FORMAT!r}; rebuild it with 'searchkit reindex --full'"
-        )
-    try:
-        return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
-    except Exception as exc:  # whoosh raises a variety of errors for damaged files
-        raise SchemaMismatch(
-            f"index at {index_dir} cannot be opened ({exc}); rebuild it with "
-            "'searchkit reindex --full'"
-        ) from exc
-
-
-def _open_or_create(index_dir: Path) -> Any:
-    from whoosh import index as windex
-
-    if index_dir.is_dir() and windex.exists_in(str(index_dir), INDEX_NAME):
-        return open_index(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-    _write_meta(index_dir)
-    return ix
+    root = Path(index_dir)
+    last_error: Exception | None = None
+    for _attempt in range(5):
+        generation = store.read_pointer(root)["generation"]
+        try:
+            return windex.open_dir(str(root / generation), indexname=INDEX_NAME)
+        except Exception as exc:  # whoosh raises many kinds of errors for damaged files
+            last_error = exc
+            moved = store.current_generation(root) != generation
+            if moved or isinstance(exc, OSError):
+                # a --full swap, or a commit deleting replaced files, raced us: retry
+                time.sleep(0.02)
+                continue
+            break
+    raise SchemaMismatch(
+        f"index at {root} cannot be opened ({last_error}); {store.REBUILD}"
+    ) from last_error
 
 
 def indexed_sources(ix: Any) -> dict[str, str]:
-    """``source`` → ``checksum`` of every file the index holds."""
+    """``file`` → ``checksum`` of every file the index holds."""
     found: dict[str, str] = {}
     with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            found.setdefault(fields["source"], fields["checksum"])
+        for term in searcher.lexicon("file"):
+            file = term.decode("utf-8") if isinstance(term, bytes) else term
+            docnum = searcher.document_number(file=file)
+            if docnum is not None:
+                found[file] = searcher.stored_fields(docnum)["checksum"]
     return found
 
 
-def index_corpus(
+def _checksum_bounded(path: Path, source: str, max_size: int) -> str:
+    """The file's checksum, refusing files over ``max_size`` before reading them."""
+    try:
+        size = os.stat(path).st_size
+        if size <= max_size:
+            return file_checksum(path)
+    except FileNotFoundError as exc:
+        raise ReaderError(source, "the file disappeared during the run") from exc
+    except OSError as exc:
+        raise ReaderError(source, f"cannot read file: {exc.strerror or exc}") from exc
+    raise ReaderError(
+        source, f"file is {size:,} bytes, over the {max_size:,}-byte limit (--max-size)"
+    )
+
+
+class _Run:
+    """One reindex pass over the corpus, writing with one whoosh writer (opened lazily)."""
+
+    def __init__(self, report: IndexReport, progress: ProgressFn | None, max_size: int) -> None:
+        self.report = report
+        self.progress = progress
+        self.max_size = max_size
+        self.ix: Any = None
+        self.writer: Any = None
+
+    def _writer(self) -> Any:
+        if self.writer is None:  # not before the first change: a run with none writes nothing
+            self.writer = self.ix.writer(procs=1, limitmb=128)
+        return self.writer
+
+    def _read(self, path: Path, source: str, catalog: Catalog, known: str | None) -> Any:
+        """The file's documents, or ``None`` when its checksum is the indexed one."""
+        if known == _checksum_bounded(path, source, self.max_size):
+            return None
+        try:
+            return read_documents(path, source, catalog)
+        except ReaderError:
+            raise
+        except FileNotFoundError as exc:
+            raise ReaderError(source, "the file disappeared during the run") from exc
+        except Exception as exc:  # a reader bug must not stop the hourly run for every file
+            raise ReaderError(
+                source, f"the reader failed ({type(exc).__name__}: {exc}); please report this"
+            ) from exc
+
+    def scan(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
+        """Add, replace and delete what changed, with at most one writer."""
+        report = self.report
+        catalog = Catalog.load(corpus)
+        files = list(corpus_files(corpus))
+        if incremental and known and not files and not any(corpus.iterdir()):
+            # an unmounted share is an empty folder: never empty an index by accident
+            raise IndexNotFound(
+                f"corpus folder {corpus} is empty; refusing to remove all "
+                f"{len(known)} files from the index (use --full to rebuild it empty)"
+            )
+        seen = set()
+        for done, (path, source) in enumerate(files, start=1):
+            seen.add(source)
+            if self.progress:
+                self.progress(source, done, len(files))
+            try:
+                documents = self._read(path, source, catalog, known.get(source))
+            except ReaderError as exc:
+                report.failed.append(Failure(source, exc.reason))
+                report.formats.setdefault(format_of(path), [0, 0])[1] += 1
+                continue
+            if documents is None:
+                report.unchanged.append(source)
+                continue
+            writer = self._writer()
+            if source in known:
+                writer.delete_by_term("file", source)
+                report.updated.append(source)
+            else:
+                report.added.append(source)
+            for document in documents:
+                for record in block_records(document, source):
+                    writer.add_document(**record)
+                    report.blocks += 1
+            report.documents += len(documents)
+            report.formats.setdefault(format_of(path), [0, 0])[0] += len(documents)
+        for source in sorted(set(known) - seen):
+            self._writer().delete_by_term("file", source)
+            report.deleted.append(source)
+
+    def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
+        """Scan and commit once; on any error or interrupt, cancel the writer."""
+        try:
+            self.scan(corpus, known, incremental)
+            if self.writer is not None:
+                self.writer.commit()
+        except BaseException:
+            if self.writer is not None and not self.writer.is_closed:
+                self.writer.cancel()
+            raise
+
+
+def _full(root: Path, corpus: Path, run: _Run) -> None:
+    from whoosh import index as windex
+
+    generation = store.next_generation(root)
+    (root / generation).mkdir()
+    run.ix = windex.create_in(str(root / generation), build_schema(), indexname=INDEX_NAME)
+    run.write(corpus, {}, incremental=False)
+    store.switch_to(root, generation)  # the atomic swap: searchers now open this generation
+    run.report.generation = generation
+
+
+def _incremental(root: Path, corpus: Path, run: _Run) -> None:
+    run.ix = open_index(root)
+    run.write(corpus, indexed_sources(run.ix), incremental=True)
+    run.report.generation = store.current_generation(root) or ""
+    if run.writer is not None:
+        store.sync_tree(root / run.report.generation)  # whoosh itself never calls fsync
+
+
+def reindex(
     corpus_dir: Path | str,
     index_dir: Path | str,
     *,
+    full: bool = False,
+    wait: float = 0.0,
     progress: ProgressFn | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
     workers: int | None = None,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` in step with the files under ``corpus_dir``.
 
     New files are added, changed files replaced, deleted files removed, and
-    unchanged files (same checksum) are not read again. One bad file is
-    reported in ``failed`` and never stops the run; the commit happens once, at
-    the end. ``workers`` > 1 reads and analyses files in that many processes
+    unchanged files (same checksum) are not read again; all in one commit.
+    ``full=True`` (or a missing index) builds a fresh generation and swaps it
+    in atomically. A bad file is reported in ``failed`` and never stops the
+    run; what was indexed before stays searchable. Waits up to ``wait`` seconds
+    for another writer, then raises :class:`IndexLocked`; an incremental run on
+    an index of another format raises :class:`SchemaMismatch`. Leftovers of
+    interrupted runs are removed first; the outcome is logged in ``lastrun.json``.
+    ``workers`` > 1 reads, analyses and writes in that many processes
     (:mod:`searchkit.parallel`); ``None`` picks by corpus size and CPU count.
     """
-    from whoosh.index import LockError
-
-    from .parallel import auto_workers, index_parallel
-
-    if workers is None:
-        workers = auto_workers(sum(1 for _ in corpus_files(Path(corpus_dir))))
-    if workers > 1:
-        return index_parallel(corpus_dir, index_dir, workers=workers, progress=progress)
+    from .stats import record_run
 
     started = time.monotonic()
-    corpus_dir = Path(corpus_dir)
-    index_dir = Path(index_dir)
-    if not corpus_dir.is_dir():
-        raise IndexNotFound(f"corpus folder {corpus_dir} does not exist")
-    report = IndexReport()
-    catalog = Catalog.load(corpus_dir)
-    ix = _open_or_create(index_dir)
-    known = indexed_sources(ix)
-    try:
-        writer = ix.writer(procs=1, limitmb=128)
-    except LockError as exc:
-        raise IndexLocked(f"another process is writing the index at {index_dir}") from exc
-    try:
-        files = list(corpus_files(corpus_dir))
-        seen = set()
-        for done, (path, source) in enumerate(files, start=1):
-            seen.add(source)
-            if progress:
-                progress(source, done, len(files))
-            try:
-                digest = checksum(path.read_bytes())
-            except OSError as exc:
-                report.failed.append(Failure(source, f"cannot read file: {exc.strerror or exc}"))
-                continue
-            if known.get(source) == digest:
-                report.unchanged.append(source)
-                continue
-            try:
-                document = read_path(path, source, catalog)
-            except ReaderError as exc:
-                report.failed.append(Failure(source, exc.reason))
-                continue
-            if source in known:
-                writer.delete_by_term("source", source)
-                report.updated.append(source)
+    corpus = Path(corpus_dir)
+    root = Path(index_dir)
+    if not corpus.is_dir():
+        raise IndexNotFound(f"corpus folder {corpus} does not exist")
+    report = IndexReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
+    from .parallel import make_run
+
+    run = make_run(corpus, report, progress, max_file_size, workers)
+    with write_lock(root, wait):
+        try:
+            report.cleaned = store.clean_leftovers(root)
+            if full or not (root / store.POINTER).exists():  # no index yet: build one
+                report.mode = "full"
+                _full(root, corpus, run)
             else:
-                report.added.append(source)
-            for record in block_records(document):
-                writer.add_document(**record)
-                report.blocks += 1
-        for source in sorted(set(known) - seen):
-            writer.delete_by_term("source", source)
-            report.deleted.append(source)
-        if report.added or report.updated or report.deleted:
-            writer.commit()
-        else:
-            writer.cancel()
-    except BaseException:
-        writer.cancel()
-        raise
-    report.duration = time.monotonic() - started
+                _incremental(root, corpus, run)
+        except SearchkitError as exc:
+            report.duration = time.monotonic() - started
+            record_run(root, report, error=str(exc))
+            raise
+        except OSError as exc:  # disk full, permissions: the last commit stays intact
+            error = SearchkitError(f"cannot write the index at {root}: {exc.strerror or exc}")
+            report.duration = time.monotonic() - started
+            with contextlib.suppress(OSError):
+                record_run(root, report, error=str(error))
+            raise error from exc
+        report.duration = time.monotonic() - started
+        with contextlib.suppress(OSError):  # the run is done even if its log cannot be written
+            record_run(root, report)
     return report
+
+
+#: The name the first versions used; same function.
+index_corpus = reindex

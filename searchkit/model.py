@@ -10,7 +10,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Block kinds in the order a reader may meet them.
-KINDS = ("masthead", "title", "heading", "paragraph", "subparagraph", "footnote", "other")
+KINDS = (
+    "masthead", "title", "heading", "toc", "paragraph", "subparagraph", "article", "footnote",
+    "other",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,9 @@ class Hit:
     @property
     def citation(self) -> str:
         """The reference a user would write: ``"CTOC/COP/2012/1, para. 3"``."""
-        return citation(self.symbol, self.kind, self.paragraph, self.source)
+        return citation(
+            self.symbol, self.kind, self.paragraph, self.source, self.title, self.language
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -79,8 +84,22 @@ class Hit:
         return data
 
 
-def citation(symbol: str | None, kind: str, number: str | None, source: str) -> str:
-    """Format a UN-style reference for a block."""
+def citation(
+    symbol: str | None,
+    kind: str,
+    number: str | None,
+    source: str,
+    title: str | None = None,
+    language: str | None = None,
+) -> str:
+    """Format a UN-style reference for a block.
+
+    Articles of an instrument without a symbol (the Charter) are cited by its
+    title: ``"Charter of the United Nations, Article 5"``, ``"…, статья 5"``.
+    """
+    if kind == "article" and number is not None:
+        name = symbol or title or f"[symbol unknown: {source}]"
+        return f"{name}, {'статья' if language == 'ru' else 'Article'} {number}"
     name = symbol or f"[symbol unknown: {source}]"
     if number is None:
         return f"{name}, {kind}" if kind not in ("paragraph", "subparagraph") else name

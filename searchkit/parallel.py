@@ -31,12 +31,14 @@ for each child's result and silently drops the child's documents when none comes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from .errors import IndexError_, IndexLocked, IndexNotFound, ReaderError
+from .errors import IndexError_, IndexNotFound, ReaderError
+from .indexer import INDEX_NAME, Failure, _Run, _checksum_bounded, block_records, corpus_files
 
 #: One field of one block: (name, postings or None, length, stored value or None,
 #: column value or None).
@@ -169,40 +171,67 @@ def check_writer(writer: Any) -> None:
 # --------------------------------------------------------------------------- worker process
 
 
-def _index_file(writer: Any, catalog: Any, path: str, source: str, known: str | None) -> tuple:
+def _index_file(
+    writer: Any, catalog: Any, path: Path, source: str, known: str | None, max_size: int
+) -> tuple:
     """Read, analyse and (only if all of it analysed) write one file's blocks."""
-    from .indexer import block_records
-    from .readers import checksum, read_path
+    from .readers import format_of, read_documents
 
+    fmt = format_of(path)
     try:
-        try:
-            digest = checksum(Path(path).read_bytes())
-        except OSError as exc:
-            return ("failed", source, f"cannot read file: {exc.strerror or exc}")
-        if known == digest:
+        if known == _checksum_bounded(path, source, max_size):
             return ("unchanged", source)
         try:
-            document = read_path(Path(path), source, catalog)
-        except ReaderError as exc:
-            return ("failed", source, exc.reason)
+            documents = read_documents(path, source, catalog)
+        except (ReaderError, FileNotFoundError):
+            raise
+        except Exception as exc:  # a reader bug fails its file, as in the serial path
+            raise ReaderError(
+                source, f"the reader failed ({type(exc).__name__}: {exc}); please report this"
+            ) from exc
         cache: dict[tuple[str, Any], Any] = {}
-        blocks = [prepare_record(writer.schema, r, cache) for r in block_records(document)]
-    except Exception as exc:  # a bug or a pathological file: this file fails, the run goes on
-        return ("failed", source, f"internal error while indexing: {type(exc).__name__}: {exc}")
-    for block in blocks:  # errors here are the writer's: the caller aborts the run
+        blocks = [
+            prepare_record(writer.schema, record, cache)
+            for document in documents
+            for record in block_records(document, source)
+        ]
+    except ReaderError as exc:
+        return ("failed", source, exc.reason, fmt)
+    except FileNotFoundError:
+        return ("failed", source, "the file disappeared during the run", fmt)
+    except Exception as exc:  # an analysis bug or a pathological file: this file fails
+        return ("failed", source, f"internal error while indexing: {type(exc).__name__}: {exc}",
+                fmt)
+    for block in blocks:  # errors here are the writer's: the worker stops, the run aborts
         add_prepared(writer, block)
-    return ("ok", source, len(blocks))
+    return ("ok", source, len(blocks), len(documents), fmt)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies (Linux), and check it lives.
+
+    A writer killed with ``kill -9`` must not leave workers writing segment
+    files into an index folder that the next run is cleaning up.
+    """
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _worker(
-    index_dir: str, limitmb: int, catalog: Any, tasks: Any, results: Any, current: Any, slot: int
+    index_dir: str, limitmb: int, max_size: int, catalog: Any, tasks: Any, results: Any,
+    current: Any, slot: int, parent: int,
 ) -> None:
     """Worker process: index files from ``tasks`` into one new segment; report on ``results``."""
     from whoosh import index as windex
     from whoosh.writing import SegmentWriter
 
-    from .indexer import INDEX_NAME
-
+    _die_with_parent(parent)
     _cache_missing_length_columns()
     ix = windex.open_dir(index_dir, indexname=INDEX_NAME)
     writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=COMPOUND)
@@ -210,7 +239,7 @@ def _worker(
     try:
         while (task := tasks.get()) is not None:
             current[slot] = task[0]  # shared memory: readable even if this process dies
-            outcome = _index_file(writer, catalog, *task[1:])
+            outcome = _index_file(writer, catalog, Path(task[1]), task[2], task[3], max_size)
             if outcome[0] == "ok":
                 written += outcome[2]
             results.put(outcome)
@@ -221,7 +250,9 @@ def _worker(
             writer._close_segment()
         results.put(("segment", os.getpid(), segment, written))
     except BaseException as exc:
-        results.put(("error", os.getpid(), f"{type(exc).__name__}: {exc}"))
+        errno = exc.errno if isinstance(exc, OSError) else None
+        results.put(("error", os.getpid(), f"{type(exc).__name__}: {exc}", errno,
+                     getattr(exc, "strerror", None)))
         raise
 
 
@@ -234,70 +265,151 @@ def _doc_count(ix: Any) -> int:
     return sum(segment.doc_count() for segment in ix._segments())
 
 
-def index_parallel(
-    corpus_dir: Path | str,
-    index_dir: Path | str,
-    *,
-    workers: int = 2,
-    progress: Any = None,
-    limitmb: int = 64,
-) -> Any:
-    """Like :func:`searchkit.indexer.index_corpus`, with ``workers`` indexing processes.
+def _remove_strays(folder: str, before: set[str]) -> None:
+    """Delete segment files this run created that the committed index does not use.
 
-    ``limitmb`` is each worker's posting buffer; peak memory is about
-    ``workers × (limitmb + analyser)`` whatever the corpus size.
+    Workers create their segment's files as they start; when a run commits
+    nothing (no changes) or aborts, those files would stay behind.
     """
-    import multiprocessing
-    import queue
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
 
-    from whoosh.index import LockError
-
-    from .indexer import (
-        INDEX_NAME,
-        Failure,
-        IndexReport,
-        _open_or_create,
-        corpus_files,
-        indexed_sources,
-    )
-    from .readers import Catalog
-
-    started = time.monotonic()
-    corpus_dir = Path(corpus_dir)
-    index_dir = Path(index_dir)
-    if not corpus_dir.is_dir():
-        raise IndexNotFound(f"corpus folder {corpus_dir} does not exist")
-    report = IndexReport()
-    catalog = Catalog.load(corpus_dir)
-    ix = _open_or_create(index_dir)
-    known = indexed_sources(ix)
-    before = _doc_count(ix)
-    files = list(corpus_files(corpus_dir))
-    _cache_missing_length_columns()
     try:
-        writer = ix.writer(procs=1, limitmb=limitmb, compound=COMPOUND)
-    except LockError as exc:
-        raise IndexLocked(f"another process is writing the index at {index_dir}") from exc
-    ctx = multiprocessing.get_context()
-    tasks: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    current = ctx.Array("l", [-1] * max(1, workers), lock=False)  # file index per worker
-    procs = [
-        ctx.Process(
-            target=_worker,
-            args=(str(index_dir), limitmb, catalog, tasks, results, current, slot),
-            daemon=True,
-        )
-        for slot in range(max(1, workers))
-    ]
-    try:
-        check_writer(writer)
-        for proc in procs:
-            proc.start()
-        for i, (path, source) in enumerate(files):
-            tasks.put((i, str(path), source, known.get(source)))
-        for _ in procs:
-            tasks.put(None)
+        live = {s.segment_id() for s in TOC.read(FileStorage(folder), INDEX_NAME).segments}
+    except Exception:  # no readable TOC: keep only what was there before
+        live = set()
+    for name in os.listdir(folder):
+        if name not in before and name.startswith(f"{INDEX_NAME}_") and (
+            name.split(".")[0] not in live
+        ):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, name))
+
+
+def make_run(corpus: Path, report: Any, progress: Any, max_size: int, workers: int | None) -> Any:
+    """The indexer's run object: serial, or :class:`ParallelRun` for ``workers`` > 1.
+
+    ``workers=None`` picks by corpus size and CPU count (:func:`auto_workers`).
+    """
+    if workers is None:
+        workers = auto_workers(sum(1 for _ in corpus_files(corpus))) if corpus.is_dir() else 1
+    if workers > 1:
+        return ParallelRun(report, progress, max_size, workers)
+    return _Run(report, progress, max_size)
+
+
+class ParallelRun(_Run):
+    """``indexer._Run`` with ``workers`` processes that read, analyse and write segments.
+
+    Same contract: ``self.ix`` is set by the caller; :meth:`write` scans the
+    corpus, fills ``self.report`` and commits once (or not at all), and leaves
+    ``self.writer`` closed.
+    """
+
+    limitmb = 64
+
+    def __init__(self, report: Any, progress: Any, max_size: int, workers: int) -> None:
+        super().__init__(report, progress, max_size)
+        self.workers = max(1, workers)
+
+    def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
+        import multiprocessing
+
+        from .readers import Catalog
+
+        report = self.report
+        catalog = Catalog.load(corpus)
+        files = list(corpus_files(corpus))
+        if incremental and known and not files and not any(corpus.iterdir()):
+            # an unmounted share is an empty folder: never empty an index by accident
+            raise IndexNotFound(
+                f"corpus folder {corpus} is empty; refusing to remove all "
+                f"{len(known)} files from the index (use --full to rebuild it empty)"
+            )
+        _cache_missing_length_columns()
+        before = _doc_count(self.ix)
+        folder = str(self.ix.storage.folder)
+        before_names = set(os.listdir(folder))
+        self.writer = self.ix.writer(procs=1, limitmb=self.limitmb, compound=COMPOUND)
+        ctx = multiprocessing.get_context()
+        tasks: Any = ctx.Queue()
+        results: Any = ctx.Queue()
+        current = ctx.Array("l", [-1] * self.workers, lock=False)  # file index per worker
+        procs = [
+            ctx.Process(
+                target=_worker,
+                args=(folder, self.limitmb, self.max_size, catalog, tasks, results, current, slot,
+                      os.getpid()),
+                daemon=True,
+            )
+            for slot in range(self.workers)
+        ]
+        try:
+            check_writer(self.writer)
+            for proc in procs:
+                proc.start()
+            for i, (path, source) in enumerate(files):
+                tasks.put((i, str(path), source, known.get(source)))
+            for _ in procs:
+                tasks.put(None)
+            outcomes, segments = self._collect(files, procs, results, current)
+            removed = 0
+            for _path, source in files:
+                outcome = outcomes.get(source)
+                if outcome is None:
+                    raise IndexWriteError(f"{source}: no worker reported on this file")
+                if outcome[0] == "unchanged":
+                    report.unchanged.append(source)
+                elif outcome[0] == "failed":
+                    report.failed.append(Failure(source, outcome[2]))
+                    report.formats.setdefault(outcome[3], [0, 0])[1] += 1
+                else:
+                    if source in known:
+                        removed += self.writer.delete_by_term("file", source) or 0
+                        report.updated.append(source)
+                    else:
+                        report.added.append(source)
+                    report.blocks += outcome[2]
+                    report.documents += outcome[3]
+                    report.formats.setdefault(outcome[4], [0, 0])[0] += outcome[3]
+            seen = {source for _path, source in files}
+            for source in sorted(set(known) - seen):
+                removed += self.writer.delete_by_term("file", source) or 0
+                report.deleted.append(source)
+            in_segments = sum(written for _segment, written in segments)
+            if in_segments != report.blocks:
+                raise IndexWriteError(
+                    f"{report.blocks} blocks analysed but the workers' segments hold "
+                    f"{in_segments}; nothing was committed"
+                )
+            self._commit([segment for segment, _written in segments])
+        except BaseException:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.terminate()
+            if not self.writer.is_closed:
+                self.writer.cancel()
+            raise
+        finally:
+            for proc in procs:
+                proc.join(timeout=5)
+            _remove_strays(folder, before_names)
+        if report.added or report.updated or report.deleted:
+            from whoosh import index as windex
+
+            count = _doc_count(windex.open_dir(folder, indexname=INDEX_NAME))
+            expected = before - removed + report.blocks
+            if count != expected:
+                raise IndexWriteError(
+                    f"the index holds {count} blocks after the commit, expected {expected}"
+                )
+
+    def _collect(
+        self, files: list, procs: list, results: Any, current: Any
+    ) -> tuple[dict[str, tuple], list[tuple[Any, int]]]:
+        """Per-file outcomes and each worker's (segment, blocks written), checked."""
+        import queue
+
         outcomes: dict[str, tuple] = {}
         segments: list[tuple[Any, int]] = []
         finals = 0
@@ -318,6 +430,8 @@ def index_parallel(
                 continue
             kind = message[0]
             if kind == "error":
+                if message[3] is not None:  # disk full, file too large: the indexer's OSError path
+                    raise OSError(message[3], message[4] or message[2])
                 raise IndexWriteError(f"a worker could not write its segment: {message[2]}")
             if kind == "segment":
                 finals += 1
@@ -325,8 +439,8 @@ def index_parallel(
                     segments.append((message[2], message[3]))
                 continue
             outcomes[message[1]] = message
-            if progress:
-                progress(message[1], len(outcomes), len(files))
+            if self.progress:
+                self.progress(message[1], len(outcomes), len(files))
         for proc in procs:
             proc.join()
         for segment, written in segments:
@@ -335,59 +449,19 @@ def index_parallel(
                     f"a worker reported {written} blocks but its segment holds "
                     f"{segment.doc_count_all()}; nothing was committed"
                 )
-        removed = 0
-        for _path, source in files:
-            outcome = outcomes.get(source)
-            if outcome is None:
-                raise IndexWriteError(f"{source}: no worker reported on this file")
-            if outcome[0] == "unchanged":
-                report.unchanged.append(source)
-            elif outcome[0] == "failed":
-                report.failed.append(Failure(source, outcome[2]))
-            else:
-                if source in known:
-                    removed += writer.delete_by_term("source", source) or 0
-                    report.updated.append(source)
-                else:
-                    report.added.append(source)
-                report.blocks += outcome[2]
-        seen = {source for _path, source in files}
-        for source in sorted(set(known) - seen):
-            removed += writer.delete_by_term("source", source) or 0
-            report.deleted.append(source)
-        if sum(written for _segment, written in segments) != report.blocks:
-            raise IndexWriteError(
-                f"{report.blocks} blocks analysed but the workers' segments hold "
-                f"{sum(w for _s, w in segments)}; nothing was committed"
-            )
-        if report.added or report.updated or report.deleted:
-            final = writer._merge_segments(None, None, None)  # whoosh's own merge policy
-            if writer._added:
-                final.append(writer._finalize_segment())
-            else:
-                writer._close_segment()
-            writer._commit_toc(final + [segment for segment, _written in segments])
-            writer._finish()
-        else:
-            writer.cancel()
-    except BaseException:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-        if not writer.is_closed:
-            writer.cancel()
-        raise
-    finally:
-        for proc in procs:
-            proc.join(timeout=5)
-    if report.added or report.updated or report.deleted:
-        from whoosh import index as windex
+        return outcomes, segments
 
-        count = _doc_count(windex.open_dir(str(index_dir), indexname=INDEX_NAME))
-        expected = before - removed + report.blocks
-        if count != expected:
-            raise IndexWriteError(
-                f"index at {index_dir} holds {count} blocks after the commit, expected {expected}"
-            )
-    report.duration = time.monotonic() - started
-    return report
+    def _commit(self, segments: list[Any]) -> None:
+        """Commit the workers' segments with whoosh's merge policy, or cancel if nothing changed."""
+        report = self.report
+        writer = self.writer
+        if not (report.added or report.updated or report.deleted):
+            writer.cancel()
+            return
+        final = writer._merge_segments(None, None, None)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
+        writer._finish()

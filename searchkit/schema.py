@@ -3,13 +3,16 @@
 Fields
 ------
 key        unique ``source#ordinal``; the address of a block inside the index
-source     corpus-relative path of the file the block came from
+source     the document's source: the corpus-relative path of its file, or
+           ``path#id`` for one of several documents read from one file
+file       corpus-relative path of the file (reindexing replaces a file's documents)
 checksum   SHA-256 of that file's bytes (drives incremental reindexing)
 symbol     canonical document symbol ("" when unknown); ``body`` its prefix
 cites      canonical symbols cited inside the block (footnotes, "see ...")
 kind       title / heading / paragraph / footnote / ...
 number     paragraph number as printed; ``ordinal`` position in the document
-content    the block's text analysed to lemmas (BM25F, highlighted)
+content    the block's text analysed to lemmas, plus ``=form`` surface tokens at
+           the same positions (phrases may mix lemmas and exact forms)
 exact      the block's text as normalised surface forms (``=form``, exact phrases)
 heading_t  the section heading, analysed, boosted
 title_t    the document title, analysed, lightly boosted
@@ -24,7 +27,7 @@ from whoosh import fields
 from .analysis import ANALYZER_VERSION, lemma_analyzer, surface_analyzer
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -38,6 +41,7 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         source=fields.ID(stored=True),
+        file=fields.ID(stored=True),
         checksum=fields.ID(stored=True),
         symbol=fields.ID(stored=True),
         body=fields.ID(stored=True),
@@ -45,7 +49,7 @@ def build_schema() -> fields.Schema:
         kind=fields.ID(stored=True),
         number=fields.ID(stored=True),
         ordinal=fields.NUMERIC(stored=True, bits=32, signed=False),
-        content=fields.TEXT(analyzer=lemmas, phrase=True, chars=False),
+        content=fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False),
         exact=fields.TEXT(analyzer=surface_analyzer(), phrase=True),
         heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
         title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),

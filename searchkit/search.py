@@ -1,4 +1,15 @@
-"""Running queries: BM25F over the lemma fields, hits addressed by symbol + paragraph."""
+"""Running queries: BM25F over the lemma fields, hits addressed by symbol + paragraph.
+
+Ranking: whoosh's BM25F over ``content`` and ``heading_t`` (boosted), the title
+only adding to blocks that match by themselves, a bonus for query words close
+together (see :mod:`searchkit.query`), then a light re-ranking of the top hits
+by block kind: numbered paragraphs first, tables of contents and mastheads last.
+
+Help for the user: a query typed in the Latin keyboard layout (``vbuhfyns``) is
+searched as Russian (``мигранты``) when that is what the index knows, and a
+word the index does not know gets a did-you-mean suggestion from the index
+vocabulary; :class:`SearchResult` says both.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .analysis import SURFACE_MARK
+from .errors import QueryError
 from .highlight import match_spans, snippet
 from .indexer import open_index
 from .model import Hit
-from .query import ParsedQuery, parse
+from .query import ParsedQuery, from_latin_layout, latin_layout_words, parse
+from .store import current_generation
+
+#: How many top hits are re-ranked by block kind.
+RERANK_DEPTH = 50
+#: Score factors by block kind (tables of contents hold every word of the
+#: report but are never the paragraph a user wants to cite).
+KIND_FACTORS = {"toc": 0.3, "contents": 0.3, "masthead": 0.5, "other": 0.8}
+NUMBERED_FACTOR = 1.1
 
 
 @dataclass
@@ -22,6 +43,21 @@ class SearchResult:
     fallback: bool = False  # True when no block matched every word, so any-match was used
     offset: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    layout: str | None = None  # the query as searched, when typed in the Latin layout
+    suggestion: str | None = None  # did you mean ...
+    dropped: list[str] = field(default_factory=list)  # stop words left out of the query
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should be told about how the query was answered."""
+        out = []
+        if self.layout:
+            out.append(f"typed in the Latin keyboard layout; searched as {self.layout!r}")
+        if self.fallback:
+            out.append("no block has every word; showing blocks with some of them")
+        if self.suggestion:
+            out.append(f"did you mean: {self.suggestion}")
+        return out
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.hits)
@@ -33,9 +69,10 @@ class SearchResult:
         return self.hits[i]
 
 
-def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery) -> Hit:
+def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery,
+            snippet_format: str = "plain") -> Hit:
     text = fields.get("text") or ""
-    spans = match_spans(text, parsed.lemmas)
+    spans = match_spans(text, parsed.highlight)
     return Hit(
         symbol=fields.get("symbol") or None,
         paragraph=fields.get("number") or None,
@@ -43,7 +80,7 @@ def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery) -> Hit:
         heading=fields.get("heading"),
         title=fields.get("title"),
         score=round(float(score), 4),
-        snippet=snippet(text, spans),
+        snippet=snippet(text, spans, fmt=snippet_format),
         text=text,
         source=fields.get("source", ""),
         ordinal=int(fields.get("ordinal", 0)),
@@ -66,8 +103,12 @@ def run(
     lang: str | None = None,
     per_document: int | None = None,
     facets: bool = False,
+    snippet_format: str = "plain",
 ) -> SearchResult:
     """Search with an open whoosh searcher (see :class:`searchkit.Index`).
+
+    ``snippet_format`` is how ``Hit.snippet`` marks matches: ``plain``
+    (``[[…]]``), ``html`` (escaped, ``<mark>``) or ``color`` (ANSI).
 
     ``offset`` skips that many hits (paging); ``lang`` keeps one language;
     ``per_document`` keeps at most that many blocks of each document (the best
@@ -76,9 +117,13 @@ def run(
     from whoosh import sorting
     from whoosh.query import Term
 
-    parsed = parse(query)
-    result = SearchResult(query, offset=offset)
-    options: dict[str, Any] = {"limit": offset + limit}
+    reader = searcher.reader()
+    parsed = parse(query, reader)
+    result = SearchResult(query, offset=offset, dropped=list(parsed.dropped))
+    switched = _layout_switch(reader, query, parsed)
+    if switched is not None:
+        query, parsed, result.layout = switched, parse(switched, reader), switched
+    options: dict[str, Any] = {"limit": max(offset + limit, RERANK_DEPTH)}
     if lang:
         options["filter"] = Term("lang", lang)
     if per_document:
@@ -93,14 +138,77 @@ def run(
     if found.is_empty() and parsed.any_query is not parsed.query:  # nothing has every word
         found = searcher.search(parsed.any_query, **options)
         result.fallback = not found.is_empty()
+    result.suggestion = _suggest(searcher, query, parsed)
     result.total = len(found)
     if facets:
         for name in FACETS:
             counts = {str(k) if k not in (None, "") else "(none)": v
                       for k, v in found.groups(name).items()}
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    result.hits = [_to_hit(hit.fields(), hit.score, parsed) for hit in found[offset : offset + limit]]
+    ranked = sorted(((hit.score * _kind_factor(hit), hit) for hit in found),
+                    key=lambda pair: -pair[0])
+    if snippet_format not in ("plain", "html", "color"):
+        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
+    result.hits = [_to_hit(hit.fields(), score, parsed, snippet_format)
+                   for score, hit in ranked[offset : offset + limit]]
     return result
+
+
+def _kind_factor(hit: Any) -> float:
+    kind = hit.get("kind", "paragraph")
+    if kind in KIND_FACTORS:
+        return KIND_FACTORS[kind]
+    if kind in ("paragraph", "subparagraph", "article") and hit.get("number"):
+        return NUMBERED_FACTOR
+    return 1.0
+
+
+def _known(reader: Any, word: Any) -> bool:
+    """Does the index hold any reading or the surface form of ``word``?"""
+    return any(reader.doc_frequency(f, lem) for lem in word.lemmas
+               for f in ("content", "heading_t")) or bool(
+        reader.doc_frequency("content", SURFACE_MARK + word.norm))
+
+
+def _layout_switch(reader: Any, query: str, parsed: ParsedQuery) -> str | None:
+    """``query`` re-typed in the Russian layout, when its Latin words are unknown
+    to the index and their Russian reading is known; else ``None``."""
+    spans = latin_layout_words(query)
+    if not spans or not parsed.words:
+        return None
+    if any(_known(reader, w) for w in parsed.words):
+        return None
+    out, pos = [], 0
+    for start, end, word in spans:
+        out += [query[pos:start], from_latin_layout(word)]
+        pos = end
+    switched = "".join([*out, query[pos:]])
+    try:
+        candidate = parse(switched, reader)
+    except QueryError:  # the switched text may not parse (a stray quote from ' or ")
+        return None
+    if candidate.words and all(_known(reader, w) for w in candidate.words):
+        return switched
+    return None
+
+
+def _suggest(searcher: Any, query: str, parsed: ParsedQuery) -> str | None:
+    """The query with each word the index does not know replaced by the
+    closest word form the index holds (``None`` when every word is known)."""
+    reader = searcher.reader()
+    changed, out, pos = False, [], 0
+    corrector = None
+    for word in parsed.words:
+        if _known(reader, word) or len(word.norm) < 4 or word.parts:
+            continue
+        if corrector is None:
+            corrector = searcher.corrector("exact")
+        found = corrector.suggest(word.norm, limit=1, maxdist=2)
+        if not found:
+            continue
+        out += [query[pos:word.start], found[0]]
+        pos, changed = word.end, True
+    return "".join([*out, query[pos:]]) if changed else None
 
 
 def search(
@@ -112,6 +220,7 @@ def search(
     lang: str | None = None,
     per_document: int | None = None,
     facets: bool = False,
+    snippet_format: str = "plain",
 ) -> SearchResult:
     """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
 
@@ -123,7 +232,7 @@ def search(
     with ix.searcher(weighting=BM25F()) as searcher:
         return run(
             searcher, query, limit, offset=offset, lang=lang, per_document=per_document,
-            facets=facets,
+            facets=facets, snippet_format=snippet_format,
         )
 
 
@@ -136,15 +245,24 @@ class Index:
     """
 
     def __init__(self, index_dir: Path | str) -> None:
+        self.path = Path(index_dir)
+        self._open()
+
+    def _open(self) -> None:
         from whoosh.scoring import BM25F
 
-        self.path = Path(index_dir)
+        self._generation = current_generation(self.path)
         self._ix = open_index(self.path)
         self._searcher = self._ix.searcher(weighting=BM25F())
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.search`; sees commits made since the index was opened."""
-        self._searcher = self._searcher.refresh()
+        if current_generation(self.path) != self._generation:  # 'reindex --full' swapped
+            old = self._searcher
+            self._open()
+            old.close()
+        else:
+            self._searcher = self._searcher.refresh()
         return run(self._searcher, query, limit, **options)
 
     def close(self) -> None:

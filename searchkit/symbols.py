@@ -23,15 +23,21 @@ CYRILLIC_LOOKALIKES = {
 _TO_LATIN = str.maketrans(CYRILLIC_LOOKALIKES)
 
 #: Suffix words written in mixed case in canonical symbols.
-_MIXED_CASE = {"ADD": "Add", "REV": "Rev", "CORR": "Corr", "AMEND": "Amend", "SUMMARY": "Summary"}
+_MIXED_CASE = {
+    "ADD": "Add", "REV": "Rev", "CORR": "Corr", "AMEND": "Amend", "SUMMARY": "Summary",
+    "MISC": "Misc", "SUB": "Sub",
+}  # fmt: skip
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _LETTER = "A-Za-z" + "".join(CYRILLIC_LOOKALIKES)
 # A part is letters/digits with optional dots, dashes and a parenthesised group: CN.15, L.3, PC(III)
 _PART = rf"[{_LETTER}0-9][{_LETTER}0-9.\-]*(?:\([{_LETTER}0-9.]+\))?"
-_SYMBOL_RE = re.compile(
-    rf"(?<![\w/])(?:[{_LETTER}]{{1,12}}(?:\.\d+)?)(?:\s?/\s?{_PART})+(?![\w/])"
+# The canonical form also allows a first part with a group (UNEP(DTIE)) and spaces in a group.
+_CANON_RE = re.compile(
+    r"[A-Za-z]{1,12}(?:\.\d+)?(?:\([A-Za-z0-9.]+\))?"
+    r"(?:/[A-Za-z0-9][A-Za-z0-9.\-]*(?:\([A-Za-z0-9. ]+\))?)+"
 )
+_SYMBOL_RE = re.compile(rf"(?<![\w/])(?:[{_LETTER}]{{1,12}}(?:\.\d+)?)(?:\s?/\s?{_PART})+(?![\w/])")
 
 
 def fold_lookalikes(text: str) -> str:
@@ -40,12 +46,16 @@ def fold_lookalikes(text: str) -> str:
 
 
 def _canonical_part(part: str) -> str:
-    # "add.1" -> "Add.1", "cn.15" -> "CN.15", "l.3" -> "L.3"
+    # "add.1" -> "Add.1", "cn.15" -> "CN.15", "l.3" -> "L.3", "308 (part ii)" -> "308(PART II)"
+    part, paren, group = part.partition("(")
+    if paren:
+        group = "(" + re.sub(r"\s+", " ", group).strip().upper()
+    part = part.strip()
     head, dot, tail = part.partition(".")
     word = _MIXED_CASE.get(head.upper())
     if word is not None and dot:
-        return f"{word}.{tail.upper()}"
-    return part.upper()
+        return f"{word}.{tail.upper()}{group}"
+    return part.upper() + group
 
 
 def canonical(symbol: str) -> str | None:
@@ -60,7 +70,8 @@ def canonical(symbol: str) -> str | None:
     for dash in _DASHES:
         text = text.replace(dash, "-")
     text = re.sub(r"\s*/\s*", "/", text)
-    if not re.fullmatch(rf"[A-Za-z]{{1,12}}(?:\.\d+)?(?:/{_PART})+", text):
+    text = re.sub(r"\s*\(\s*", "(", text)
+    if not _CANON_RE.fullmatch(text):
         return None
     if re.search(r"[^\x00-\x7f]", text):
         return None
@@ -75,6 +86,10 @@ def find_symbols(text: str) -> list[str]:
         first = raw.split("/", 1)[0].strip()
         # The first part must be capitals (Latin or look-alike): "и/или" is not a symbol.
         if not first.split(".")[0].isupper():
+            continue
+        # Every document symbol has a number somewhere; "HIV/AIDS", "RID/ADR/ADN" and
+        # "УСВН/ОВР" (Russian abbreviations) are not symbols.
+        if not any(c.isdigit() for c in raw):
             continue
         symbol = canonical(raw)
         if symbol is not None:
@@ -100,3 +115,93 @@ def body_of(symbol: str) -> str:
             break
         head.append(part)
     return "/".join(head or parts[:1])
+
+
+# --- Symbols encoded in file names ------------------------------------------------
+
+#: Symbol parts that take their number after a dot (``WP.29``, ``Add.1``, ``CN.15``).
+DOTTED = frozenset(
+    [
+        "ADD",
+        "REV",
+        "CORR",
+        "AMEND",
+        "L",
+        "WG",
+        "CN",
+        "C",
+        "AC",
+        "SC",
+        "GE",
+        "PC",
+        "WP",
+        "CONF",
+        "CRP",
+        "INF",
+        "MISC",
+        "SUB",
+    ]
+)
+#: Parts joined by a dot to the letters that follow (``ECE/MP.WAT/29``).
+DOTTED_WORD = frozenset({"MP"})
+
+_FILE_NAME = re.compile(
+    r"^(?:(?P<lang>ar|en|es|fr|ru|zh)_)?(?P<year>(?:19|20)\d\d)_(?P<path>[a-z0-9_]+)$"
+)
+
+
+def symbol_from_file_name(name: str) -> tuple[str, str, str | None] | None:
+    """Decode a UNPC-style file name into ``(symbol, year, language)``.
+
+    ``_`` stands for both ``/`` and ``.``; a number after a part that UN symbols
+    write with a dot (``Add.``, ``Rev.``, ``WP.``, ``CN.``, ``C.``, ``AC.`` ...) is
+    joined to it with a dot, everything else is a new part:
+
+    >>> symbol_from_file_name("2009_ccpr_c_ukr_co_6_add_2.txt")
+    ('CCPR/C/UKR/CO/6/Add.2', '2009', None)
+    >>> symbol_from_file_name("ru_2012_jiu_rep_2012_2.txt")
+    ('JIU/REP/2012/2', '2012', 'ru')
+
+    Returns ``None`` when the name does not follow that pattern.
+    """
+    stem = name.rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    match = _FILE_NAME.match(stem.lower())
+    if not match:
+        return None
+    tokens = [t for t in match.group("path").split("_") if t]
+    if not tokens or not tokens[0].isalpha():
+        return None
+    parts: list[str] = []
+    for token in tokens:
+        prev = parts[-1].upper() if parts else ""
+        if (prev in DOTTED and token.isdigit()) or (prev in DOTTED_WORD and token.isalpha()):
+            parts[-1] = f"{parts[-1]}.{token}"
+        else:
+            parts.append(token)
+    symbol = canonical("/".join(parts))
+    if symbol is None:
+        return None
+    return symbol, match.group("year"), match.group("lang")
+
+
+def symbol_from_unpc_path(path: str) -> str | None:
+    """Decode a UN Parallel Corpus symbol path (``.ids`` files, XML file names).
+
+    There ``/`` is kept, ``.`` became ``_`` and parentheses became ``_``:
+
+    >>> symbol_from_unpc_path("a/conf_224/pc_iii_/l_1")
+    'A/CONF.224/PC(III)/L.1'
+    >>> symbol_from_unpc_path("s/res/2196__2015_")
+    'S/RES/2196(2015)'
+    """
+    parts = []
+    for part in path.strip().strip("/").split("/"):
+        # "2196__2015_" -> "2196 (2015)", "pc_iii_" -> "pc(iii)", "308__part_ii_" -> "308 (part ii)"
+        part = re.sub(
+            r"__([a-z0-9_]+?)_$", lambda m: "(" + m.group(1).replace("_", " ") + ")", part
+        )
+        part = re.sub(r"_([a-z0-9]+)_$", r"(\1)", part)
+        part = re.sub(r"_([a-z0-9]+)_(?=/|$)", r"(\1)", part)
+        parts.append(part.replace("_", "."))
+    return canonical("/".join(parts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,13 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is absent (the real UN documents are not in this checkout)")
     return SHARED_CORPUS
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_index(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """An index of ../shared/corpus, built once per test session, and its report."""
+    path = tmp_path_factory.mktemp("shared-index")
+    return path, index_corpus(shared_corpus, path)

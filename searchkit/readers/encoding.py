@@ -49,7 +49,13 @@ def _cp1251(data: bytes, source: str) -> str:
     letters = sum(1 for b in high if b >= 0xC0 or b in (0xA8, 0xB8))
     if high and letters / len(high) > 0.9:
         try:
-            return data.decode("cp1251")
+            text = data.decode("cp1251")
         except UnicodeDecodeError:
-            pass
+            text = ""
+        # KOI8-R also puts Cyrillic in 0xC0-0xFF, but read as Windows-1251 its lower-case
+        # letters come out as capitals: real Russian text is mostly lower case.
+        upper = sum(1 for c in text if "А" <= c <= "Я")
+        lower = sum(1 for c in text if "а" <= c <= "я")
+        if text and (upper + lower < 20 or lower >= upper):
+            return text
     raise ReaderError(source, "unknown text encoding (expected UTF-8, UTF-16 or Windows-1251)")

@@ -24,6 +24,7 @@ import re
 from ..model import Block, Document
 from ..symbols import body_of, canonical
 from .encoding import decode
+from .quirks import clean
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -63,10 +64,10 @@ def parse_date(text: str) -> str | None:
 
 def _chunks(text: str) -> list[list[str]]:
     """Blank-line separated chunks, each a list of stripped non-empty lines."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"\u00ad[ \t]*\n[ \t]*", "", text)  # a word hyphenated across lines
     chunks = []
     for raw in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in raw.split("\n") if line.strip()]
+        lines = [c for c in (clean(line) for line in raw.split("\n")) if c]
         if lines:
             chunks.append(lines)
     return chunks
@@ -75,18 +76,13 @@ def _chunks(text: str) -> list[list[str]]:
 def _join(lines: list[str]) -> str:
     out = lines[0]
     for line in lines[1:]:
-        if out.endswith("\u00ad"):
-            out = out[:-1] + line
-        else:
-            out = f"{out} {line}"
+        out = out[:-1] + line if out.endswith("\u00ad") else f"{out} {line}"
     return re.sub(r"[ \t]+", " ", out)
 
 
 def _is_heading(chunk: str) -> bool:
-    return (
-        len(chunk) <= _HEADING_MAX
-        and not chunk.endswith((".", ";", ",", ":"))
-        or bool(re.match(r"^(?:[IVXLC]+|[A-Z]|[А-Я])\.\s+\S", chunk) and len(chunk) <= _HEADING_MAX)
+    return (len(chunk) <= _HEADING_MAX and not chunk.endswith((".", ";", ",", ":"))) or bool(
+        re.match(r"^(?:[IVXLC]+|[A-Z]|[А-Я])\.\s+\S", chunk) and len(chunk) <= _HEADING_MAX
     )
 
 
@@ -121,7 +117,12 @@ class _Builder:
 
 def read(data: bytes, source: str) -> Document:
     """Read a converted plain-text UN document."""
-    chunks = _chunks(decode(data, source))
+    return read_text(decode(data, source), source)
+
+
+def read_text(text: str, source: str) -> Document:
+    """Read the decoded text of a document in the blank-line layout."""
+    chunks = _chunks(text)
     meta: dict[str, str | None] = {}
     titles: list[str] = []
     build = _Builder()
@@ -182,7 +183,7 @@ def read(data: bytes, source: str) -> Document:
         session=meta.get("session"),
         agenda_item=agenda,
         body_name=meta.get("body_name"),
-        extra={"place": meta["place"]} if meta.get("place") else {},
+        extra={"place": place} if (place := meta.get("place")) else {},
     )
 
 

@@ -1,0 +1,255 @@
+"""Readers for each format, on realistic fixtures (tests/fixtures/formats)."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pytest
+
+from searchkit import index_corpus, search
+from searchkit.errors import ReaderError
+from searchkit.readers import read_documents, read_path, reader_for
+from searchkit.readers.plain import layout
+from searchkit.readers.quirks import clean
+
+from .conftest import FIXTURES
+
+FORMATS = FIXTURES / "formats"
+
+
+def read_one(relative: str):
+    return read_path(FORMATS / relative, relative)
+
+
+def test_html_word_export() -> None:
+    doc = read_one("word_export.html")
+    assert doc.symbol == "CTOC/COP/2012/2"
+    assert doc.language == "ru"
+    assert doc.date == "2012-07-26"
+    assert doc.title.startswith("Доклад о работе совещания")
+    texts = " ".join(b.text for b in doc.blocks)
+    assert "dataLayer" not in texts and "font-family" not in texts  # script and style dropped
+    para = {b.number: b for b in doc.blocks if b.number and b.kind != "footnote"}
+    assert para["1"].kind == "paragraph"
+    assert para["1"].heading == "I. Рекомендации"
+    # the footnote reference is gone from the text, the footnote itself is a block
+    assert para["1"].text.endswith("для представления Конференции участников.")
+    assert para["1 (b)"].text == (
+        "государствам следует рассмотреть возможность «обмена информацией» – "
+        "в том числе через Интерпол."
+    )
+    assert para["2"].text.endswith("сослался на документ СТОС/COP/2012/1.")
+    rows = [b.text for b in doc.blocks if b.kind == "other"]
+    assert rows == ["Государство | Число участников", "Австрия | 3", "Мексика | 2"]
+    footnotes = [(b.number, b.text) for b in doc.blocks if b.kind == "footnote"]
+    assert footnotes == [
+        ("1", "Резолюция 55/25 Генеральной Ассамблеи, приложение III."),
+        ("2", "См. также E/CN.15/2012/L.3/Rev.1."),
+    ]
+    # text order is kept: heading, 1, 1 (a), 1 (b), heading, 2, table, 3, footnotes
+    order = [b.number or b.kind for b in doc.blocks]
+    assert order[1:6] == ["heading", "1", "1 (a)", "1 (b)", "heading"]
+    assert order.index("3") > order.index("other") > order.index("2")
+
+
+def test_tei_xml_from_the_unpc_spec() -> None:
+    en = read_one("unpc/Xml/en/2010/cd/1890.xml")
+    ru = read_one("unpc/Xml/ru/2010/cd/1890.xml")
+    assert (en.symbol, en.date, en.language) == ("CD/1890", "2010-07-13", "en")
+    assert (ru.symbol, ru.language) == ("CD/1890", "ru")
+    six = next(b for b in en.blocks if b.number == "6")
+    assert six.text.startswith("The Permanent Mission of China")
+    assert six.text.endswith("prevention of an arms race in outer space.")  # both sentences
+    assert [b.number for b in ru.blocks] == ["1", "2", "6"]
+
+
+def test_generic_xml_with_numbered_elements() -> None:
+    doc = read_one("declaration.xml")
+    assert doc.language == "ru" and doc.symbol is None
+    assert doc.title == "Декларация о принципах (учебный пример)"
+    articles = [(b.number, b.text) for b in doc.blocks if b.kind == "article"]
+    assert articles == [
+        ("1", "Все государства сотрудничают в деле поддержания международного мира."),
+        ("2", "Каждое государство уважает суверенитет других государств."),
+        ("2", "Споры разрешаются мирными средствами."),
+    ]
+
+
+def test_jsonl_groups_documents_by_symbol_and_language() -> None:
+    docs = read_documents(FORMATS / "sdg_targets.jsonl", "sdg_targets.jsonl")
+    assert [(d.source, d.symbol, d.language, len(d.blocks)) for d in docs] == [
+        ("sdg_targets.jsonl#A/RES/70/1:ru", "A/RES/70/1", "ru", 2),
+        ("sdg_targets.jsonl#A/RES/70/1:en", "A/RES/70/1", "en", 1),
+    ]
+    first = docs[0].blocks[0]
+    assert (first.number, first.heading) == (
+        "1.1",
+        "Цель 1. Повсеместная ликвидация нищеты во всех ее формах",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("not json", "line 1: not JSON"), ('{"symbol": "A/RES/70/1"}', "'text'"),
+     ('{"text": "x", "kind": "poem"}', "unknown kind")],
+)  # fmt: skip
+def test_bad_jsonl_names_the_line(tmp_path: Path, line: str, reason: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ReaderError, match=reason):
+        read_documents(path, "bad.jsonl")
+
+
+def test_cp1251_file() -> None:
+    doc = read_one("report_cp1251.txt")
+    assert doc.language == "ru"
+    para = {b.number: b.text for b in doc.blocks if b.number}
+    assert (
+        para["2"]
+        == "Секретариату было предложено подготовить справочный документ о правовой помощи."
+    )
+
+
+def test_utf16_file_in_sentence_per_line_layout() -> None:
+    assert (FORMATS / "notes_utf16.txt").read_bytes().startswith(codecs.BOM_UTF16_LE)
+    doc = read_one("notes_utf16.txt")
+    para = {b.number: b for b in doc.blocks if b.number}
+    assert para["2"].text == (
+        "Конференция приняла решение продолжить работу. Секретариату предложено представить "
+        "доклад. Доклад будет рассмотрен на следующей сессии."
+    )
+    assert para["2"].heading == "I. Введение"
+
+
+def test_corrupt_file_is_a_clear_error() -> None:
+    with pytest.raises(ReaderError, match=r"corrupt\.txt: binary file"):
+        read_one("corrupt.txt")
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "koi8.txt"
+    path.write_bytes("Рабочая группа по незаконному ввозу мигрантов".encode("koi8-r") * 3)
+    with pytest.raises(ReaderError, match="unknown text encoding"):
+        read_path(path, "koi8.txt")
+
+
+def test_devset_triple_is_read_through_its_ids_file() -> None:
+    ids = FORMATS / "devset" / "sample.ids"
+    assert reader_for(ids) is not None
+    assert reader_for(ids.with_suffix(".ru")) is None  # read through the .ids file only
+    docs = read_documents(ids, "devset/sample.ids")
+    by_source = {d.source: d for d in docs}
+    assert sorted(by_source) == [
+        "devset/sample.ids#a/conf_224/pc_iii_/l_1:en",
+        "devset/sample.ids#a/conf_224/pc_iii_/l_1:ru",
+        "devset/sample.ids#e/cn_15/2015/5:en",
+        "devset/sample.ids#e/cn_15/2015/5:ru",
+    ]
+    ru = by_source["devset/sample.ids#a/conf_224/pc_iii_/l_1:ru"]
+    assert (ru.symbol, ru.language, ru.date) == ("A/CONF.224/PC(III)/L.1", "ru", "2015")
+    # paragraph ids of the Russian version; sentences of one paragraph joined in order
+    assert [(b.number, b.text) for b in ru.blocks] == [
+        ("8", "Подготовительный комитет утвердил повестку дня своей третьей сессии. "
+              "Комитет избрал Председателя путем аккламации."),
+        ("11", "Комитет принял проект доклада."),
+    ]  # fmt: skip
+    en = by_source["devset/sample.ids#a/conf_224/pc_iii_/l_1:en"]
+    assert [b.number for b in en.blocks] == ["7", "10"]
+
+
+def test_devset_with_misaligned_sibling_is_an_error(tmp_path: Path) -> None:
+    shutil.copytree(FORMATS / "devset", tmp_path / "d")
+    (tmp_path / "d" / "sample.ru").write_text("одна строка\n", encoding="utf-8")
+    with pytest.raises(ReaderError, match=r"sample\.ru has 1 lines"):
+        read_documents(tmp_path / "d" / "sample.ids", "d/sample.ids")
+
+
+def test_layout_is_decided_by_the_text_not_the_name(shared_corpus: Path, tmp_path: Path) -> None:
+    text = (shared_corpus / "un-documents/ref/ru/2009_hri_core_aze_2008.txt").read_text("utf-8")
+    assert layout(text) == "sentences"
+    assert layout((FORMATS / "report_cp1251.txt").read_bytes().decode("cp1251")) == "chunks"
+    moved = tmp_path / "anything.txt"
+    moved.write_text(text, encoding="utf-8")
+    doc = read_path(moved, "anything.txt")
+    assert doc.symbol is None  # nothing in the name or the text says it
+    assert sum(1 for b in doc.blocks if b.kind == "paragraph" and b.number) > 250
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("<<Экологические индикаторы>>", "«Экологические индикаторы»"),
+        ("мир -- и безопасность", "мир – и безопасность"),
+        ("I. Введение 1\u221213 1", "I. Введение 1–13 1"),
+        ("темпе\u00adратура\u00a0воздуха", "температура воздуха"),
+        ("Достои\u0306ная работа", "Достойная работа"),  # decomposed й
+    ],
+)
+def test_text_quirks(raw: str, fixed: str) -> None:
+    assert clean(raw) == fixed
+
+
+def test_fixture_corpus_indexes_all_but_the_corrupt_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FORMATS, corpus)
+    report = index_corpus(corpus, tmp_path / "index")
+    assert [(f.source, f.reason) for f in report.failed] == [
+        ("corrupt.txt", "binary file (NUL bytes), not text")
+    ]
+    assert report.formats == {
+        "text": [2, 1], "html": [2, 0], "xml": [3, 0], "jsonl": [2, 0], "unpc-ids": [4, 0]
+    }  # fmt: skip
+    assert report.documents == 13
+    assert report.summary().endswith(
+        "(html 2 documents; jsonl 2 documents; text 2 documents, 1 failed; "
+        "unpc-ids 4 documents; xml 3 documents)"
+    )
+    hits = search(tmp_path / "index", "гонка вооружений")
+    assert [h.citation for h in hits][:1] == ["CD/1890, para. 6"]
+    # both spellings of the symbol cited in the HTML report find the same paragraph
+    latin = [h.citation for h in search(tmp_path / "index", "CTOC/COP/2012/1")]
+    cyrillic = [h.citation for h in search(tmp_path / "index", "СТОС/COP/2012/1")]
+    assert latin == cyrillic == ["CTOC/COP/2012/2, para. 2"]
+
+
+def test_multi_document_file_is_replaced_as_a_whole(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FORMATS / "devset", corpus)
+    index_corpus(corpus, tmp_path / "index")
+    assert [h.source for h in search(tmp_path / "index", "аккламация")] == [
+        "sample.ids#a/conf_224/pc_iii_/l_1:ru"
+    ]
+    # change the Russian sibling only: the .ids entry point is re-read, old blocks go
+    ru = (corpus / "sample.ru").read_text(encoding="utf-8").replace("аккламации", "голосованием")
+    (corpus / "sample.ru").write_text(ru, encoding="utf-8")
+    report = index_corpus(corpus, tmp_path / "index")
+    assert report.updated == ["sample.ids"]
+    assert list(search(tmp_path / "index", "аккламация")) == []
+    assert len(list(search(tmp_path / "index", "голосование"))) == 1
+    (corpus / "sample.ids").unlink()
+    report = index_corpus(corpus, tmp_path / "index")
+    assert report.deleted == ["sample.ids"]
+    assert list(search(tmp_path / "index", "голосование")) == []
+
+
+def test_html_ods_export_numbers_list_paragraphs() -> None:
+    doc = read_one("ods_export.html")
+    assert (doc.symbol, doc.language) == ("A/HRC/WG.6/4/RUS/1", "ru")
+    assert [(b.kind, b.number) for b in doc.blocks] == [
+        ("heading", None),
+        ("paragraph", "4"),
+        ("paragraph", "5"),
+        ("paragraph", None),
+    ]
+    assert doc.blocks[2].text == "Конституция закрепляет приоритет норм международного права."
+    assert doc.blocks[3].text == "Примечание: цифры приводятся по состоянию на 2008 год."
+
+
+def test_tei_language_from_the_unpc_folder_when_sentences_lack_it(tmp_path: Path) -> None:
+    text = (FORMATS / "unpc/Xml/ru/2010/cd/1890.xml").read_text(encoding="utf-8")
+    target = tmp_path / "Xml" / "ru" / "2010" / "cd" / "1890.xml"
+    target.parent.mkdir(parents=True)
+    target.write_text(text.replace(' lang="ru"', ""), encoding="utf-8")
+    assert read_path(target, "Xml/ru/2010/cd/1890.xml").language == "ru"

@@ -1,0 +1,186 @@
+"""The real UN documents in ../shared/corpus, indexed once per session (``shared_index``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from searchkit import search
+from searchkit.indexer import open_index
+from searchkit.readers import read_path
+
+from .test_symbols_file_names import UN_DOCUMENTS
+
+AZE = "un-documents/ref/ru/2009_hri_core_aze_2008.txt"
+
+
+@pytest.fixture(scope="module")
+def stored(shared_index: tuple[Path, Any]) -> dict[str, dict[str, Any]]:
+    """source -> stored fields of its first block."""
+    ix = open_index(shared_index[0])
+    found: dict[str, dict[str, Any]] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            found.setdefault(fields["source"], fields)
+    ix.close()
+    return found
+
+
+def test_everything_indexes_without_failures(shared_index: tuple[Path, Any]) -> None:
+    report = shared_index[1]
+    assert report.failed == []
+    assert set(report.formats) == {"text", "xml", "yaml", "unpc-ids"}
+    assert all(failed == 0 for _, failed in report.formats.values())
+
+
+def test_documents_per_folder(stored: dict[str, dict[str, Any]], shared_corpus: Path) -> None:
+    per_folder = Counter(source.split("/", 1)[0] for source in stored)
+    ids = (shared_corpus / "unpc-devset/UNv1.0.devset.ids").read_text("utf-8").splitlines()
+    symbol_languages = {(line.split()[0], lang) for line in ids for lang in ("ru", "en")}
+    assert per_folder == {
+        "un-documents": 29,
+        "charter": 4,  # raw/ and processed/ copies of the Russian and English text
+        "udhr": 2,
+        "sdg": 6,
+        "unpc-devset": len(symbol_languages),  # 732 symbols x 2 languages
+    }
+    assert len(symbol_languages) == 1464
+
+
+def test_every_un_document_has_the_symbol_its_name_encodes(
+    stored: dict[str, dict[str, Any]],
+) -> None:
+    got = {
+        s.removeprefix("un-documents/"): f["symbol"]
+        for s, f in stored.items()
+        if s.startswith("un-documents/")
+    }
+    assert got == UN_DOCUMENTS
+    languages = {s: stored["un-documents/" + s]["lang"] for s in UN_DOCUMENTS}
+    assert {s for s, lang in languages.items() if lang == "en"} == {
+        s for s in UN_DOCUMENTS if s.startswith("source/en/")
+    }
+
+
+def paragraph_from_file(path: Path, number: int) -> str:
+    """Paragraph ``number`` rebuilt naively: its "N. " line and the lines up to "N+1. "."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{number}. "))
+    end = next(i for i in range(start + 1, len(lines)) if re.match(r"^\d+\. ", lines[i]))
+    assert lines[end].startswith(f"{number + 1}. ")
+    return " ".join([lines[start].removeprefix(f"{number}. "), *lines[start + 1 : end]]).strip()
+
+
+@pytest.mark.parametrize(
+    ("number", "query"),
+    [
+        (7, "70-летний период нахождения в составе СССР"),
+        (9, "территории Зангезура, Гекчая"),
+        (12, "Ходжалинского геноцида"),
+        (13, "посреднических усилий по урегулированию"),
+    ],
+)
+def test_aze_hits_cite_whole_numbered_paragraphs(
+    shared_index: tuple[Path, Any], shared_corpus: Path, number: int, query: str
+) -> None:
+    expected = paragraph_from_file(shared_corpus / AZE, number)
+    assert expected.count(". ") >= 1  # a multi-sentence paragraph
+    hits = [h for h in search(shared_index[0], f'"{query}"') if h.source == AZE]
+    assert hits, query
+    assert hits[0].citation == f"HRI/CORE/AZE/2008, para. {number}"
+    assert hits[0].text == expected
+
+
+def test_aze_table_of_contents_is_not_a_paragraph(shared_corpus: Path) -> None:
+    doc = read_path(shared_corpus / AZE, AZE)
+    assert [b.kind for b in doc.blocks[:7]] == ["toc"] * 6 + ["heading"]
+    numbered = [int(b.number) for b in doc.blocks if b.kind == "paragraph" and b.number]
+    assert numbered[:25] == list(range(1, 26))  # (the source itself lost "26. ")
+    assert numbered == sorted(set(numbered))  # each number once, in order
+    assert numbered[-1] == 270 and len(numbered) > 250
+
+
+def test_symbol_search_folds_cyrillic_lookalikes(shared_index: tuple[Path, Any]) -> None:
+    index = shared_index[0]
+    latin = [h.citation for h in search(index, "ECE/TRANS/WP.29/2010/29")]
+    cyrillic = [h.citation for h in search(index, "ЕСЕ/TRANS/WP.29/2010/29")]  # Е С Е Cyrillic
+    assert latin and latin == cyrillic
+    cited = [h.citation for h in search(index, "А/RЕS/62/243")]  # cited in para. 18
+    assert "HRI/CORE/AZE/2008, para. 18" in cited
+    assert [h.citation for h in search(index, "A/RES/62/243")] == cited
+
+
+def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) -> None:
+    ru = [
+        h
+        for h in search(shared_index[0], "неотъемлемого права на коллективную самооборону")
+        if h.source.startswith("charter/")
+    ]
+    assert {h.citation for h in ru} == {"Устав Организации Объединенных Наций, статья 51"}
+    assert {h.source for h in ru} == {
+        "charter/raw/raw_un_charter_ru.txt",
+        "charter/processed/clean_un_charter_ru.txt",
+    }
+    en = list(search(shared_index[0], "inherent right of individual or collective self-defence"))
+    assert en[0].citation == "Charter of the United Nations, Article 51"
+    assert en[0].language == "en"
+
+
+def test_charter_raw_and_processed_read_alike(shared_corpus: Path) -> None:
+    for lang in ("ru", "en"):
+        raw = read_path(shared_corpus / f"charter/raw/raw_un_charter_{lang}.txt", "raw")
+        clean = read_path(shared_corpus / f"charter/processed/clean_un_charter_{lang}.txt", "c")
+        assert [(b.kind, b.number, b.text) for b in raw.blocks] == [
+            (b.kind, b.number, b.text) for b in clean.blocks
+        ]
+        numbers = [b.number for b in raw.blocks if b.kind == "article"]
+        assert numbers == [str(n) for n in range(1, 112)]
+        assert sum(1 for b in raw.blocks if b.kind == "heading") == 19  # chapters I-XIX
+
+
+def test_udhr_articles(shared_index: tuple[Path, Any]) -> None:
+    hits = list(search(shared_index[0], "standard of living adequate for the health"))
+    assert hits[0].citation == "A/RES/217(III), Article 25"
+    ru = list(search(shared_index[0], '"право на такой жизненный уровень"'))
+    assert ru[0].citation == "A/RES/217(III), статья 25"
+
+
+def test_devset_documents_are_partial_and_addressed_by_paragraph_id(
+    shared_index: tuple[Path, Any], shared_corpus: Path
+) -> None:
+    ids = (shared_corpus / "unpc-devset/UNv1.0.devset.ids").read_text("utf-8").splitlines()
+    ru_lines = (shared_corpus / "unpc-devset/UNv1.0.devset.ru").read_text("utf-8").splitlines()
+    # every Russian line of A/CONF.224/PC(III)/L.1 is in the block its ru paragraph id names
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for line, text in zip(ids, ru_lines, strict=True):
+        if line.split()[0] == "2015/a/conf_224/pc_iii_/l_1":
+            para = dict(f.split(":", 1) for f in line.split()[1:])["ru"].split(":")[0]
+            wanted[para].append(text.strip())
+    hits = search(shared_index[0], "A/CONF.224/PC(III)/L.1", limit=50)
+    ru_hits = {h.paragraph: h.text for h in hits if h.language == "ru"}
+    assert set(ru_hits) == set(wanted)
+    for para, sentences in wanted.items():
+        for sentence in sentences:
+            assert sentence.replace("<<", "«").replace(">>", "»") in ru_hits[para]
+
+
+def test_sdg_yaml_targets(shared_index: tuple[Path, Any]) -> None:
+    hits = list(search(shared_index[0], "ликвидировать крайнюю нищету"))
+    assert any(h.source == "sdg/ru/global_targets.yml" and h.paragraph == "1.1" for h in hits)
+
+
+def test_sentence_reader_loses_no_text(shared_corpus: Path) -> None:
+    """Every line of every un-documents file is in some block (less its number or marker)."""
+    from searchkit.readers.quirks import clean
+
+    for name in UN_DOCUMENTS:
+        path = shared_corpus / "un-documents" / name
+        doc = read_path(path, name)
+        blocks = "\n".join(b.text for b in doc.blocks)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            body = re.sub(r"^(?:\d{1,3}\.\s+|\(?[a-zа-я]{1,4}\)\s+|\*{1,3}\s*)", "", clean(line))
+            assert body in blocks, (name, line[:80])
