@@ -33,12 +33,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 from .errors import IndexError_, IndexNotFound, ReaderError
-from .indexer import INDEX_NAME, Failure, _Run, _checksum_bounded, block_records, corpus_files
+from .indexer import INDEX_NAME, Failure, _checksum_bounded, _Run, block_records, corpus_files
 
 #: One field of one block: (name, postings or None, length, stored value or None,
 #: column value or None).
