@@ -173,7 +173,10 @@ def opener(name: str, out: Path) -> Callable[[Query], int]:
         ix = searchkit.Index(out)
 
         def run(q: Query) -> int:
-            return len(ix.search(q.text, LIMIT, lang=q.lang))
+            try:
+                return len(ix.search(q.text, LIMIT, lang=q.lang))
+            except searchkit.QueryError:  # e.g. a prefix too short for the index: -1, counted
+                return -1
 
         return run
     if name == "whoosh-snowball":

@@ -53,7 +53,8 @@ def latency_summary(timings: list[list[Any]]) -> dict[str, dict[str, float]]:
         if ms:
             out[group] = {"n": len(ms), "p50": round(percentile(ms, 50), 2),
                           "p95": round(percentile(ms, 95), 2), "p99": round(percentile(ms, 99), 2),
-                          "with_hits": sum(1 for t in timings if t[0] in kinds and t[2] > 0)}
+                          "with_hits": sum(1 for t in timings if t[0] in kinds and t[2] > 0),
+                          "refused": sum(1 for t in timings if t[0] in kinds and t[2] < 0)}
     return out
 
 
