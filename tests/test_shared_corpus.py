@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from searchkit import search
+from searchkit.browse import show
 from searchkit.indexer import open_index
 from searchkit.readers import read_path
 from searchkit.readers.quirks import clean
@@ -130,6 +131,26 @@ def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) 
     en = list(search(shared_index[0], "inherent right of individual or collective self-defence"))
     assert en[0].citation == "Charter of the United Nations, Article 51"
     assert en[0].language == "en"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Статья 51", "Устав Организации Объединенных Наций, статья 51"),
+        ("статья 2 Устава", "Устав Организации Объединенных Наций, статья 2"),
+        ("Article 51", "Charter of the United Nations, Article 51"),
+    ],
+)
+def test_an_article_is_found_by_its_label(
+    shared_index: tuple[Path, Any], query: str, expected: str
+) -> None:
+    hits = search(shared_index[0], query, limit=2)
+    assert [h.citation for h in hits] == [expected, expected]  # raw and processed copies
+
+
+def test_article_passage_is_cited_like_its_hits(shared_index: tuple[Path, Any]) -> None:
+    passage = show(shared_index[0], "charter/processed/clean_un_charter_ru.txt", "51")
+    assert passage.citation == "Устав Организации Объединенных Наций, статья 51"
 
 
 def test_charter_raw_and_processed_read_alike(shared_corpus: Path) -> None:
