@@ -123,8 +123,9 @@ def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) 
         for h in search(shared_index[0], "неотъемлемого права на коллективную самооборону")
         if h.source.startswith("charter/")
     ]
-    assert {h.citation for h in ru} == {"Устав Организации Объединенных Наций, статья 51"}
-    assert {h.source for h in ru} == {
+    # the raw and the processed copy hold the same article: it is shown once
+    assert [h.citation for h in ru] == ["Устав Организации Объединенных Наций, статья 51"]
+    assert ru[0].source in {
         "charter/raw/raw_un_charter_ru.txt",
         "charter/processed/clean_un_charter_ru.txt",
     }
@@ -145,7 +146,8 @@ def test_an_article_is_found_by_its_label(
     shared_index: tuple[Path, Any], query: str, expected: str
 ) -> None:
     hits = search(shared_index[0], query, limit=2)
-    assert [h.citation for h in hits] == [expected, expected]  # raw and processed copies
+    assert hits[0].citation == expected
+    assert hits[1].citation != expected  # the second copy of the Charter is not repeated
 
 
 def test_article_passage_is_cited_like_its_hits(shared_index: tuple[Path, Any]) -> None:
