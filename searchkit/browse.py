@@ -47,7 +47,8 @@ class Passage:
     @property
     def citation(self) -> str:
         b = self.block
-        return citation(self.document.symbol, b.kind, b.number, self.document.source)
+        doc = self.document
+        return citation(doc.symbol, b.kind, b.number, doc.source, doc.title, doc.language)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -23,7 +23,7 @@ from typing import Any
 from . import store
 from .errors import IndexNotFound, ReaderError, SchemaMismatch, SearchkitError
 from .locking import write_lock
-from .model import Document
+from .model import Block, Document
 from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
 from .schema import build_schema
 from .symbols import find_symbols
@@ -135,7 +135,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             kind=block.kind,
             number=block.number or "",
             ordinal=block.ordinal,
-            content=block.text,
+            content=_searchable_text(block, document.language),
             exact=block.text,
             heading_t=block.heading or "",
             heading=block.heading,
@@ -143,6 +143,15 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             cites=",".join(find_symbols(block.text)),
         )
         yield record
+
+
+def _searchable_text(block: Block, language: str | None) -> str:
+    """The text as searched: an article is printed under its label ("Статья 51"),
+    which the reader keeps as its number, so the label is searched with the text."""
+    if block.kind == "article" and block.number:
+        label = "Статья" if language == "ru" else "Article"
+        return f"{label} {block.number}. {block.text}"
+    return block.text
 
 
 def open_index(index_dir: Path | str) -> Any:

@@ -56,6 +56,14 @@ MAX_EXPANSION = 200
 OTHER_READING_BOOST = 0.5
 EXACT_FORM_BOOST = 0.6
 PROXIMITY_BOOST = 0.5
+#: Score added to the block a label + number in the query names ("статья 51", "para 7").
+NUMBER_BONUS = 25.0
+#: Label words (lemmas) -> the kinds of block they name by number.
+NUMBER_LABELS = {
+    "статья": ("article",), "article": ("article",), "articl": ("article",),
+    "пункт": ("paragraph", "subparagraph"), "параграф": ("paragraph",),
+    "paragraph": ("paragraph", "subparagraph"), "para": ("paragraph", "subparagraph"),
+}  # fmt: skip
 PROXIMITY_SLOP = 4
 #: Proximity is scored for the first this many words only (span queries are costly).
 PROXIMITY_WORDS = 8
@@ -162,6 +170,7 @@ class _Compiler:
             near = _near([self.span(a), self.span(b)], slop=PROXIMITY_SLOP, ordered=False)
             near.boost = PROXIMITY_BOOST
             bonus.append(near)
+        bonus += _numbered_blocks(words)
         return bonus
 
     # ---------------------------------------------------------------- nodes
@@ -295,6 +304,19 @@ class _Compiler:
             end = hi if hi is None or hi_ex else hi + "\uffff"
             return q.TermRange("date", start, end, startexcl=False, endexcl=bool(hi_ex))
         return q.Term(f.field, value.lower())
+
+
+def _numbered_blocks(words: list[Word]) -> list[Any]:
+    """"Статья 51", "пункт 7", "para. 3": the block of that kind with that number."""
+    from whoosh import query as q
+
+    found = []
+    for label, number in pairwise(words):
+        kinds = next((NUMBER_LABELS[lem] for lem in label.lemmas if lem in NUMBER_LABELS), None)
+        if kinds and number.norm.isdigit():
+            named = q.And([q.Term("number", number.norm), q.Or([q.Term("kind", k) for k in kinds])])
+            found.append(q.ConstantScoreQuery(named, score=NUMBER_BONUS))
+    return found
 
 
 def _loose_symbol(text: str) -> str | None:

@@ -27,7 +27,7 @@ from whoosh import fields
 from .analysis import ANALYZER_VERSION, lemma_analyzer, surface_analyzer
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"

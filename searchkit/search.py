@@ -145,13 +145,27 @@ def run(
             counts = {str(k) if k not in (None, "") else "(none)": v
                       for k, v in found.groups(name).items()}
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    ranked = sorted(((hit.score * _kind_factor(hit), hit) for hit in found),
-                    key=lambda pair: -pair[0])
+    ranked = _distinct(sorted(((hit.score * _kind_factor(hit), hit) for hit in found),
+                              key=lambda pair: -pair[0]))
     if snippet_format not in ("plain", "html", "color"):
         raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
     result.hits = [_to_hit(hit.fields(), score, parsed, snippet_format)
                    for score, hit in ranked[offset : offset + limit]]
     return result
+
+
+def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
+    """Drop a hit that repeats a better one word for word: the same block of the
+    same document (by symbol, else title) in another copy of the file."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for score, hit in ranked:
+        doc = hit.get("symbol") or hit.get("title") or hit.get("source")
+        key = (doc, hit.get("lang"), hit.get("kind"), hit.get("number"), hit.get("text"))
+        if key not in seen:
+            seen.add(key)
+            out.append((score, hit))
+    return out
 
 
 def _kind_factor(hit: Any) -> float:

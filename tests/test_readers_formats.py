@@ -59,10 +59,12 @@ def test_tei_xml_from_the_unpc_spec() -> None:
     ru = read_one("unpc/Xml/ru/2010/cd/1890.xml")
     assert (en.symbol, en.date, en.language) == ("CD/1890", "2010-07-13", "en")
     assert (ru.symbol, ru.language) == ("CD/1890", "ru")
-    six = next(b for b in en.blocks if b.number == "6")
-    assert six.text.startswith("The Permanent Mission of China")
-    assert six.text.endswith("prevention of an arms race in outer space.")  # both sentences
-    assert [b.number for b in ru.blocks] == ["1", "2", "6"]
+    # <p id> counts masthead lines: the number cited is the one printed in the text
+    one = next(b for b in en.blocks if b.number == "1")
+    assert one.text.startswith("The Permanent Mission of China")
+    assert one.text.endswith("prevention of an arms race in outer space.")  # both sentences
+    assert [b.number for b in ru.blocks] == [None, None, "1"]
+    assert [b.text for b in ru.blocks[:2]] == ["CD/1890", "Конференция по разоружению"]
 
 
 def test_generic_xml_with_numbered_elements() -> None:
@@ -149,14 +151,15 @@ def test_devset_triple_is_read_through_its_ids_file() -> None:
     ]
     ru = by_source["devset/sample.ids#a/conf_224/pc_iii_/l_1:ru"]
     assert (ru.symbol, ru.language, ru.date) == ("A/CONF.224/PC(III)/L.1", "ru", "2015")
-    # paragraph ids of the Russian version; sentences of one paragraph joined in order
+    # sentences grouped by the Russian paragraph id, joined in order; the number
+    # cited is the one printed (ru paragraph id 8 is printed "3."), else none
     assert [(b.number, b.text) for b in ru.blocks] == [
-        ("8", "Подготовительный комитет утвердил повестку дня своей третьей сессии. "
+        ("3", "Подготовительный комитет утвердил повестку дня своей третьей сессии. "
               "Комитет избрал Председателя путем аккламации."),
-        ("11", "Комитет принял проект доклада."),
+        (None, "Комитет принял проект доклада."),
     ]  # fmt: skip
     en = by_source["devset/sample.ids#a/conf_224/pc_iii_/l_1:en"]
-    assert [b.number for b in en.blocks] == ["7", "10"]
+    assert [b.number for b in en.blocks] == ["3", None]  # en paragraph ids 7 and 10
 
 
 def test_devset_with_misaligned_sibling_is_an_error(tmp_path: Path) -> None:
@@ -207,7 +210,7 @@ def test_fixture_corpus_indexes_all_but_the_corrupt_file(tmp_path: Path) -> None
         "unpc-ids 4 documents; xml 3 documents)"
     )
     hits = search(tmp_path / "index", "гонка вооружений")
-    assert [h.citation for h in hits][:1] == ["CD/1890, para. 6"]
+    assert [h.citation for h in hits][:1] == ["CD/1890, para. 1"]
     # both spellings of the symbol cited in the HTML report find the same paragraph
     latin = [h.citation for h in search(tmp_path / "index", "CTOC/COP/2012/1")]
     cyrillic = [h.citation for h in search(tmp_path / "index", "СТОС/COP/2012/1")]

@@ -99,3 +99,24 @@ def test_incremental_update(tmp_path: Path, corpus_copy: Path) -> None:
     assert fourth.deleted == ["new.txt"]
     assert not search(index_dir, "фотосинтез").hits
     assert search(index_dir, "мигрант").hits  # the rest stays searchable
+
+
+def test_a_second_copy_of_a_document_is_not_shown_twice(tmp_path: Path, corpus_copy: Path) -> None:
+    seed = next(corpus_copy.glob("*.txt"))
+    (corpus_copy / "copy").mkdir()
+    (corpus_copy / "copy" / seed.name).write_bytes(seed.read_bytes())
+    index_corpus(corpus_copy, tmp_path / "ix")
+    hits = search(tmp_path / "ix", "консультация эксперт")
+    assert [h.paragraph for h in hits] == ["1"]
+    # a document that differs is still shown
+    (corpus_copy / "copy" / seed.name).write_text(
+        seed.read_text(encoding="utf-8").replace("Записка", "Доклад"), encoding="utf-8"
+    )
+    index_corpus(corpus_copy, tmp_path / "ix")
+    assert len(search(tmp_path / "ix", "консультация эксперт").hits) == 1  # same title, text
+    (corpus_copy / "copy" / seed.name).write_text(
+        seed.read_text(encoding="utf-8").replace("экспертов", "экспертов и наблюдателей"),
+        encoding="utf-8",
+    )
+    index_corpus(corpus_copy, tmp_path / "ix")
+    assert len(search(tmp_path / "ix", "консультация эксперт").hits) == 2

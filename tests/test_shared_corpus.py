@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 
 from searchkit import search
+from searchkit.browse import show
 from searchkit.indexer import open_index
 from searchkit.readers import read_path
+from searchkit.readers.quirks import clean
+from searchkit.symbols import symbol_from_unpc_path
 
 from .test_symbols_file_names import UN_DOCUMENTS
 
@@ -120,14 +123,36 @@ def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) 
         for h in search(shared_index[0], "неотъемлемого права на коллективную самооборону")
         if h.source.startswith("charter/")
     ]
-    assert {h.citation for h in ru} == {"Устав Организации Объединенных Наций, статья 51"}
-    assert {h.source for h in ru} == {
+    # the raw and the processed copy hold the same article: it is shown once
+    assert [h.citation for h in ru] == ["Устав Организации Объединенных Наций, статья 51"]
+    assert ru[0].source in {
         "charter/raw/raw_un_charter_ru.txt",
         "charter/processed/clean_un_charter_ru.txt",
     }
     en = list(search(shared_index[0], "inherent right of individual or collective self-defence"))
     assert en[0].citation == "Charter of the United Nations, Article 51"
     assert en[0].language == "en"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Статья 51", "Устав Организации Объединенных Наций, статья 51"),
+        ("статья 2 Устава", "Устав Организации Объединенных Наций, статья 2"),
+        ("Article 51", "Charter of the United Nations, Article 51"),
+    ],
+)
+def test_an_article_is_found_by_its_label(
+    shared_index: tuple[Path, Any], query: str, expected: str
+) -> None:
+    hits = search(shared_index[0], query, limit=2)
+    assert hits[0].citation == expected
+    assert hits[1].citation != expected  # the second copy of the Charter is not repeated
+
+
+def test_article_passage_is_cited_like_its_hits(shared_index: tuple[Path, Any]) -> None:
+    passage = show(shared_index[0], "charter/processed/clean_un_charter_ru.txt", "51")
+    assert passage.citation == "Устав Организации Объединенных Наций, статья 51"
 
 
 def test_charter_raw_and_processed_read_alike(shared_corpus: Path) -> None:
@@ -149,23 +174,32 @@ def test_udhr_articles(shared_index: tuple[Path, Any]) -> None:
     assert ru[0].citation == "A/RES/217(III), статья 25"
 
 
-def test_devset_documents_are_partial_and_addressed_by_paragraph_id(
+def test_devset_documents_are_partial_and_cite_printed_numbers(
     shared_index: tuple[Path, Any], shared_corpus: Path
 ) -> None:
     ids = (shared_corpus / "unpc-devset/UNv1.0.devset.ids").read_text("utf-8").splitlines()
     ru_lines = (shared_corpus / "unpc-devset/UNv1.0.devset.ru").read_text("utf-8").splitlines()
-    # every Russian line of A/CONF.224/PC(III)/L.1 is in the block its ru paragraph id names
-    wanted: dict[str, list[str]] = defaultdict(list)
+    # Russian sentences grouped by their paragraph id, for a few documents
+    wanted: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for line, text in zip(ids, ru_lines, strict=True):
-        if line.split()[0] == "2015/a/conf_224/pc_iii_/l_1":
-            para = dict(f.split(":", 1) for f in line.split()[1:])["ru"].split(":")[0]
-            wanted[para].append(text.strip())
-    hits = search(shared_index[0], "A/CONF.224/PC(III)/L.1", limit=50)
-    ru_hits = {h.paragraph: h.text for h in hits if h.language == "ru"}
-    assert set(ru_hits) == set(wanted)
-    for para, sentences in wanted.items():
-        for sentence in sentences:
-            assert sentence.replace("<<", "«").replace(">>", "»") in ru_hits[para]
+        path, *address = line.split()
+        para, sentence = dict(f.split(":", 1) for f in address)["ru"].split(":")
+        wanted[(path, para)].append((int(sentence), text.strip()))
+    printed = 0
+    for path in ("2015/a/conf_224/pc_iii_/l_1", "2015/s/2015/125", "2015/e/cn_15/2015/5"):
+        symbol = symbol_from_unpc_path(path.split("/", 1)[1])
+        hits = [h for h in search(shared_index[0], symbol, limit=200) if h.language == "ru"]
+        groups = {k: v for k, v in wanted.items() if k[0] == path}
+        assert len(hits) == len(groups), path  # one block per paragraph id
+        for sentences in groups.values():
+            sentences.sort()
+            first = clean(sentences[0][1])
+            number = re.match(r"(\d+)\. ", first) if sentences[0][0] == 1 else None
+            hit = next(h for h in hits if first.removeprefix(f"{number.group(1)}. " if number
+                                                             else "") in h.text)
+            assert hit.paragraph == (number.group(1) if number else None), (path, first)
+            printed += bool(number)
+    assert printed >= 3  # the printed numbers are really used
 
 
 def test_sdg_yaml_targets(shared_index: tuple[Path, Any]) -> None:

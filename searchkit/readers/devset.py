@@ -7,8 +7,10 @@ language's UNPC TEI file. The ``.ids`` file is the entry point: it reads its
 ``.ru``/``.en`` siblings (which are not read on their own) and yields one partial
 :class:`Document` per symbol and language, whose blocks are the paragraphs
 (sentences of one paragraph joined, in sentence order), numbered by the
-paragraph id of that language. Each document's source is
-``<ids file>#<symbol path>:<language>``.
+paragraph's printed number when its first sentence is there and starts with
+one (``146. …``); the corpus's own paragraph ids count masthead lines and differ
+between language versions, so they are never shown as paragraph numbers. Each
+document's source is ``<ids file>#<symbol path>:<language>``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ..errors import ReaderError
 from ..model import Block, Document
 from ..symbols import body_of, symbol_from_unpc_path
 from .encoding import decode
-from .quirks import clean
+from .quirks import clean, printed_number
 
 #: Languages read from siblings of the ``.ids`` file.
 LANGUAGES = ("ru", "en")
@@ -76,8 +78,7 @@ def read_many(path: Path, source: str) -> list[Document]:
     for (symbol_path, lang), paragraphs in sorted(groups.items()):
         symbol = symbol_from_unpc_path(symbol_path)
         blocks = tuple(
-            Block("paragraph", " ".join(t for _, t in sorted(sents)), i, str(para))
-            for i, (para, sents) in enumerate(sorted(paragraphs.items()))
+            _paragraph(sorted(sents), i) for i, (_, sents) in enumerate(sorted(paragraphs.items()))
         )
         documents.append(
             Document(
@@ -87,7 +88,15 @@ def read_many(path: Path, source: str) -> list[Document]:
                 body=body_of(symbol) if symbol else None,
                 language=lang,
                 date=years[symbol_path],
-                extra={"partial": "true", "numbering": "unpc-paragraph-id"},
+                extra={"partial": "true"},
             )
         )
     return documents
+
+
+def _paragraph(sentences: list[tuple[int, str]], ordinal: int) -> Block:
+    text = " ".join(t for _, t in sentences)
+    number = None
+    if sentences[0][0] == 1:  # only the first sentence can carry the printed number
+        number, text = printed_number(text)
+    return Block("paragraph", text, ordinal, number)

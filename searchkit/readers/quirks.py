@@ -28,3 +28,19 @@ def clean(text: str) -> str:
     text = text.replace(" -- ", " – ")
     text = _MINUS_RANGE.sub("–", text).replace("\u2212", "-")
     return re.sub(r" {2,}", " ", text).strip()
+
+
+_PRINTED_NUMBER = re.compile(r"^(\d{1,4})\.\s+(?=\S)")
+
+
+def printed_number(text: str) -> tuple[str | None, str]:
+    """Split a paragraph number printed at the start of ``text`` (``"146. Такие…"``).
+
+    Returns ``(number, rest)``, or ``(None, text)`` when no number is printed.
+    Corpora that number paragraphs by their own ids (the UN Parallel Corpus)
+    use this to cite the number a reader sees in the document instead.
+    """
+    match = _PRINTED_NUMBER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end() :]

@@ -7,8 +7,10 @@
 
 becomes one document: symbol and date from the header, language from the
 ``lang`` of the sentences (else the ``Xml/<lang>/…`` folder), one paragraph
-block per ``<p>`` (its sentences joined) numbered by the ``id`` (UNPC paragraph
-ids count every paragraph of the original, masthead lines included).
+block per ``<p>`` (its sentences joined), numbered by the number printed at its
+start (``12. …``) if any. The ``id`` attributes are not paragraph numbers: UNPC
+ids count every paragraph of the original, masthead lines included, and differ
+between language versions.
 
 **Generic XML** (the UDHR in XML: ``<article number="N"><title>…</title><para>…``):
 ``title``/``head`` elements become headings, ``para``/``p`` elements (and other
@@ -29,7 +31,7 @@ from ..errors import ReaderError
 from ..model import Block, Document
 from ..symbols import body_of, canonical
 from .encoding import decode
-from .quirks import clean
+from .quirks import clean, printed_number
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 UDHR_NS = "http://efele.net/udhr"
@@ -79,7 +81,8 @@ def _read_tei(root: ET.Element, source: str) -> Document:
         languages += [s.get("lang", "") for s in sentences[:1]]
         text = " ".join(_text(s) for s in sentences) if sentences else _text(element)
         if text:
-            blocks.append(Block("paragraph", text, len(blocks), element.get("id")))
+            number, text = printed_number(text)
+            blocks.append(Block("paragraph", text, len(blocks), number))
     language = next((lang[:2].lower() for lang in languages if lang), None)
     if language is None:  # the UNPC tree is Xml/<lang>/<year>/<symbol path>.xml
         parts = source.split("/")
@@ -91,7 +94,7 @@ def _read_tei(root: ET.Element, source: str) -> Document:
         body=body_of(symbol) if symbol else None,
         language=language,
         date=date,
-        extra={"numbering": "unpc-paragraph-id"},
+        extra={"unpc-paragraph-ids": "true"},
     )
 
 
