@@ -61,3 +61,13 @@ def test_bench_runs_on_a_tiny_corpus(shared_corpus: Path, tmp_path: Path, capsys
     assert str(tmp_path) not in result.read_text(encoding="utf-8")  # results name no paths
     out = capsys.readouterr().out
     assert "Indexing" in out and "Queries" in out and "vocabulary is real but repeated" in out
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_profile_runs_on_a_tiny_corpus(shared_corpus: Path, capsys) -> None:
+    from bench.profile import main as profile
+
+    assert profile(["--mb", "0.1", "--top", "3", "--shared", str(shared_corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "## commit" in out and "queries, warm searcher" in out and "ncalls" in out
