@@ -23,7 +23,13 @@ Safety rules:
 * every worker's segment must hold exactly the blocks it reports, and the
   committed index exactly the expected number: otherwise :class:`IndexWriteError`,
   never a quietly smaller index;
-* memory is bounded by each writer's buffer (``limitmb``), not by corpus size.
+* a worker's write error (disk full, file too large) is raised in the parent as
+  the same ``OSError`` the serial path meets, so ``reindex`` reports it alike;
+* workers die with the parent (``PR_SET_PDEATHSIG`` on Linux): a writer killed
+  with ``kill -9`` leaves no process writing into a folder the next run cleans;
+  segment files of a run that commits nothing are removed;
+* memory is bounded by each writer's buffer (``limitmb``), not by corpus size;
+  segments are written as separate files (:data:`COMPOUND`).
 
 whoosh's own multiprocess writer (``procs>1``) is not used: it waits one second
 for each child's result and silently drops the child's documents when none comes.
