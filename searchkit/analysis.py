@@ -9,7 +9,8 @@ Pipeline (whoosh style, ``Tokenizer | Filter``)::
                       letter glued to a Russian word cut off (``годыa`` → ``годы``)
     LemmaFilter    -> Russian words: every pymorphy3 lemma (cached per word form);
                       Latin words: English Snowball stem; numbers unchanged
-    SurfaceFilter  -> the normalised form only (the ``exact`` field, ``=form`` queries)
+                      with ``surface``: also the normalised form, marked ``=form``, at
+                      the same position (``=form`` queries, did-you-mean vocabulary)
 
 Tokens keep ``startchar``/``endchar`` into the original text; filters change
 ``text`` only, so the highlighter can mark the inflected form the reader sees.
@@ -235,11 +236,6 @@ SURFACE_MARK = "="
 def lemma_analyzer(surface: bool = False) -> Any:
     """Analyzer of the lemma fields: words → lemmas (and ``=form`` when ``surface``)."""
     return WordTokenizer() | LemmaFilter(surface)
-
-
-def surface_analyzer() -> Any:
-    """Analyzer of the ``exact`` field: normalised surface forms."""
-    return WordTokenizer()
 
 
 def query_lemmas(word: str) -> tuple[str, ...]:

@@ -136,7 +136,6 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             number=block.number or "",
             ordinal=block.ordinal,
             content=_searchable_text(block, document.language),
-            exact=block.text,
             heading_t=block.heading or "",
             heading=block.heading,
             text=block.text,

@@ -76,7 +76,7 @@ def auto_workers(n_files: int) -> int:
 # --------------------------------------------------------------------------- analysis
 
 #: Fields whose value differs in every block: not worth caching.
-_PER_BLOCK = frozenset({"content", "exact", "key", "ordinal", "text"})
+_PER_BLOCK = frozenset({"content", "key", "ordinal", "text"})
 
 
 def prepare_record(

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from .analysis import ANALYZER_VERSION, lemma_analyzer, surface_analyzer
+from .analysis import ANALYZER_VERSION, lemma_analyzer
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
 
 #: Field boosts for BM25F.
-BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3, "exact": 1.0}
+BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
 
 
 def build_schema() -> fields.Schema:
@@ -48,14 +48,15 @@ def build_schema() -> fields.Schema:
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         kind=fields.ID(stored=True),
         number=fields.ID(stored=True),
-        ordinal=fields.NUMERIC(stored=True, bits=32, signed=False),
+        ordinal=fields.STORED(),  # read from stored fields only: no index terms
         content=fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False),
-        exact=fields.TEXT(analyzer=surface_analyzer(), phrase=True),
         heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
         title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),
         lang=fields.ID(stored=True),
         date=fields.ID(stored=True),
-        year=fields.NUMERIC(stored=True, bits=32, signed=False),
+        # shift_step=0: one term per block instead of whoosh's 8-level trie; a
+        # year range spans a few dozen values, so ranges stay fast.
+        year=fields.NUMERIC(stored=True, bits=32, signed=False, shift_step=0),
         text=fields.STORED(),
         heading=fields.STORED(),
         title=fields.STORED(),

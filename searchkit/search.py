@@ -206,21 +206,34 @@ def _layout_switch(reader: Any, query: str, parsed: ParsedQuery) -> str | None:
     return None
 
 
+def _closest_form(reader: Any, word: str, maxdist: int = 2) -> str | None:
+    """The word form in the index closest to ``word`` (fewest edits, then most
+    frequent), from the surface forms the ``content`` field holds."""
+    mark = SURFACE_MARK
+    best: tuple[int, int, str] | None = None
+    for dist in range(1, maxdist + 1):
+        for term in reader.terms_within("content", mark + word, dist, prefix=len(mark) + 1):
+            if not term.startswith(mark):
+                continue
+            key = (dist, -reader.doc_frequency("content", term), term[len(mark):])
+            best = key if best is None or key < best else best
+        if best is not None:
+            return best[2]
+    return None
+
+
 def _suggest(searcher: Any, query: str, parsed: ParsedQuery) -> str | None:
     """The query with each word the index does not know replaced by the
     closest word form the index holds (``None`` when every word is known)."""
     reader = searcher.reader()
     changed, out, pos = False, [], 0
-    corrector = None
     for word in parsed.words:
         if _known(reader, word) or len(word.norm) < 4 or word.parts:
             continue
-        if corrector is None:
-            corrector = searcher.corrector("exact")
-        found = corrector.suggest(word.norm, limit=1, maxdist=2)
-        if not found:
+        found = _closest_form(reader, word.norm)
+        if found is None:
             continue
-        out += [query[pos:word.start], found[0]]
+        out += [query[pos:word.start], found]
         pos, changed = word.end, True
     return "".join([*out, query[pos:]]) if changed else None
 
