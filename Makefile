@@ -32,8 +32,9 @@ test: install-test
 
 lint: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/ruff check searchkit tests
-	$(BIN)/ruff format --check searchkit tests
+	$(BIN)/ruff check searchkit tests bench
+	$(BIN)/ruff format --check searchkit tests bench
+	$(BIN)/mypy searchkit
 
 bench: install
 	$(BIN)/pip install -q -e '.[bench]'

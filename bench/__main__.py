@@ -23,16 +23,21 @@ from . import engines, report
 from .queries import make_queries
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTE = ("Scaled corpora repeat the real documents of ../shared/corpus under distinct symbols "
-        "(…/R2, …/R3): the vocabulary is real but repeated, so term dictionaries grow more slowly "
-        "than in a real archive of that size.")
+NOTE = (
+    "Scaled corpora repeat the real documents of ../shared/corpus under distinct symbols "
+    "(…/R2, …/R3): the vocabulary is real but repeated, so term dictionaries grow more slowly "
+    "than in a real archive of that size."
+)
 
 
 def job(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one bench job in a fresh Python process; return its JSON report."""
     proc = subprocess.run(
         [sys.executable, "-m", "bench.job", json.dumps(spec)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
@@ -53,8 +58,12 @@ def cold_start(index_dir: Path, query: str, runs: int = 5) -> dict[str, Any]:
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         bare.append(time.perf_counter() - t)
-    return {"runs": runs, "median_s": round(report.median(times), 3),
-            "python_s": round(report.median(bare), 3), "query": query}
+    return {
+        "runs": runs,
+        "median_s": round(report.median(times), 3),
+        "python_s": round(report.median(bare), 3),
+        "query": query,
+    }
 
 
 def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs: list) -> dict:
@@ -84,17 +93,21 @@ def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs:
         if name == "searchkit-serial":
             continue  # the indexing baseline; queries are the same index as searchkit's
         print(f"[{label}] querying {name}…", file=sys.stderr, flush=True)
-        answered = job({"op": "query", "engine": name, "out": str(out),
-                        "queries": [q.to_dict() for q in qs]})
+        answered = job(
+            {"op": "query", "engine": name, "out": str(out), "queries": [q.to_dict() for q in qs]}
+        )
         size["queries"][name] = report.latency_summary(answered["timings"]) | {
-            "open_seconds": answered["open_seconds"], "rss_mb": answered["rss_mb"]}
+            "open_seconds": answered["open_seconds"],
+            "rss_mb": answered["rss_mb"],
+        }
     if "searchkit" in args.engines:
         out = engines.index_path(work, "searchkit", f"{mb:g}")
         size["cold_start"] = cold_start(out, qs[len(qs) // 3].text)
         changed = gen.touch_percent(corpus_dir, 1.0)
         print(f"[{label}] reindexing after {len(changed)} files changed…", file=sys.stderr)
-        size["reindex"] = job({"op": "reindex", "engine": "searchkit",
-                               "corpus": str(corpus_dir), "out": str(out)})
+        size["reindex"] = job(
+            {"op": "reindex", "engine": "searchkit", "corpus": str(corpus_dir), "out": str(out)}
+        )
     if not args.keep:
         for path in work.glob(f"*-{mb:g}*"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
@@ -104,10 +117,16 @@ def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("--sizes", default="10,50", help="corpus sizes in MB, e.g. 10,50,200")
-    ap.add_argument("--engines", default=",".join(engines.ENGINES),
-                    help=f"comma-separated subset of {','.join(engines.ENGINES)}")
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "corpus"),
-                    help="the real corpus (default ../shared/corpus)")
+    ap.add_argument(
+        "--engines",
+        default=",".join(engines.ENGINES),
+        help=f"comma-separated subset of {','.join(engines.ENGINES)}",
+    )
+    ap.add_argument(
+        "--shared",
+        default=str(ROOT.parent / "shared" / "corpus"),
+        help="the real corpus (default ../shared/corpus)",
+    )
     ap.add_argument("--workdir", default=None, help="where corpora and indexes go (a temp dir)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"), help="results folder")
     ap.add_argument("--seed", type=int, default=2026, help="seed of the query mix")
@@ -129,17 +148,24 @@ def main(argv: list[str] | None = None) -> int:
     qs = make_queries(docs, args.seed)
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": report.machine(), "note": NOTE,
+        "machine": report.machine(),
+        "note": NOTE,
         "source": {"documents": len(docs), "paragraphs": sum(len(d.paragraphs) for d in docs)},
-        "queries": {"n": len(qs), "seed": args.seed,
-                    "kinds": {k: sum(1 for q in qs if q.kind == k)
-                              for k in dict.fromkeys(q.kind for q in qs)}},
+        "queries": {
+            "n": len(qs),
+            "seed": args.seed,
+            "kinds": {
+                k: sum(1 for q in qs if q.kind == k) for k in dict.fromkeys(q.kind for q in qs)
+            },
+        },
         "sizes": [],
     }
     print(f"# searchkit bench — {results['when']}\n{NOTE}")
     m = results["machine"]
-    print(f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}; "
-          f"load average at start {m['load_at_start']}")
+    print(
+        f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}; "
+        f"load average at start {m['load_at_start']}"
+    )
     print(f"query mix: {len(qs)} queries (seed {args.seed}): {results['queries']['kinds']}")
     try:
         for mb in sizes:

@@ -23,8 +23,11 @@ def _rss_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-    return {"rss_mb": round(own.ru_maxrss / 1024, 1),
-            "worker_rss_mb": round(kids.ru_maxrss / 1024, 1), "cpu_s": round(cpu, 2)}
+    return {
+        "rss_mb": round(own.ru_maxrss / 1024, 1),
+        "worker_rss_mb": round(kids.ru_maxrss / 1024, 1),
+        "cpu_s": round(cpu, 2),
+    }
 
 
 def run(spec: dict) -> dict:
@@ -41,8 +44,12 @@ def run(spec: dict) -> dict:
             from searchkit import index_corpus
 
             report = index_corpus(spec["corpus"], out)
-            result = {"blocks": report.blocks, "changed": len(report.updated),
-                      "unchanged": len(report.unchanged), "failed": len(report.failed)}
+            result = {
+                "blocks": report.blocks,
+                "changed": len(report.updated),
+                "unchanged": len(report.unchanged),
+                "failed": len(report.failed),
+            }
         result["seconds"] = round(time.perf_counter() - started, 3)
         result["index_bytes"] = engines.dir_size(out)
         return result | _rss_mb()

@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = make_queries(docs)
         searchkit.reindex(corpus, Path(tmp) / "index")  # the index as users build it
         with searchkit.Index(Path(tmp) / "index") as index:
+
             def run_all() -> None:
                 for q in queries:
                     with contextlib.suppress(searchkit.QueryError):  # e.g. a too-short prefix

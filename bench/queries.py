@@ -57,7 +57,8 @@ def make_queries(docs: list[SourceDoc], seed: int = 2026, mix: dict[str, int] = 
                 k = rng.choice((2, 3))
                 tokens = [t.lower().replace("ё", "е") for t in _TOKEN.findall(rng.choice(ru))]
                 starts = [
-                    i for i in range(len(tokens) - k + 1)
+                    i
+                    for i in range(len(tokens) - k + 1)
                     if all(_WORD.fullmatch(t) for t in tokens[i : i + k])
                 ]
                 if not starts:

@@ -24,8 +24,13 @@ def machine() -> dict[str, Any]:
                     break
     except OSError:
         model = platform.processor()
-    return {"nproc": cpu_count(), "cpu": model, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.machine()}", "load_at_start": load()}
+    return {
+        "nproc": cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.machine()}",
+        "load_at_start": load(),
+    }
 
 
 def load() -> list[float]:
@@ -51,17 +56,24 @@ def latency_summary(timings: list[list[Any]]) -> dict[str, dict[str, float]]:
     for group, kinds in {**GROUPS, "all": tuple(k for ks in GROUPS.values() for k in ks)}.items():
         ms = [t[1] for t in timings if t[0] in kinds]
         if ms:
-            out[group] = {"n": len(ms), "p50": round(percentile(ms, 50), 2),
-                          "p95": round(percentile(ms, 95), 2), "p99": round(percentile(ms, 99), 2),
-                          "with_hits": sum(1 for t in timings if t[0] in kinds and t[2] > 0),
-                          "refused": sum(1 for t in timings if t[0] in kinds and t[2] < 0)}
+            out[group] = {
+                "n": len(ms),
+                "p50": round(percentile(ms, 50), 2),
+                "p95": round(percentile(ms, 95), 2),
+                "p99": round(percentile(ms, 99), 2),
+                "with_hits": sum(1 for t in timings if t[0] in kinds and t[2] > 0),
+                "refused": sum(1 for t in timings if t[0] in kinds and t[2] < 0),
+            }
     return out
 
 
 def indexing_summary(build: dict[str, Any], raw_bytes: int) -> dict[str, Any]:
     s = build["seconds"]
-    return build | {"mb_s": round(raw_bytes / MB / s, 3), "blocks_s": round(build["blocks"] / s),
-                    "size_ratio": round(build["index_bytes"] / raw_bytes, 2)}
+    return build | {
+        "mb_s": round(raw_bytes / MB / s, 3),
+        "blocks_s": round(build["blocks"] / s),
+        "size_ratio": round(build["index_bytes"] / raw_bytes, 2),
+    }
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -74,29 +86,39 @@ def tables(size: dict[str, Any]) -> str:
     """The printed tables for one corpus size."""
     lines = []
     corpus = size["corpus"]
-    lines.append(f"\n## {size['label']}: {corpus['bytes'] / MB:.1f} MB, {corpus['files']} files, "
-                 f"{corpus.get('blocks', '?')} blocks")
+    lines.append(
+        f"\n## {size['label']}: {corpus['bytes'] / MB:.1f} MB, {corpus['files']} files, "
+        f"{corpus.get('blocks', '?')} blocks"
+    )
     lines.append("Indexing (full build; ratio = searchkit time / engine time)")
-    lines.append(f"{'engine':18} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'blocks/s':>9} "
-                 f"{'RSS MB':>7} {'wkr MB':>7} {'index MB':>9} {'×raw':>5} {'ratio':>7}")
+    lines.append(
+        f"{'engine':18} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'blocks/s':>9} "
+        f"{'RSS MB':>7} {'wkr MB':>7} {'index MB':>9} {'×raw':>5} {'ratio':>7}"
+    )
     sk = size["index"].get("searchkit", {}).get("seconds")
     for name, r in size["index"].items():
         if "skipped" in r:
             lines.append(f"{name:18} skipped: {r['skipped']}")
             continue
-        lines.append(f"{name:18} {r['seconds']:8.1f} {r.get('cpu_s', float('nan')):7.1f} "
-                     f"{r['mb_s']:7.2f} {r['blocks_s']:9d} "
-                     f"{r['rss_mb']:7.0f} {r['worker_rss_mb']:7.0f} "
-                     f"{r['index_bytes'] / MB:9.1f} {r['size_ratio']:5.2f} "
-                     f"{_ratio(sk, r['seconds']):>7}")
+        lines.append(
+            f"{name:18} {r['seconds']:8.1f} {r.get('cpu_s', float('nan')):7.1f} "
+            f"{r['mb_s']:7.2f} {r['blocks_s']:9d} "
+            f"{r['rss_mb']:7.0f} {r['worker_rss_mb']:7.0f} "
+            f"{r['index_bytes'] / MB:9.1f} {r['size_ratio']:5.2f} "
+            f"{_ratio(sk, r['seconds']):>7}"
+        )
     if "reindex" in size:
         r = size["reindex"]
-        lines.append(f"incremental reindex after {r['changed']} of {corpus['files']} files changed "
-                     f"(1%): {r['seconds']:.1f} s, {r['blocks']} blocks rewritten, "
-                     f"RSS {r['rss_mb']:.0f} MB")
+        lines.append(
+            f"incremental reindex after {r['changed']} of {corpus['files']} files changed "
+            f"(1%): {r['seconds']:.1f} s, {r['blocks']} blocks rewritten, "
+            f"RSS {r['rss_mb']:.0f} MB"
+        )
     lines.append("Queries, warm searcher, ms (p50 / p95 / p99); ratio = searchkit p95 / engine p95")
-    lines.append(f"{'engine':18} {'words 1-3':>20} {'phrase':>18} {'prefix p95':>10} "
-                 f"{'filter p95':>10} {'symbol p95':>10} {'all p95':>8} {'ratio':>7}")
+    lines.append(
+        f"{'engine':18} {'words 1-3':>20} {'phrase':>18} {'prefix p95':>10} "
+        f"{'filter p95':>10} {'symbol p95':>10} {'all p95':>8} {'ratio':>7}"
+    )
     skq = size["queries"].get("searchkit", {}).get("all", {}).get("p95")
     for name, q in size["queries"].items():
         if "skipped" in q:
@@ -109,13 +131,17 @@ def tables(size: dict[str, Any]) -> str:
         def p95(g: str, q: dict[str, Any] = q) -> str:
             return f"{q[g]['p95']:.1f}" if g in q else "–"
 
-        lines.append(f"{name:18} {trio('words'):>20} {trio('phrase'):>18} {p95('prefix'):>10} "
-                     f"{p95('filter'):>10} {p95('symbol'):>10} {p95('all'):>8} "
-                     f"{_ratio(skq, q.get('all', {}).get('p95')):>7}")
+        lines.append(
+            f"{name:18} {trio('words'):>20} {trio('phrase'):>18} {p95('prefix'):>10} "
+            f"{p95('filter'):>10} {p95('symbol'):>10} {p95('all'):>8} "
+            f"{_ratio(skq, q.get('all', {}).get('p95')):>7}"
+        )
     if "cold_start" in size:
         c = size["cold_start"]
-        lines.append(f"CLI cold start (process start to first hit, median of {c['runs']}): "
-                     f"{c['median_s']:.2f} s  (bare 'python -c pass': {c['python_s']:.2f} s)")
+        lines.append(
+            f"CLI cold start (process start to first hit, median of {c['runs']}): "
+            f"{c['median_s']:.2f} s  (bare 'python -c pass': {c['python_s']:.2f} s)"
+        )
     return "\n".join(lines)
 
 

@@ -84,8 +84,10 @@ def _document_query(document: str, lang: str | None) -> Any:
     from whoosh.query import And, Or, Term
 
     symbol = canonical(document)
-    by = Or([Term("symbol", symbol), Term("source", document)]) if symbol else Term(
-        "source", document
+    by = (
+        Or([Term("symbol", symbol), Term("source", document)])
+        if symbol
+        else Term("source", document)
     )
     return And([by, Term("lang", lang)]) if lang else by
 
@@ -94,8 +96,9 @@ def _blocks_of(searcher: Any, document: str, lang: str | None) -> list[dict[str,
     found = searcher.search(_document_query(document, lang), limit=None)
     rows = [hit.fields() for hit in found]
     if not rows:
-        raise NotFound(f"no document {document!r}{f' in language {lang!r}' if lang else ''} "
-                       "in the index")
+        raise NotFound(
+            f"no document {document!r}{f' in language {lang!r}' if lang else ''} in the index"
+        )
     # A symbol may exist in several languages: keep one source unless asked otherwise.
     sources = sorted({r["source"] for r in rows})
     if lang is None and len(sources) > 1:
@@ -179,9 +182,7 @@ def _kind_rank(searcher: Any, doc: DocumentInfo, kind: str) -> list[int]:
     return [int(r.get("ordinal", 0)) for r in rows if r.get("kind") == kind]
 
 
-def parallel(
-    index_dir: Path | str, symbol: str, para: str, lang: str
-) -> Block | None:
+def parallel(index_dir: Path | str, symbol: str, para: str, lang: str) -> Block | None:
     """The block numbered ``para`` in the ``lang`` version of ``symbol``, if indexed."""
     passage = show(index_dir, symbol, para, parallel_langs=(lang,))
     return passage.parallel.get(lang)
@@ -196,8 +197,9 @@ def parallels(index_dir: Path | str, hits: list[Any], lang: str) -> dict[int, Bl
             if not hit.symbol or hit.language == lang:
                 continue
             passage = Passage(
-                document=DocumentInfo(hit.symbol, hit.source, hit.language, hit.title,
-                                      hit.date, None, None, None),
+                document=DocumentInfo(
+                    hit.symbol, hit.source, hit.language, hit.title, hit.date, None, None, None
+                ),
                 block=Block(hit.kind, hit.text, hit.ordinal, hit.paragraph, hit.heading),
             )
             block = _parallel_block(searcher, passage, lang)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -40,19 +40,17 @@ CorpusArg = Annotated[
     Path | None,
     typer.Argument(help="Folder of documents [env SEARCHKIT_CORPUS; default ./corpus]."),
 ]
-ColorOpt = Annotated[
-    bool, typer.Option("--no-color", help="Plain text even on a terminal.")
-]
+ColorOpt = Annotated[bool, typer.Option("--no-color", help="Plain text even on a terminal.")]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class GroupBy(str, Enum):
+class GroupBy(StrEnum):
     none = "none"
     document = "document"
 
@@ -110,9 +108,12 @@ def _progress_bar():  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("{task.description}", style="dim"),
-        console=Console(stderr=True), transient=True,
+        console=Console(stderr=True),
+        transient=True,
     )
     task = bar.add_task("", total=None)
 
@@ -130,13 +131,21 @@ def reindex_cmd(
     ] = False,
     wait: Annotated[
         float,
-        typer.Option("--wait", min=0, metavar="SECONDS",
-                     help="Wait this long for another writer before exiting with code 3."),
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Wait this long for another writer before exiting with code 3.",
+        ),
     ] = 0.0,
     max_size: Annotated[
         float,
-        typer.Option("--max-size", min=0.001, metavar="MB",
-                     help="Skip (and report) files larger than this many megabytes."),
+        typer.Option(
+            "--max-size",
+            min=0.001,
+            metavar="MB",
+            help="Skip (and report) files larger than this many megabytes.",
+        ),
     ] = 20.0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     quiet: Annotated[
@@ -144,9 +153,13 @@ def reindex_cmd(
     ] = False,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-j", min=1,
-                     help="Processes that read and analyse files [default: one per CPU core "
-                     "for 16 files or more, else 1]."),
+        typer.Option(
+            "--workers",
+            "-j",
+            min=1,
+            help="Processes that read and analyse files [default: one per CPU core "
+            "for 16 files or more, else 1].",
+        ),
     ] = None,
 ) -> None:
     """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.
@@ -167,8 +180,15 @@ def reindex_cmd(
     bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)
     try:
         with bar:
-            report = reindex(corpus_dir, index_dir, full=full, wait=wait, progress=advance,
-                             max_file_size=int(max_size * 1024 * 1024), workers=workers)
+            report = reindex(
+                corpus_dir,
+                index_dir,
+                full=full,
+                wait=wait,
+                progress=advance,
+                max_file_size=int(max_size * 1024 * 1024),
+                workers=workers,
+            )
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
@@ -201,7 +221,9 @@ def search_cmd(
     group_by: Annotated[
         GroupBy, typer.Option("--group-by", help="'document': the best 2 blocks per document.")
     ] = GroupBy.none,
-    lang: Annotated[str | None, typer.Option("--lang", help="Only this language (ru, en…).")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only this language (ru, en…).")
+    ] = None,
     parallel: Annotated[
         str | None,
         typer.Option("--parallel", help="Also print each hit's paragraph in this language."),
@@ -241,13 +263,19 @@ def search_cmd(
     fmt = Format.json if json_out else fmt
     try:
         result = search(
-            index_dir, query, limit or _settings().limit, offset=offset, lang=lang,
-            per_document=2 if group_by is GroupBy.document else None, facets=facets,
+            index_dir,
+            query,
+            limit or _settings().limit,
+            offset=offset,
+            lang=lang,
+            per_document=2 if group_by is GroupBy.document else None,
+            facets=facets,
             snippet_format=snippets,
         )
         side = (
             {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
-            if parallel else {}
+            if parallel
+            else {}
         )
     except SearchkitError as exc:
         _fail(exc)
@@ -292,7 +320,11 @@ def show_cmd(
 
     try:
         passage = show(
-            _index_path(index), symbol, para, context=context, lang=lang,
+            _index_path(index),
+            symbol,
+            para,
+            context=context,
+            lang=lang,
             parallel_langs=(parallel,) if parallel else (),
         )
     except SearchkitError as exc:
@@ -332,11 +364,14 @@ def stats_cmd(
     if run is None:
         typer.echo("last run   unknown (no lastrun.json)")
     else:
-        counts = ", ".join(f"{run.get(k, 0)} {k}" for k in
-                           ("added", "updated", "deleted", "unchanged", "failed"))
+        counts = ", ".join(
+            f"{run.get(k, 0)} {k}" for k in ("added", "updated", "deleted", "unchanged", "failed")
+        )
         tail = f": {run['error']}" if run.get("error") else ""
-        typer.echo(f"last run   {run.get('finished')} {run.get('mode')} {run.get('result')}{tail}"
-                   f" ({counts})")
+        typer.echo(
+            f"last run   {run.get('finished')} {run.get('mode')} {run.get('result')}{tail}"
+            f" ({counts})"
+        )
 
 
 def main() -> None:

@@ -76,17 +76,22 @@ def load_judgements(path: Path | str) -> list[Judged]:
         try:
             data = json.loads(line)
             items = tuple(
-                Relevant(grade=int(r.get("grade", 1)), symbol=r.get("symbol"),
-                         paragraph=None if r.get("paragraph") is None else str(r["paragraph"]),
-                         source=r.get("source"), text=r.get("text"))
+                Relevant(
+                    grade=int(r.get("grade", 1)),
+                    symbol=r.get("symbol"),
+                    paragraph=None if r.get("paragraph") is None else str(r["paragraph"]),
+                    source=r.get("source"),
+                    text=r.get("text"),
+                )
                 for r in data["relevant"]
             )
             query = str(data["query"])
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise JudgementError(f"{path}, line {no}: not a judgement ({exc})") from exc
         if not items or any(not (r.symbol or r.source or r.text) for r in items):
-            raise JudgementError(f"{path}, line {no}: each relevant item needs symbol, "
-                                 "source or text")
+            raise JudgementError(
+                f"{path}, line {no}: each relevant item needs symbol, source or text"
+            )
         out.append(Judged(query, items, no))
     if not out:
         raise JudgementError(f"{path}: no judged queries")
@@ -129,13 +134,20 @@ class EvalReport:
         for s in self.scores:
             note = f"  ({s.error})" if s.error else ""
             rows.append(f"{s.ndcg:8.3f} {s.mrr:7.3f} {s.recall:6.3f}  {s.query}{note}")
-        rows.append(f"{self.ndcg:8.3f} {self.mrr:7.3f} {self.recall:6.3f}  "
-                    f"overall ({len(self.scores)} queries)")
+        rows.append(
+            f"{self.ndcg:8.3f} {self.mrr:7.3f} {self.recall:6.3f}  "
+            f"overall ({len(self.scores)} queries)"
+        )
         return "\n".join(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"k": self.k, "ndcg": self.ndcg, "mrr": self.mrr, "recall": self.recall,
-                "queries": [s.__dict__ for s in self.scores]}
+        return {
+            "k": self.k,
+            "ndcg": self.ndcg,
+            "mrr": self.mrr,
+            "recall": self.recall,
+            "queries": [s.__dict__ for s in self.scores],
+        }
 
 
 def score(
@@ -147,8 +159,11 @@ def score(
     for rank, hit in enumerate(hits[:k]):
         best = None
         for i, item in enumerate(relevant):
-            if i not in found and item.matches(hit) and (best is None or
-                                                          item.grade > relevant[best].grade):
+            if (
+                i not in found
+                and item.matches(hit)
+                and (best is None or item.grade > relevant[best].grade)
+            ):
                 best = i
         if best is None:
             continue
@@ -160,8 +175,9 @@ def score(
     return (dcg / idcg if idcg else 0.0), rr, len(found) / len(relevant)
 
 
-def evaluate(run: Callable[[str, int], Sequence[Any]], judged: Sequence[Judged],
-             k: int = K) -> EvalReport:
+def evaluate(
+    run: Callable[[str, int], Sequence[Any]], judged: Sequence[Judged], k: int = K
+) -> EvalReport:
     """Score ``run(query, k)`` (returns ranked hits) on every judged query.
 
     A query the engine rejects scores 0 and its error is kept in the report.

@@ -56,8 +56,10 @@ class Explanation:
         if self.dropped:
             out.append(f"stop words left out: {', '.join(self.dropped)}")
         if self.layout:
-            out.append(f"in the Russian layout: {self.layout} (searched so when the index "
-                       "knows those words and not the Latin ones)")
+            out.append(
+                f"in the Russian layout: {self.layout} (searched so when the index "
+                "knows those words and not the Latin ones)"
+            )
         out.append(f"whoosh: {self.whoosh}")
         return "\n".join(out)
 
@@ -68,12 +70,19 @@ def explain(query: str) -> Explanation:
     result = Explanation(query)
     for w in _words(parsed.tree):
         kind = "exact form" if w.exact else "prefix" if w.prefix else "word"
-        result.tokens.append({
-            "start": w.start, "end": w.end, "raw": w.raw, "norm": w.norm, "kind": kind,
-            "folded": w.raw != w.norm, "lemmas": list(w.lemmas),
-            "parts": {p: list(lemmas(p)) for p in w.parts},
-            "stop": w.norm in STOP_WORDS and not w.exact,
-        })
+        result.tokens.append(
+            {
+                "start": w.start,
+                "end": w.end,
+                "raw": w.raw,
+                "norm": w.norm,
+                "kind": kind,
+                "folded": w.raw != w.norm,
+                "lemmas": list(w.lemmas),
+                "parts": {p: list(lemmas(p)) for p in w.parts},
+                "stop": w.norm in STOP_WORDS and not w.exact,
+            }
+        )
     result.tree = show_tree(parsed.tree)
     result.filters = [f"{f.field}:{f.value}" for f in parsed.filters]
     result.symbols = list(parsed.symbols)

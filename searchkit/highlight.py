@@ -57,19 +57,26 @@ def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, i
     """
     if isinstance(terms, set | frozenset):
         wanted = terms
-        return [(w.start, w.end) for w in iter_words(text)
-                if not w.whole and wanted.intersection(lemmas(w.text))]
+        return [
+            (w.start, w.end)
+            for w in iter_words(text)
+            if not w.whole and wanted.intersection(lemmas(w.text))
+        ]
     words = list(iter_words(text))
     marked: set[tuple[int, int]] = set()
     for term in (t for t in terms if t.phrase is None):
         strengths = [_strength(w.text, term) for w in words]
         best = max(strengths, default=0)
         if best:
-            marked.update((w.start, w.end) for w, k in zip(words, strengths, strict=True)
-                          if k == best)
+            marked.update(
+                (w.start, w.end) for w, k in zip(words, strengths, strict=True) if k == best
+            )
     for whole in (w for w in words if w.whole and (w.start, w.end) in marked):
-        marked = {s for s in marked if not (whole.start <= s[0] and s[1] <= whole.end)
-                  or s == (whole.start, whole.end)}
+        marked = {
+            s
+            for s in marked
+            if not (whole.start <= s[0] and s[1] <= whole.end) or s == (whole.start, whole.end)
+        }
     spans = sorted(marked)
     groups: dict[int, list[Any]] = {}
     for t in terms:
@@ -90,8 +97,9 @@ def _phrase_spans(words: list[Any], group: list[Any]) -> list[tuple[int, int]]:
     for i in range(len(words)):
         if slop is None:
             window = words[i : i + n]
-            if len(window) == n and all(_matches(w.text, t) for w, t in zip(window, group,
-                                                                           strict=True)):
+            if len(window) == n and all(
+                _matches(w.text, t) for w, t in zip(window, group, strict=True)
+            ):
                 found += [(w.start, w.end) for w in window]
             continue
         window, used = words[i : i + n + slop], []
@@ -136,8 +144,15 @@ def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[in
     return start, end
 
 
-def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None,
-         open_: str = OPEN, close: str = CLOSE, escape: Any = None) -> str:
+def mark(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    start: int = 0,
+    end: int | None = None,
+    open_: str = OPEN,
+    close: str = CLOSE,
+    escape: Any = None,
+) -> str:
     """``text[start:end]`` with each span wrapped in ``open_``/``close``."""
     end = len(text) if end is None else end
     esc = escape or (lambda s: s)

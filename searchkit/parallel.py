@@ -205,8 +205,12 @@ def _index_file(
     except FileNotFoundError:
         return ("failed", source, "the file disappeared during the run", fmt)
     except Exception as exc:  # an analysis bug or a pathological file: this file fails
-        return ("failed", source, f"internal error while indexing: {type(exc).__name__}: {exc}",
-                fmt)
+        return (
+            "failed",
+            source,
+            f"internal error while indexing: {type(exc).__name__}: {exc}",
+            fmt,
+        )
     for block in blocks:  # errors here are the writer's: the worker stops, the run aborts
         add_prepared(writer, block)
     return ("ok", source, len(blocks), len(documents), fmt)
@@ -229,8 +233,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker(
-    index_dir: str, limitmb: int, max_size: int, catalog: Any, tasks: Any, results: Any,
-    current: Any, slot: int, parent: int,
+    index_dir: str,
+    limitmb: int,
+    max_size: int,
+    catalog: Any,
+    tasks: Any,
+    results: Any,
+    current: Any,
+    slot: int,
+    parent: int,
 ) -> None:
     """Worker process: index files from ``tasks`` into one new segment; report on ``results``."""
     from whoosh import index as windex
@@ -256,8 +267,15 @@ def _worker(
         results.put(("segment", os.getpid(), segment, written))
     except BaseException as exc:
         errno = exc.errno if isinstance(exc, OSError) else None
-        results.put(("error", os.getpid(), f"{type(exc).__name__}: {exc}", errno,
-                     getattr(exc, "strerror", None)))
+        results.put(
+            (
+                "error",
+                os.getpid(),
+                f"{type(exc).__name__}: {exc}",
+                errno,
+                getattr(exc, "strerror", None),
+            )
+        )
         raise
 
 
@@ -284,8 +302,10 @@ def _remove_strays(folder: str, before: set[str]) -> None:
     except Exception:  # no readable TOC: keep only what was there before
         live = set()
     for name in os.listdir(folder):
-        if name not in before and name.startswith(f"{INDEX_NAME}_") and (
-            name.split(".")[0] not in live
+        if (
+            name not in before
+            and name.startswith(f"{INDEX_NAME}_")
+            and (name.split(".")[0] not in live)
         ):
             with contextlib.suppress(OSError):
                 os.remove(os.path.join(folder, name))
@@ -343,8 +363,17 @@ class ParallelRun(_Run):
         procs = [
             ctx.Process(
                 target=_worker,
-                args=(folder, self.limitmb, self.max_size, catalog, tasks, results, current, slot,
-                      os.getpid()),
+                args=(
+                    folder,
+                    self.limitmb,
+                    self.max_size,
+                    catalog,
+                    tasks,
+                    results,
+                    current,
+                    slot,
+                    os.getpid(),
+                ),
                 daemon=True,
             )
             for slot in range(self.workers)

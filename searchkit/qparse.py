@@ -304,23 +304,44 @@ class _Parser:
             wholes = [x for x in found if x.whole and x.start == w.start]
             if wholes:  # a hyphenated word: the whole word, with its parts
                 whole = wholes[0]
-                parts = tuple(x.text for x in found if not x.whole and whole.start <= x.start
-                              and x.end <= whole.end)
-                out.append(Word(text[whole.start:whole.end], whole.text, start + whole.start,
-                                start + whole.end, exact, False, parts))
+                parts = tuple(
+                    x.text
+                    for x in found
+                    if not x.whole and whole.start <= x.start and x.end <= whole.end
+                )
+                out.append(
+                    Word(
+                        text[whole.start : whole.end],
+                        whole.text,
+                        start + whole.start,
+                        start + whole.end,
+                        exact,
+                        False,
+                        parts,
+                    )
+                )
                 continue
             if any(x.whole and x.start < w.start < x.end for x in found):
                 continue  # a later part of a hyphenated word already taken
-            out.append(Word(text[w.start:w.end], w.text, start + w.start, start + w.end,
-                            exact, prefix and i == len(found) - 1))
+            out.append(
+                Word(
+                    text[w.start : w.end],
+                    w.text,
+                    start + w.start,
+                    start + w.end,
+                    exact,
+                    prefix and i == len(found) - 1,
+                )
+            )
         return out
 
 
 def check(text: str) -> None:
     """Reject text no parser should look at: too long, control characters."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(text, f"too long ({len(text)} characters, at most {MAX_QUERY_CHARS})",
-                         MAX_QUERY_CHARS)
+        raise QueryError(
+            text, f"too long ({len(text)} characters, at most {MAX_QUERY_CHARS})", MAX_QUERY_CHARS
+        )
     for i, ch in enumerate(text):
         if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
             raise QueryError(text, f"control character U+{ord(ch):04X}", i)

@@ -40,9 +40,25 @@ from .qparse import (  # re-exported: the query language's public names live her
 from .symbols import canonical, fold_lookalikes
 
 __all__ = [
-    "FILTER_FIELDS", "MAX_DEPTH", "MAX_QUERY_CHARS", "STOP_WORDS", "And", "Filter",
-    "HighlightTerm", "Not", "Or", "ParsedQuery", "Phrase", "Symbol", "Word", "check",
-    "from_latin_layout", "latin_layout_words", "parse", "parse_tree", "show_tree",
+    "FILTER_FIELDS",
+    "MAX_DEPTH",
+    "MAX_QUERY_CHARS",
+    "STOP_WORDS",
+    "And",
+    "Filter",
+    "HighlightTerm",
+    "Not",
+    "Or",
+    "ParsedQuery",
+    "Phrase",
+    "Symbol",
+    "Word",
+    "check",
+    "from_latin_layout",
+    "latin_layout_words",
+    "parse",
+    "parse_tree",
+    "show_tree",
 ]
 
 #: Fields a word must be found in (boosts live in the schema). The document
@@ -70,11 +86,53 @@ PROXIMITY_WORDS = 8
 
 #: Words that carry no meaning on their own; dropped from plain word lists
 #: (never from phrases). Negations and quantifiers are deliberately absent.
-STOP_WORDS = frozenset({
-    "в", "во", "на", "и", "а", "с", "со", "по", "к", "ко", "о", "об", "обо", "от", "до", "из",
-    "за", "для", "при", "у", "что", "как", "или", "же", "ли", "бы", "то", "этот", "эта", "это",
-    "эти", "the", "of", "and", "to", "in", "on", "for", "a", "an", "by", "with", "at",
-})
+STOP_WORDS = frozenset(
+    {
+        "в",
+        "во",
+        "на",
+        "и",
+        "а",
+        "с",
+        "со",
+        "по",
+        "к",
+        "ко",
+        "о",
+        "об",
+        "обо",
+        "от",
+        "до",
+        "из",
+        "за",
+        "для",
+        "при",
+        "у",
+        "что",
+        "как",
+        "или",
+        "же",
+        "ли",
+        "бы",
+        "то",
+        "этот",
+        "эта",
+        "это",
+        "эти",
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "on",
+        "for",
+        "a",
+        "an",
+        "by",
+        "with",
+        "at",
+    }
+)
 
 # --------------------------------------------------------------------------- compiled query
 
@@ -203,9 +261,17 @@ class _Compiler:
     def _note(self, w: Word, phrase: int | None = None, slop: int | None = None) -> None:
         if self.negated:
             return
-        self.result.highlight.append(HighlightTerm(
-            frozenset(w.lemmas), w.norm, w.exact, w.prefix, w.lemmas[0] if w.lemmas else "",
-            phrase, slop))
+        self.result.highlight.append(
+            HighlightTerm(
+                frozenset(w.lemmas),
+                w.norm,
+                w.exact,
+                w.prefix,
+                w.lemmas[0] if w.lemmas else "",
+                phrase,
+                slop,
+            )
+        )
         if phrase is None and not w.exact and not w.prefix:
             self.result.words.append(w)
 
@@ -296,8 +362,9 @@ class _Compiler:
             hi_n = int(hi) - hi_ex if hi else None
             return q.NumericRange("year", lo_n, hi_n)
         if f.field == "date":
-            lo, hi, lo_ex, hi_ex = _range(self.text, f, r"\d{4}(?:-\d{2}(?:-\d{2})?)?",
-                                          "YYYY, YYYY-MM or YYYY-MM-DD")
+            lo, hi, lo_ex, hi_ex = _range(
+                self.text, f, r"\d{4}(?:-\d{2}(?:-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD"
+            )
             if lo is not None and lo == hi and not lo_ex:
                 return q.Prefix("date", lo)
             start = (lo + "\uffff") if lo and lo_ex else lo
@@ -307,7 +374,7 @@ class _Compiler:
 
 
 def _numbered_blocks(words: list[Word]) -> list[Any]:
-    """"Статья 51", "пункт 7", "para. 3": the block of that kind with that number."""
+    """ "Статья 51", "пункт 7", "para. 3": the block of that kind with that number."""
     from whoosh import query as q
 
     found = []
@@ -340,8 +407,9 @@ def _range(text: str, f: Filter, unit: str, shape: str) -> tuple[Any, Any, bool,
         return None, val, False, op == "<"
     elif re.fullmatch(unit, v):
         return v, v, False, False
-    raise QueryError(text, f"{f.field}: expects {shape}, a range A..B or >=, <= (got {v!r})",
-                     f.start)
+    raise QueryError(
+        text, f"{f.field}: expects {shape}, a range A..B or >=, <= (got {v!r})", f.start
+    )
 
 
 @lru_cache(maxsize=1)

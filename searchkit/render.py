@@ -14,8 +14,20 @@ from .browse import Passage
 from .model import Block, Hit
 
 FORMATS = ("text", "json", "jsonl", "csv")
-CSV_FIELDS = ("citation", "symbol", "paragraph", "kind", "heading", "score", "language",
-              "date", "source", "ordinal", "snippet", "text")
+CSV_FIELDS = (
+    "citation",
+    "symbol",
+    "paragraph",
+    "kind",
+    "heading",
+    "score",
+    "language",
+    "date",
+    "source",
+    "ordinal",
+    "snippet",
+    "text",
+)
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")
 # ANSI styles: citation bold cyan, matches bold yellow, dim for secondary lines.
@@ -43,8 +55,9 @@ def block_line(block: Block) -> str:
     return block.text
 
 
-def hits_text(hits: Iterable[Hit], color: bool,
-              parallel: dict[int, dict[str, Block]] | None = None) -> str:
+def hits_text(
+    hits: Iterable[Hit], color: bool, parallel: dict[int, dict[str, Block]] | None = None
+) -> str:
     out: list[str] = []
     for i, hit in enumerate(hits):
         out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f})")
@@ -65,19 +78,25 @@ def _hit_dict(hit: Hit, parallel: dict[str, Block] | None) -> dict[str, Any]:
 
 
 def hits_json(hits: list[Hit], parallel: dict[int, dict[str, Block]] | None = None) -> str:
-    return json.dumps([_hit_dict(h, (parallel or {}).get(i)) for i, h in enumerate(hits)],
-                      ensure_ascii=False, indent=2)
+    return json.dumps(
+        [_hit_dict(h, (parallel or {}).get(i)) for i, h in enumerate(hits)],
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def hits_jsonl(hits: list[Hit], parallel: dict[int, dict[str, Block]] | None = None) -> str:
-    return "\n".join(json.dumps(_hit_dict(h, (parallel or {}).get(i)), ensure_ascii=False)
-                     for i, h in enumerate(hits))
+    return "\n".join(
+        json.dumps(_hit_dict(h, (parallel or {}).get(i)), ensure_ascii=False)
+        for i, h in enumerate(hits)
+    )
 
 
 def hits_csv(hits: list[Hit]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for hit in hits:
         writer.writerow(hit.to_dict())
@@ -97,8 +116,13 @@ def passage_text(passage: Passage, color: bool) -> str:
     out: list[str] = []
     if doc.body_name:
         out.append(doc.body_name)
-    for label, value in (("Title", doc.title), ("Date", doc.date), ("Session", doc.session),
-                         ("Agenda item", doc.agenda_item), ("Language", doc.language)):
+    for label, value in (
+        ("Title", doc.title),
+        ("Date", doc.date),
+        ("Session", doc.session),
+        ("Agenda item", doc.agenda_item),
+        ("Language", doc.language),
+    ):
         if value:
             out.append(f"{label}: {value}")
     out.append("")

@@ -69,8 +69,9 @@ class SearchResult:
         return self.hits[i]
 
 
-def _to_hit(fields: dict[str, Any], score: float, parsed: ParsedQuery,
-            snippet_format: str = "plain") -> Hit:
+def _to_hit(
+    fields: dict[str, Any], score: float, parsed: ParsedQuery, snippet_format: str = "plain"
+) -> Hit:
     text = fields.get("text") or ""
     spans = match_spans(text, parsed.highlight)
     return Hit(
@@ -142,15 +143,20 @@ def run(
     result.total = len(found)
     if facets:
         for name in FACETS:
-            counts = {str(k) if k not in (None, "") else "(none)": v
-                      for k, v in found.groups(name).items()}
+            counts = {
+                str(k) if k not in (None, "") else "(none)": v
+                for k, v in found.groups(name).items()
+            }
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    ranked = _distinct(sorted(((hit.score * _kind_factor(hit), hit) for hit in found),
-                              key=lambda pair: -pair[0]))
+    ranked = _distinct(
+        sorted(((hit.score * _kind_factor(hit), hit) for hit in found), key=lambda pair: -pair[0])
+    )
     if snippet_format not in ("plain", "html", "color"):
         raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
-    result.hits = [_to_hit(hit.fields(), score, parsed, snippet_format)
-                   for score, hit in ranked[offset : offset + limit]]
+    result.hits = [
+        _to_hit(hit.fields(), score, parsed, snippet_format)
+        for score, hit in ranked[offset : offset + limit]
+    ]
     return result
 
 
@@ -179,9 +185,9 @@ def _kind_factor(hit: Any) -> float:
 
 def _known(reader: Any, word: Any) -> bool:
     """Does the index hold any reading or the surface form of ``word``?"""
-    return any(reader.doc_frequency(f, lem) for lem in word.lemmas
-               for f in ("content", "heading_t")) or bool(
-        reader.doc_frequency("content", SURFACE_MARK + word.norm))
+    return any(
+        reader.doc_frequency(f, lem) for lem in word.lemmas for f in ("content", "heading_t")
+    ) or bool(reader.doc_frequency("content", SURFACE_MARK + word.norm))
 
 
 def _layout_switch(reader: Any, query: str, parsed: ParsedQuery) -> str | None:
@@ -215,7 +221,7 @@ def _closest_form(reader: Any, word: str, maxdist: int = 2) -> str | None:
         for term in reader.terms_within("content", mark + word, dist, prefix=len(mark) + 1):
             if not term.startswith(mark):
                 continue
-            key = (dist, -reader.doc_frequency("content", term), term[len(mark):])
+            key = (dist, -reader.doc_frequency("content", term), term[len(mark) :])
             best = key if best is None or key < best else best
         if best is not None:
             return best[2]
@@ -233,7 +239,7 @@ def _suggest(searcher: Any, query: str, parsed: ParsedQuery) -> str | None:
         found = _closest_form(reader, word.norm)
         if found is None:
             continue
-        out += [query[pos:word.start], found]
+        out += [query[pos : word.start], found]
         pos, changed = word.end, True
     return "".join([*out, query[pos:]]) if changed else None
 
@@ -258,8 +264,14 @@ def search(
     ix = open_index(index_dir)
     with ix.searcher(weighting=BM25F()) as searcher:
         return run(
-            searcher, query, limit, offset=offset, lang=lang, per_document=per_document,
-            facets=facets, snippet_format=snippet_format,
+            searcher,
+            query,
+            limit,
+            offset=offset,
+            lang=lang,
+            per_document=per_document,
+            facets=facets,
+            snippet_format=snippet_format,
         )
 
 

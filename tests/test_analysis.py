@@ -68,7 +68,12 @@ def test_analyzer_keeps_offsets_into_original_text() -> None:
     assert ("рабочий", "Рабочей") in tokens
 
 
-@given(st.text(alphabet=st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщъыьэюя АБВ-,.cao0123\u00ad"), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from("абвгдеёжзийклмнопрстуфхцчшщъыьэюя АБВ-,.cao0123\u00ad"),
+        max_size=60,
+    )
+)
 def test_offsets_always_point_at_the_surface_form(text: str) -> None:
     for word in iter_words(text):
         surface = text[word.start : word.end]

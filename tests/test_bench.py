@@ -40,11 +40,20 @@ def test_scaled_corpus_repeats_documents_under_new_symbols(
 @pytest.mark.slow
 @pytest.mark.corpus
 def test_bench_runs_on_a_tiny_corpus(shared_corpus: Path, tmp_path: Path, capsys) -> None:
-    code = main([
-        "--sizes", "0.2", "--engines", "searchkit,searchkit-serial,whoosh-snowball,fts5-lemmas",
-        "--shared", str(shared_corpus), "--out", str(tmp_path / "out"),
-        "--workdir", str(tmp_path / "work"),
-    ])
+    code = main(
+        [
+            "--sizes",
+            "0.2",
+            "--engines",
+            "searchkit,searchkit-serial,whoosh-snowball,fts5-lemmas",
+            "--shared",
+            str(shared_corpus),
+            "--out",
+            str(tmp_path / "out"),
+            "--workdir",
+            str(tmp_path / "work"),
+        ]
+    )
     assert code == 0
     (result,) = (tmp_path / "out").glob("*.json")
     data = json.loads(result.read_text(encoding="utf-8"))

@@ -82,12 +82,16 @@ def test_show_footnote_heading_and_document_without_symbol(bilingual: Path) -> N
     assert show(bilingual, SEED.name, "3", context=2).document.session == "Шестая сессия"
 
 
-@pytest.mark.parametrize(("symbol", "para", "message"), [
-    ("CTOC/COP/2099/8", "1", "no document"),
-    ("CTOC/COP/2099/7", "42", "no paragraph '42'"),
-])
-def test_show_unknown_symbol_or_paragraph(bilingual: Path, symbol: str, para: str,
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("symbol", "para", "message"),
+    [
+        ("CTOC/COP/2099/8", "1", "no document"),
+        ("CTOC/COP/2099/7", "42", "no paragraph '42'"),
+    ],
+)
+def test_show_unknown_symbol_or_paragraph(
+    bilingual: Path, symbol: str, para: str, message: str
+) -> None:
     with pytest.raises(NotFound, match=message):
         show(bilingual, symbol, para)
     result = runner.invoke(app, ["show", symbol, para, "--index", str(bilingual)])
@@ -140,8 +144,19 @@ def test_offset_pages_through_hits(bilingual: Path) -> None:
 
 
 def test_group_by_document_keeps_two_per_document(bilingual: Path) -> None:
-    result = runner.invoke(app, ["search", "мигрант", "--group-by", "document", "--format",
-                                 "jsonl", "--index", str(bilingual)])
+    result = runner.invoke(
+        app,
+        [
+            "search",
+            "мигрант",
+            "--group-by",
+            "document",
+            "--format",
+            "jsonl",
+            "--index",
+            str(bilingual),
+        ],
+    )
     hits = [json.loads(line) for line in result.output.splitlines()]
     per_source: dict[str, int] = {}
     for hit in hits:
@@ -150,8 +165,9 @@ def test_group_by_document_keeps_two_per_document(bilingual: Path) -> None:
 
 
 def test_csv_format(bilingual: Path) -> None:
-    result = runner.invoke(app, ["search", "совещание", "--format", "csv", "--index",
-                                 str(bilingual)])
+    result = runner.invoke(
+        app, ["search", "совещание", "--format", "csv", "--index", str(bilingual)]
+    )
     rows = list(csv.DictReader(io.StringIO(result.output)))
     cop = next(r for r in rows if r["citation"] == "CTOC/COP/2099/7, para. 2")
     assert cop["paragraph"] == "2" and "[[совещания]]" in cop["snippet"]
@@ -172,8 +188,9 @@ def test_plain_output_has_no_ansi_when_piped(bilingual: Path) -> None:
     assert "\x1b[" not in result.output and "[[" in result.output
 
 
-def test_environment_and_toml_configure_paths(bilingual: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_and_toml_configure_paths(
+    bilingual: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SEARCHKIT_INDEX", str(bilingual))
     assert runner.invoke(app, ["search", "совещание"]).exit_code == 0

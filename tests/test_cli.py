@@ -28,8 +28,18 @@ def test_search_json_carries_every_field(seed_index: Path) -> None:
     assert result.exit_code == 0
     hits = json.loads(result.output)
     assert hits
-    for field in ("symbol", "paragraph", "kind", "heading", "title", "score", "snippet",
-                  "text", "source", "citation"):
+    for field in (
+        "symbol",
+        "paragraph",
+        "kind",
+        "heading",
+        "title",
+        "score",
+        "snippet",
+        "text",
+        "source",
+        "citation",
+    ):
         assert field in hits[0], field
     assert any(h["paragraph"] == "3" for h in hits)
 
@@ -44,7 +54,9 @@ def test_missing_index_is_one_line_error_without_traceback(tmp_path: Path) -> No
     missing = tmp_path / "missing-index"
     proc = subprocess.run(
         [sys.executable, "-m", "searchkit", "search", "ввоз", "--index", str(missing)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode != 0
     assert str(missing) in proc.stderr

@@ -28,8 +28,11 @@ def _console_examples() -> list[tuple[str, str | None]]:
         lines = block.splitlines()
         for i, line in enumerate(lines):
             if line.startswith("$ searchkit "):
-                shown = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("$") \
+                shown = (
+                    lines[i + 1]
+                    if i + 1 < len(lines) and not lines[i + 1].startswith("$")
                     else None
+                )
                 examples.append((line[2:], shown))
     return examples
 
@@ -70,7 +73,7 @@ def test_readme_python_examples_run(tour_dir: Path, capsys: pytest.CaptureFixtur
     examples = _python_examples()
     assert examples
     for code in examples:
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
     assert "para." in capsys.readouterr().out
 
 

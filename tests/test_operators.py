@@ -108,15 +108,16 @@ def test_snippet_formats(seed_index: Path) -> None:
     text = 'a <b> "x" консультаций & y'
     spans = match_spans(text, parse("консультация").highlight)
     assert snippet(text, spans, fmt="html") == (
-        'a &lt;b&gt; &quot;x&quot; <mark>консультаций</mark> &amp; y')
+        "a &lt;b&gt; &quot;x&quot; <mark>консультаций</mark> &amp; y"
+    )
     data = snippet(text, spans, fmt="json")
-    (s, e), = data["matches"]
+    ((s, e),) = data["matches"]
     assert data["text"][s:e] == "консультаций"
     assert "\x1b[1;33mконсультаций\x1b[0m" in snippet(text, spans, fmt="color")
     long = "слово " * 100 + "консультаций" + " слово" * 100
     cut = snippet(long, match_spans(long, parse("консультация").highlight), fmt="json")
     assert cut["text"].startswith("…") and cut["text"].endswith("…")
-    (s, e), = cut["matches"]
+    ((s, e),) = cut["matches"]
     assert cut["text"][s:e] == "консультаций"
     json.dumps(cut, ensure_ascii=False)
 
@@ -135,13 +136,40 @@ def test_phrase_marks_only_its_occurrence_and_keeps_stop_words(seed_index: Path)
     assert [text[s:e] for s, e in near] == ["право", "уровень"]
 
 
-_PIECES = ["ввоз", "мигрантов", "=ввоза", "мигр*", "OR", "NOT", "AND", "-", "(", ")", '"', "~2",
-           " ", " ", "year:2012", "symbol:CTOC/*", "kind:title", "vbuhfyns", "мигрантав", "по",
-           "СТОС/COP/2012/1", "cites:", "date:..", "\u2212", "стали", "*", "="]
+_PIECES = [
+    "ввоз",
+    "мигрантов",
+    "=ввоза",
+    "мигр*",
+    "OR",
+    "NOT",
+    "AND",
+    "-",
+    "(",
+    ")",
+    '"',
+    "~2",
+    " ",
+    " ",
+    "year:2012",
+    "symbol:CTOC/*",
+    "kind:title",
+    "vbuhfyns",
+    "мигрантав",
+    "по",
+    "СТОС/COP/2012/1",
+    "cites:",
+    "date:..",
+    "\u2212",
+    "стали",
+    "*",
+    "=",
+]
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
 def test_any_query_searches_or_raises_query_error(seed_index: Path, text: str) -> None:
     try:

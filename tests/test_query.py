@@ -54,12 +54,20 @@ def test_parentheses_group() -> None:
 
 
 def test_field_filters_and_symbols() -> None:
-    tree = parse_tree("ввоз symbol:CTOC/COP/* year:2010..2012 date:>=2012-01 lang:ru "
-                      "kind:paragraph cites:A/RES/70/1 body:CTOC/COP СТОС/COP/2012/1")
+    tree = parse_tree(
+        "ввоз symbol:CTOC/COP/* year:2010..2012 date:>=2012-01 lang:ru "
+        "kind:paragraph cites:A/RES/70/1 body:CTOC/COP СТОС/COP/2012/1"
+    )
     fields = [(c.field, c.value) for c in tree.children if isinstance(c, Filter)]
-    assert fields == [("symbol", "CTOC/COP/*"), ("year", "2010..2012"), ("date", ">=2012-01"),
-                      ("lang", "ru"), ("kind", "paragraph"), ("cites", "A/RES/70/1"),
-                      ("body", "CTOC/COP")]
+    assert fields == [
+        ("symbol", "CTOC/COP/*"),
+        ("year", "2010..2012"),
+        ("date", ">=2012-01"),
+        ("lang", "ru"),
+        ("kind", "paragraph"),
+        ("cites", "A/RES/70/1"),
+        ("body", "CTOC/COP"),
+    ]
     symbol = tree.children[-1]
     assert isinstance(symbol, Symbol) and symbol.symbol == "CTOC/COP/2012/1"
     assert "NumericRange('year', 2010, 2012" in str(parse("ввоз year:2010..2012").query)
@@ -158,13 +166,21 @@ def test_explain_shows_tokens_lemmas_folding_tree_filters() -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_ALPHABET = st.sampled_from(list('ав ёмиг-"()*=:~«»ORNOTAND/–\u2212.,01xyz\\\'\t'))
+_ALPHABET = st.sampled_from(list("ав ёмиг-\"()*=:~«»ORNOTAND/–\u2212.,01xyz\\'\t"))
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["OR", "NOT", "AND", "year:", "symbol:",
-                                                     "date:>=", "..", "CTOC/COP/", "~2"])),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.one_of(
+            _ALPHABET,
+            st.sampled_from(
+                ["OR", "NOT", "AND", "year:", "symbol:", "date:>=", "..", "CTOC/COP/", "~2"]
+            ),
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_any_text_parses_or_raises_query_error(text: str) -> None:
     try:
         parse(text)

@@ -24,7 +24,8 @@ def test_explain_bad_query_is_one_line_error() -> None:
     result = runner.invoke(app, ["explain", "(ввоз"])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "searchkit: error: query '(ввоз': unbalanced '(' (never closed) at position 0")
+        "searchkit: error: query '(ввоз': unbalanced '(' (never closed) at position 0"
+    )
 
 
 def test_search_says_layout_and_did_you_mean(seed_index: Path) -> None:
@@ -37,8 +38,9 @@ def test_search_says_layout_and_did_you_mean(seed_index: Path) -> None:
 
 
 def test_search_html_snippets(seed_index: Path) -> None:
-    result = runner.invoke(app, ["search", "=консультаций", "--snippets", "html",
-                                 "--index", str(seed_index), "--json"])
+    result = runner.invoke(
+        app, ["search", "=консультаций", "--snippets", "html", "--index", str(seed_index), "--json"]
+    )
     hit = json.loads(result.output)[0]
     assert "<mark>консультаций</mark>" in hit["snippet"]
     s, e = hit["matches"][0]
@@ -64,8 +66,9 @@ def test_eval_prints_metrics_overall_and_per_query(seed_index: Path, tmp_path: P
     assert first[1] == "1.000" and first[2] == "0.500"
     assert lines[2].split()[:3] == ["0.000", "0.000", "0.000"]
     assert lines[-1].endswith("overall (2 queries)")
-    data = json.loads(runner.invoke(app, ["eval", str(judged), "--index", str(seed_index),
-                                          "--json"]).output)
+    data = json.loads(
+        runner.invoke(app, ["eval", str(judged), "--index", str(seed_index), "--json"]).output
+    )
     assert data["mrr"] == 0.5 and len(data["queries"]) == 2
 
 

@@ -106,8 +106,7 @@ def test_windows_1251_is_decoded(tmp_path: Path) -> None:
 
 def test_catalog_fills_what_the_text_lacks(tmp_path: Path) -> None:
     (tmp_path / "catalog.csv").write_text(
-        "file,symbol,language,date\n"
-        f"{SEED.name},ctoc/cop/2012/12,ru,2099-01-01\n",
+        f"file,symbol,language,date\n{SEED.name},ctoc/cop/2012/12,ru,2099-01-01\n",
         encoding="utf-8",
     )
     catalog = Catalog.load(tmp_path)

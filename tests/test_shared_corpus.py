@@ -195,8 +195,11 @@ def test_devset_documents_are_partial_and_cite_printed_numbers(
             sentences.sort()
             first = clean(sentences[0][1])
             number = re.match(r"(\d+)\. ", first) if sentences[0][0] == 1 else None
-            hit = next(h for h in hits if first.removeprefix(f"{number.group(1)}. " if number
-                                                             else "") in h.text)
+            hit = next(
+                h
+                for h in hits
+                if first.removeprefix(f"{number.group(1)}. " if number else "") in h.text
+            )
             assert hit.paragraph == (number.group(1) if number else None), (path, first)
             printed += bool(number)
     assert printed >= 3  # the printed numbers are really used

@@ -50,17 +50,25 @@ def build_baseline(blocks: list[dict[str, Any]], analyzer: Any, path: Path) -> A
     schema = fields.Schema(
         content=fields.TEXT(analyzer=analyzer),
         heading_t=fields.TEXT(analyzer=analyzer, field_boost=1.5),
-        symbol=fields.STORED(), number=fields.STORED(), source=fields.STORED(),
-        text=fields.STORED(), kind=fields.STORED(),
+        symbol=fields.STORED(),
+        number=fields.STORED(),
+        source=fields.STORED(),
+        text=fields.STORED(),
+        kind=fields.STORED(),
     )
     path.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(path), schema)
     with ix.writer(procs=1, limitmb=128) as w:
         for b in blocks:
-            w.add_document(content=b.get("text") or "", heading_t=b.get("heading") or "",
-                           symbol=b.get("symbol"), number=b.get("number"),
-                           source=b.get("source", ""), text=b.get("text") or "",
-                           kind=b.get("kind", "paragraph"))
+            w.add_document(
+                content=b.get("text") or "",
+                heading_t=b.get("heading") or "",
+                symbol=b.get("symbol"),
+                number=b.get("number"),
+                source=b.get("source", ""),
+                text=b.get("text") or "",
+                kind=b.get("kind", "paragraph"),
+            )
     return ix
 
 
@@ -76,8 +84,12 @@ def baseline_runner(ix: Any) -> Any:
         found = searcher.search(strict.parse(query), limit=k)
         if found.is_empty():
             found = searcher.search(loose.parse(query), limit=k)
-        return [BaselineHit(h.get("symbol") or None, h.get("number") or None, h["source"],
-                            h["text"], h["kind"]) for h in found]
+        return [
+            BaselineHit(
+                h.get("symbol") or None, h.get("number") or None, h["source"], h["text"], h["kind"]
+            )
+            for h in found
+        ]
 
     return run
 
@@ -101,8 +113,10 @@ def compare(corpus: Path, judgements: Path = DEV) -> dict[str, EvalReport]:
             analysis.MAX_LEMMAS = saved
             analysis.lemmas.cache_clear()
         blocks = stored_blocks(root / "searchkit")
-        for name, analyzer in (("whoosh Snowball ru", LanguageAnalyzer("ru")),
-                               ("no morphology", SimpleAnalyzer())):
+        for name, analyzer in (
+            ("whoosh Snowball ru", LanguageAnalyzer("ru")),
+            ("no morphology", SimpleAnalyzer()),
+        ):
             ix = build_baseline(blocks, analyzer, root / name.replace(" ", "-"))
             reports[name] = evaluate(baseline_runner(ix), judged)
     return reports
