@@ -126,7 +126,7 @@ def run(
         query, parsed, result.layout = switched, parse(switched, reader), switched
     options: dict[str, Any] = {"limit": max(offset + limit, RERANK_DEPTH)}
     if lang:
-        options["filter"] = Term("lang", lang)
+        options["filter"] = _filter_docs(searcher, Term("lang", lang))
     if per_document:
         options["collapse"] = sorting.FieldFacet("source")
         options["collapse_limit"] = per_document
@@ -158,6 +158,16 @@ def run(
         for score, hit in ranked[offset : offset + limit]
     ]
     return result
+
+
+def _filter_docs(searcher: Any, term: Any) -> set[int]:
+    """The documents matching a filter term, computed once per searcher snapshot
+    (whoosh would rebuild the set for every search)."""
+    cache: dict[Any, set[int]] = searcher.__dict__.setdefault("_searchkit_filters", {})
+    key = (term.fieldname, term.text)
+    if key not in cache:
+        cache[key] = set(searcher.docs_for_query(term))
+    return cache[key]
 
 
 def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
