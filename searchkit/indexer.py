@@ -209,6 +209,21 @@ def _checksum_bounded(path: Path, source: str, max_size: int) -> str:
     )
 
 
+def corpus_listing(
+    corpus: Path, known: dict[str, str], incremental: bool
+) -> tuple[Catalog, list[tuple[Path, str]]]:
+    """The corpus's catalogue and files; refuses an empty folder that would
+    empty a non-empty index (an unmounted share looks like an empty folder)."""
+    catalog = Catalog.load(corpus)
+    files = list(corpus_files(corpus))
+    if incremental and known and not files and not any(corpus.iterdir()):
+        raise IndexNotFound(
+            f"corpus folder {corpus} is empty; refusing to remove all "
+            f"{len(known)} files from the index (use --full to rebuild it empty)"
+        )
+    return catalog, files
+
+
 class _Run:
     """One reindex pass over the corpus, writing with one whoosh writer (opened lazily)."""
 
@@ -242,14 +257,7 @@ class _Run:
     def scan(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         """Add, replace and delete what changed, with at most one writer."""
         report = self.report
-        catalog = Catalog.load(corpus)
-        files = list(corpus_files(corpus))
-        if incremental and known and not files and not any(corpus.iterdir()):
-            # an unmounted share is an empty folder: never empty an index by accident
-            raise IndexNotFound(
-                f"corpus folder {corpus} is empty; refusing to remove all "
-                f"{len(known)} files from the index (use --full to rebuild it empty)"
-            )
+        catalog, files = corpus_listing(corpus, known, incremental)
         seen = set()
         for done, (path, source) in enumerate(files, start=1):
             seen.add(source)

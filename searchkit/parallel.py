@@ -42,8 +42,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import IndexError_, IndexNotFound, ReaderError
-from .indexer import INDEX_NAME, Failure, _checksum_bounded, _Run, block_records, corpus_files
+from .errors import IndexError_, ReaderError
+from .indexer import (
+    INDEX_NAME,
+    Failure,
+    _checksum_bounded,
+    _Run,
+    block_records,
+    corpus_files,
+    corpus_listing,
+)
 
 #: One field of one block: (name, postings or None, length, stored value or None,
 #: column value or None).
@@ -340,17 +348,8 @@ class ParallelRun(_Run):
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         import multiprocessing
 
-        from .readers import Catalog
-
         report = self.report
-        catalog = Catalog.load(corpus)
-        files = list(corpus_files(corpus))
-        if incremental and known and not files and not any(corpus.iterdir()):
-            # an unmounted share is an empty folder: never empty an index by accident
-            raise IndexNotFound(
-                f"corpus folder {corpus} is empty; refusing to remove all "
-                f"{len(known)} files from the index (use --full to rebuild it empty)"
-            )
+        catalog, files = corpus_listing(corpus, known, incremental)
         _cache_missing_length_columns()
         before = _doc_count(self.ix)
         folder = str(self.ix.storage.folder)
