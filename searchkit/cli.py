@@ -374,10 +374,6 @@ def stats_cmd(
         )
 
 
-def main() -> None:
-    app()
-
-
 # --------------------------------------------------------------------------- query tools
 
 
@@ -418,3 +414,7 @@ def eval_cmd(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(report.table())
+
+
+def main() -> None:
+    app()
