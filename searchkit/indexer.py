@@ -82,7 +82,7 @@ class IndexReport:
 
     def _per_format(self) -> str:
         parts = [
-            f"{name} {docs} documents" + (f", {bad} failed" if bad else "")
+            f"{name} {docs} document{'' if docs == 1 else 's'}" + (f", {bad} failed" if bad else "")
             for name, (docs, bad) in sorted(self.formats.items())
         ]
         return f" ({'; '.join(parts)})" if parts else ""

@@ -52,7 +52,7 @@ def tour_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _expected_prefix(shown: str) -> str:
     # Scores and timings change with ranking work and machines: compare up to them.
-    return re.split(r"\s+\(\d|\d+\.\d+s$", shown)[0].rstrip()
+    return re.split(r"\s+\(\d|\s\d+\.\d+s\b", shown)[0].rstrip()
 
 
 def test_readme_tour_runs(tour_dir: Path) -> None:
