@@ -80,10 +80,14 @@ def _join(lines: list[str]) -> str:
     return re.sub(r"[ \t]+", " ", out)
 
 
+_LABELLED = re.compile(r"^(?:[IVXLC]+|[A-Z]|[А-Я])\.\s+\S")  # "I. Введение", "A. Цели"
+
+
 def _is_heading(chunk: str) -> bool:
-    return (len(chunk) <= _HEADING_MAX and not chunk.endswith((".", ";", ",", ":"))) or bool(
-        re.match(r"^(?:[IVXLC]+|[A-Z]|[А-Я])\.\s+\S", chunk) and len(chunk) <= _HEADING_MAX
-    )
+    """A short chunk that does not end like a sentence, or a labelled one."""
+    if len(chunk) > _HEADING_MAX:
+        return False
+    return not chunk.endswith((".", ";", ",", ":")) or bool(_LABELLED.match(chunk))
 
 
 class _Builder:
