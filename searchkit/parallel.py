@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +285,10 @@ def _worker(
                 getattr(exc, "strerror", None),
             )
         )
-        raise
+        # The parent reports it, once, in one line: exit without multiprocessing's
+        # "Process ForkProcess-N:" traceback on stderr (SystemExit with an int
+        # prints nothing, and still flushes the result queue).
+        sys.exit(1)
 
 
 # --------------------------------------------------------------------------- parent process
