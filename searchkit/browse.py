@@ -171,10 +171,9 @@ def _parallel_block(searcher: Any, passage: Passage, lang: str) -> Block | None:
         return None
     # Unnumbered blocks (titles, headings): the same kind at the same rank.
     same_kind = [r for r in rows if r.get("kind") == block.kind]
-    mine = [b for b in _kind_rank(searcher, doc, block.kind)]
-    if block.ordinal in mine and mine.index(block.ordinal) < len(same_kind):
-        return _block(same_kind[mine.index(block.ordinal)])
-    return None
+    mine = _kind_rank(searcher, doc, block.kind)
+    rank = mine.index(block.ordinal) if block.ordinal in mine else len(same_kind)
+    return _block(same_kind[rank]) if rank < len(same_kind) else None
 
 
 def _kind_rank(searcher: Any, doc: DocumentInfo, kind: str) -> list[int]:

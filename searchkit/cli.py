@@ -261,6 +261,9 @@ def search_cmd(
 
     index_dir = _index_path(index)
     fmt = Format.json if json_out else fmt
+    color = fmt is Format.text and _color(no_color)
+    if color and snippets == "plain":
+        snippets = "color"  # the highlighter marks matches in ANSI itself
     try:
         result = search(
             index_dir,
@@ -292,7 +295,7 @@ def search_cmd(
         if not result.hits:
             typer.echo(f"no results for {query!r}")
         else:
-            typer.echo(render.hits_text(result.hits, _color(no_color), side).rstrip("\n"))
+            typer.echo(render.hits_text(result.hits, color, side).rstrip("\n"))
     if facets:
         typer.echo(render.facets_text(result.facets), err=fmt is not Format.text)
 

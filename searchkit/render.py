@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,14 +28,9 @@ CSV_FIELDS = (
     "text",
 )
 
-_MARK = re.compile(r"\[\[(.+?)\]\]")
-# ANSI styles: citation bold cyan, matches bold yellow, dim for secondary lines.
-_CITE, _HL, _DIM, _RESET = "\x1b[1;36m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m"
-
-
-def highlight(snippet: str, color: bool) -> str:
-    """Terminal form of a ``[[…]]``-marked snippet."""
-    return _MARK.sub(lambda m: f"{_HL}{m.group(1)}{_RESET}", snippet) if color else snippet
+# ANSI styles: citation bold cyan, dim for secondary lines (matches are coloured
+# by the highlighter itself: search(..., snippet_format="color")).
+_CITE, _DIM, _RESET = "\x1b[1;36m", "\x1b[2m", "\x1b[0m"
 
 
 def _cite(text: str, color: bool) -> str:
@@ -63,7 +57,7 @@ def hits_text(
         out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f})")
         if hit.heading:
             out.append(f"  {hit.heading}")
-        out.append(f"  {highlight(hit.snippet, color)}")
+        out.append(f"  {hit.snippet}")
         for lang, block in (parallel or {}).get(i, {}).items():
             out.append(f"  [{lang}] {block_line(block)}")
         out.append("")

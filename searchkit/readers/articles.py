@@ -16,6 +16,7 @@ Citations read ``<symbol or title>, Article 5`` (``статья 5`` in Russian).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..model import Block
 
@@ -40,22 +41,23 @@ def roman(numeral: str) -> int:
     return total
 
 
-def article_chain(text: str) -> int:
-    """How many articles ``1, 2, 3 …`` appear in sequence (0 when none)."""
+def _chain(text: str, group: str, value: Callable[[str], int]) -> int:
+    """How many markers of ``group`` appear numbered 1, 2, 3 … in sequence."""
     expected = 1
     for match in _MARKER.finditer(text):
-        if match.group("number") and int(match.group("number")) == expected:
+        if match.group(group) and value(match.group(group)) == expected:
             expected += 1
     return expected - 1
+
+
+def article_chain(text: str) -> int:
+    """How many articles ``1, 2, 3 …`` appear in sequence (0 when none)."""
+    return _chain(text, "number", int)
 
 
 def chapter_chain(text: str) -> int:
     """How many chapters ``I, II, III …`` appear in sequence (0 when none)."""
-    expected = 1
-    for match in _MARKER.finditer(text):
-        if match.group("roman") and roman(match.group("roman")) == expected:
-            expected += 1
-    return expected - 1
+    return _chain(text, "roman", roman)
 
 
 def known_title(text: str) -> tuple[str, str] | None:
