@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import SURFACE_MARK
+from .docsets import matching
 from .errors import QueryError
 from .highlight import match_spans, snippet
 from .indexer import open_index
@@ -135,12 +136,14 @@ def run(
             name: sorting.FieldFacet(field, allow_overlap=False) for name, field in FACETS.items()
         }
         options["maptype"] = sorting.Count
-    found = searcher.search(parsed.query, **options)
+    asked = parsed.query
+    found = searcher.search(asked, **options)
     if found.is_empty() and parsed.any_query is not parsed.query:  # nothing has every word
-        found = searcher.search(parsed.any_query, **options)
+        asked = parsed.any_query
+        found = searcher.search(asked, **options)
         result.fallback = not found.is_empty()
     result.suggestion = _suggest(searcher, query, parsed)
-    result.total = len(found)
+    result.total = _total(searcher, found, asked, options.get("filter"))
     if facets:
         for name in FACETS:
             counts = {
@@ -158,6 +161,16 @@ def run(
         for score, hit in ranked[offset : offset + limit]
     ]
     return result
+
+
+def _total(searcher: Any, found: Any, asked: Any, allowed: set[int] | None) -> int:
+    """How many blocks match: counted by whoosh when it scored every match,
+    else from the posting lists (the top hits skipped blocks that could not
+    make the list, see :mod:`searchkit.docsets`)."""
+    if found.has_exact_length():
+        return len(found)
+    docs = matching(searcher, asked)
+    return len(docs & allowed) if allowed is not None else len(docs)
 
 
 def _filter_docs(searcher: Any, term: Any) -> set[int]:
