@@ -17,13 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import scoring
 from .analysis import SURFACE_MARK
 from .docsets import matching
 from .errors import QueryError
 from .highlight import match_spans, snippet
 from .indexer import open_index
 from .model import Hit
-from .query import ParsedQuery, from_latin_layout, latin_layout_words, parse
+from .query import (
+    PROXIMITY_BOOST,
+    PROXIMITY_SLOP,
+    ParsedQuery,
+    from_latin_layout,
+    latin_layout_words,
+    parse,
+)
 from .store import current_generation
 
 #: How many top hits are re-ranked by block kind.
@@ -116,18 +124,73 @@ def run(
     ``per_document`` keeps at most that many blocks of each document (the best
     ones); ``facets`` counts all matching blocks by body, year and language.
     """
-    from whoosh import sorting
     from whoosh.query import Term
 
+    if snippet_format not in ("plain", "html", "color"):
+        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
     reader = searcher.reader()
     parsed = parse(query, reader)
     result = SearchResult(query, offset=offset, dropped=list(parsed.dropped))
     switched = _layout_switch(reader, query, parsed)
     if switched is not None:
         query, parsed, result.layout = switched, parse(switched, reader), switched
-    options: dict[str, Any] = {"limit": max(offset + limit, RERANK_DEPTH)}
-    if lang:
-        options["filter"] = _filter_docs(searcher, Term("lang", lang))
+    depth = max(offset + limit, RERANK_DEPTH)
+    allowed = _filter_docs(searcher, Term("lang", lang)) if lang else None
+    ranked = None
+    if not per_document and not facets:
+        ranked = _rank_in_bulk(searcher, parsed, depth, allowed, result)
+    if ranked is None:
+        ranked = _rank_with_whoosh(searcher, parsed, depth, allowed, per_document, facets, result)
+    result.suggestion = _suggest(searcher, query, parsed)
+    rescored = _distinct(
+        sorted(((score * _kind_factor(f), f) for score, f in ranked), key=lambda pair: -pair[0])
+    )
+    result.hits = [
+        _to_hit(fields, score, parsed, snippet_format)
+        for score, fields in rescored[offset : offset + limit]
+    ]
+    return result
+
+
+def _rank_in_bulk(
+    searcher: Any, parsed: ParsedQuery, depth: int, allowed: set[int] | None, result: SearchResult
+) -> list[tuple[float, dict[str, Any]]] | None:
+    """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
+    proximity bonus; ``None`` when the query needs whoosh (phrases, prefixes…)."""
+    matches = scoring.evaluate(searcher, parsed.core)
+    if matches is None:
+        return None
+    mask = scoring.engine(searcher).mask(("lang", id(allowed)), allowed) if allowed else None
+    total, best = scoring.top(matches, depth, mask)
+    if not total and parsed.any_core is not parsed.core:  # nothing has every word
+        fallback = scoring.evaluate(searcher, parsed.any_core)
+        if fallback is None:
+            return None
+        total, best = scoring.top(fallback, depth, mask)
+        result.fallback = total > 0
+    result.total = total
+    bonus = scoring.proximity(
+        searcher, parsed.near, [d for _, d in best], PROXIMITY_SLOP, PROXIMITY_BOOST
+    )
+    return [(score + bonus.get(d, 0.0), searcher.stored_fields(d)) for score, d in best]
+
+
+def _rank_with_whoosh(
+    searcher: Any,
+    parsed: ParsedQuery,
+    depth: int,
+    allowed: set[int] | None,
+    per_document: int | None,
+    facets: bool,
+    result: SearchResult,
+) -> list[tuple[float, dict[str, Any]]]:
+    """The best ``depth`` blocks as whoosh's searcher ranks them (any query,
+    per-document collapsing, facet counts)."""
+    from whoosh import sorting
+
+    options: dict[str, Any] = {"limit": depth}
+    if allowed is not None:
+        options["filter"] = allowed
     if per_document:
         options["collapse"] = sorting.FieldFacet("source")
         options["collapse_limit"] = per_document
@@ -142,8 +205,7 @@ def run(
         asked = parsed.any_query
         found = searcher.search(asked, **options)
         result.fallback = not found.is_empty()
-    result.suggestion = _suggest(searcher, query, parsed)
-    result.total = _total(searcher, found, asked, options.get("filter"))
+    result.total = _total(searcher, found, asked, allowed)
     if facets:
         for name in FACETS:
             counts = {
@@ -151,16 +213,7 @@ def run(
                 for k, v in found.groups(name).items()
             }
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    ranked = _distinct(
-        sorted(((hit.score * _kind_factor(hit), hit) for hit in found), key=lambda pair: -pair[0])
-    )
-    if snippet_format not in ("plain", "html", "color"):
-        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
-    result.hits = [
-        _to_hit(hit.fields(), score, parsed, snippet_format)
-        for score, hit in ranked[offset : offset + limit]
-    ]
-    return result
+    return [(hit.score, hit.fields()) for hit in found]
 
 
 def _total(searcher: Any, found: Any, asked: Any, allowed: set[int] | None) -> int:
@@ -183,7 +236,7 @@ def _filter_docs(searcher: Any, term: Any) -> set[int]:
     return cache[key]
 
 
-def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
+def _distinct(ranked: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
     """Drop a hit that repeats a better one word for word: the same block of the
     same document (by symbol, else title) in another copy of the file."""
     seen: set[tuple[Any, ...]] = set()
@@ -197,7 +250,7 @@ def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
     return out
 
 
-def _kind_factor(hit: Any) -> float:
+def _kind_factor(hit: dict[str, Any]) -> float:
     kind = hit.get("kind", "paragraph")
     if kind in KIND_FACTORS:
         return KIND_FACTORS[kind]
