@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import scoring
 from .analysis import SURFACE_MARK
 from .docsets import matching
 from .errors import QueryError
@@ -156,7 +155,9 @@ def _rank_in_bulk(
     searcher: Any, parsed: ParsedQuery, depth: int, allowed: set[int] | None, result: SearchResult
 ) -> list[tuple[float, dict[str, Any]]] | None:
     """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
-    proximity bonus; ``None`` when the query needs whoosh (phrases, prefixes…)."""
+    proximity bonus; ``None`` when the query needs whoosh (phrases, ``~N``)."""
+    from . import scoring  # numpy: imported by the first search, not by every command
+
     matches = scoring.evaluate(searcher, parsed.core)
     if matches is None:
         return None
