@@ -106,6 +106,7 @@ class Engine:
         ] = OrderedDict()
         self._cached_positions = 0
         self._masks: dict[Any, np.ndarray] = {}
+        self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
 
     # ------------------------------------------------------------- evaluation
 
@@ -327,6 +328,35 @@ class Engine:
             found = self._lengths[fieldname] = np.concatenate(parts)
         return found
 
+    def values(self, fieldname: str) -> tuple[np.ndarray, list[Any]]:
+        """Each block's value of a one-value field (``body``, ``year``, ``lang``)
+        as an index into a list of values (-1 for none), made once per searcher
+        from the field's posting lists."""
+        found = self._values.get(fieldname)
+        if found is None:
+            field = self.searcher.schema[fieldname]
+            codes = np.full(self.n, -1, dtype=np.int64)
+            values: list[Any] = []
+            index: dict[Any, int] = {}
+            for reader, offset in self.segments:
+                for btext in field.sortable_terms(reader, fieldname):
+                    value = field.from_bytes(btext)
+                    if value not in index:
+                        index[value] = len(values)
+                        values.append(value)
+                    ids, _ = _decode(reader.postings(fieldname, btext))
+                    codes[ids + offset] = index[value]
+            found = self._values[fieldname] = (codes, values)
+        return found
+
+    def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
+        """How many flagged blocks have each value of ``fieldname`` (``None``: no value)."""
+        codes, values = self.values(fieldname)
+        tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
+        out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
+        out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
+        return out
+
     def mask(self, key: Any, docs: Any) -> np.ndarray:
         """A cached match flag per block for a set of block numbers (filters)."""
         found = self._masks.get(key)
@@ -470,6 +500,31 @@ def _length_table() -> np.ndarray:
 
 
 # ------------------------------------------------------------------ ranking
+
+
+def top_per_group(
+    matches: Matches,
+    k: int,
+    allowed: np.ndarray | None,
+    group: Any,
+    per_group: int,
+) -> list[tuple[float, int]]:
+    """The best ``k`` blocks keeping at most ``per_group`` of each group
+    (``group(block)`` names it; ``None`` is never limited), best first."""
+    mask = matches.mask if allowed is None else matches.mask & allowed
+    ids = np.flatnonzero(mask)
+    scores = matches.scores[ids]
+    kept: list[tuple[float, int]] = []
+    seen: dict[Any, int] = {}
+    for i in np.lexsort((ids, -scores)).tolist():
+        name = group(int(ids[i]))
+        if name is not None and seen.get(name, 0) >= per_group:
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        kept.append((float(scores[i]), int(ids[i])))
+        if len(kept) == k:
+            break
+    return kept
 
 
 def top(

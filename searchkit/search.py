@@ -135,9 +135,7 @@ def run(
         query, parsed, result.layout = switched, parse(switched, reader), switched
     depth = max(offset + limit, RERANK_DEPTH)
     allowed = _filter_docs(searcher, Term("lang", lang)) if lang else None
-    ranked = None
-    if not per_document and not facets:
-        ranked = _rank_in_bulk(searcher, parsed, depth, allowed, result)
+    ranked = _rank_in_bulk(searcher, parsed, depth, lang, allowed, per_document, facets, result)
     if ranked is None:
         ranked = _rank_with_whoosh(searcher, parsed, depth, allowed, per_document, facets, result)
     result.suggestion = _suggest(searcher, query, parsed)
@@ -152,7 +150,14 @@ def run(
 
 
 def _rank_in_bulk(
-    searcher: Any, parsed: ParsedQuery, depth: int, allowed: set[int] | None, result: SearchResult
+    searcher: Any,
+    parsed: ParsedQuery,
+    depth: int,
+    lang: str | None,
+    allowed: set[int] | None,
+    per_document: int | None,
+    facets: bool,
+    result: SearchResult,
 ) -> list[tuple[float, dict[str, Any]]] | None:
     """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
     proximity bonus; ``None`` when the query needs whoosh (``"…"~N``)."""
@@ -161,19 +166,64 @@ def _rank_in_bulk(
     matches = scoring.evaluate(searcher, parsed.core)
     if matches is None:
         return None
-    mask = scoring.engine(searcher).mask(("lang", id(allowed)), allowed) if allowed else None
+    engine = scoring.engine(searcher)
+    mask = engine.mask(("lang", lang), allowed) if allowed is not None else None
     total, best = scoring.top(matches, depth, mask)
     if not total and parsed.any_core is not parsed.core:  # nothing has every word
         fallback = scoring.evaluate(searcher, parsed.any_core)
         if fallback is None:
             return None
-        total, best = scoring.top(fallback, depth, mask)
+        matches = fallback
+        total, best = scoring.top(matches, depth, mask)
         result.fallback = total > 0
     result.total = total
+    if facets:
+        found = matches.mask if mask is None else matches.mask & mask
+        for name, fieldname in FACETS.items():
+            result.facets[name] = _facet_counts(engine.counts(fieldname, found))
+    fields: dict[int, dict[str, Any]] = {}
+
+    def stored(block: int) -> dict[str, Any]:
+        if block not in fields:
+            fields[block] = searcher.stored_fields(block)
+        return fields[block]
+
+    def document(block: int) -> str | None:
+        return stored(block).get("source") or None
+
+    if per_document:  # a wider pool: proximity may change which block of a document is best
+        best = scoring.top_per_group(matches, depth * 3, mask, document, per_document * 3)
     bonus = scoring.proximity(
         searcher, parsed.near, [d for _, d in best], PROXIMITY_SLOP, PROXIMITY_BOOST
     )
-    return [(score + bonus.get(d, 0.0), searcher.stored_fields(d)) for score, d in best]
+    ranked = sorted(
+        ((score + bonus.get(d, 0.0), d) for score, d in best), key=lambda p: (-p[0], p[1])
+    )
+    if per_document:
+        ranked = _per_group(ranked, document, per_document)[:depth]
+    return [(score, stored(d)) for score, d in ranked]
+
+
+def _per_group(ranked: list[tuple[float, int]], group: Any, limit: int) -> list[tuple[float, int]]:
+    """At most ``limit`` blocks of each group, in the order given."""
+    seen: dict[Any, int] = {}
+    out = []
+    for score, block in ranked:
+        name = group(block)
+        if name is not None and seen.get(name, 0) >= limit:
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        out.append((score, block))
+    return out
+
+
+def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
+    """Facet counts by value, most first; blocks without a value count as ``(none)``."""
+    out: dict[str, int] = {}
+    for value, n in counts.items():
+        key = str(value) if value not in (None, "") else "(none)"
+        out[key] = out.get(key, 0) + n
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _rank_with_whoosh(
@@ -209,11 +259,7 @@ def _rank_with_whoosh(
     result.total = _total(searcher, found, asked, allowed)
     if facets:
         for name in FACETS:
-            counts = {
-                str(k) if k not in (None, "") else "(none)": v
-                for k, v in found.groups(name).items()
-            }
-            result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            result.facets[name] = _facet_counts(found.groups(name))
     return [(hit.score, hit.fields()) for hit in found]
 
 

@@ -81,7 +81,9 @@ def test_proximity_bonus_equals_whoosh_span_scoring(shared_index: tuple[Path, An
             parsed = parse(text, searcher.reader())
             assert parsed.near  # the query has word pairs to score by proximity
             result = search_module.SearchResult(text)
-            ranked = search_module._rank_in_bulk(searcher, parsed, 30, None, result)
+            ranked = search_module._rank_in_bulk(
+                searcher, parsed, 30, None, None, None, False, result
+            )
             assert ranked
             theirs = whoosh_scores(searcher, parsed.query)
             assert result.total == len(theirs)
@@ -134,3 +136,37 @@ def test_decoded_postings_stay_within_the_cache_bound(
             eng = scoring.engine(searcher)
             assert eng._cached <= 50 or len(eng._postings) == 1
             assert eng._cached == sum(len(ids) for ids, _ in eng._postings.values())
+
+
+def whoosh_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make searchkit.search answer every query through whoosh's searcher."""
+    monkeypatch.setattr(search_module, "_rank_in_bulk", lambda *args: None)
+
+
+@pytest.mark.parametrize(
+    "text", ["государств", "права человека", '"устойчивого развития"', "human rights -women"]
+)
+def test_facets_equal_whoosh(
+    shared_index: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    index, _ = shared_index
+    bulk = search(index, text, limit=20, facets=True)
+    whoosh_only(monkeypatch)
+    slow = search(index, text, limit=20, facets=True)
+    assert bulk.total == slow.total > 0
+    assert bulk.facets == slow.facets
+    assert sum(bulk.facets["lang"].values()) == bulk.total
+
+
+@pytest.mark.parametrize("text", ["государств", "права человека", "human rights"])
+def test_one_block_per_document_is_its_best(shared_index: tuple[Path, Any], text: str) -> None:
+    index, _ = shared_index
+    grouped = search(index, text, limit=10, per_document=1)
+    everything = search(index, text, limit=300)
+    assert len(grouped) == 10 and len({h.source for h in grouped}) == 10
+    best: dict[str, float] = {}
+    for hit in everything:  # each document's best block among the top 300
+        best.setdefault(hit.source, hit.score)
+    for hit in grouped:
+        assert hit.score == best[hit.source]
+    assert [h.score for h in grouped] == sorted((h.score for h in grouped), reverse=True)
