@@ -1,8 +1,9 @@
 """Building and updating the index: incremental, atomic, locked, killable.
 
-The index records what it holds: every block stores the ``file`` it was read
-from and that file's ``checksum``, so :func:`reindex` compares the corpus with the index
-and touches only files that were added, changed or deleted, then commits once.
+The index records what it holds: every block indexes the ``file`` it was read
+from, and each document's first block stores that file's ``checksum``, so
+:func:`reindex` compares the corpus with the index and touches only files that
+were added, changed or deleted, then commits once.
 Unchanged files are hashed, not read by a reader. ``full=True`` builds a new
 generation from scratch and swaps it in atomically (see :mod:`searchkit.store`
 for the layout on disk). One writer at a time holds the lock
@@ -26,6 +27,7 @@ from .locking import write_lock
 from .model import Block, Document
 from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
 from .schema import build_schema
+from .stored import block_fields
 from .symbols import find_symbols
 
 META_NAME = store.POINTER
@@ -110,26 +112,29 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     """The whoosh documents for one :class:`Document`, one per block.
 
     ``file`` is the corpus-relative path of the file it came from (default: its source).
+    Filter fields are indexed in every block; the document's metadata is stored
+    once, in its block of ordinal 0 (see :mod:`searchkit.schema`).
     """
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
-    common: dict[str, Any] = {
+    indexed: dict[str, Any] = {
         "source": document.source,
         "file": file or document.source,
-        "checksum": document.checksum or "",
         "symbol": document.symbol or "",
         "body": document.body or "",
         "lang": document.language or "",
         "date": document.date or "",
-        "title": document.title,
         "title_t": document.title or "",
-        "session": document.session,
-        "agenda": document.agenda_item,
-        "body_name": document.body_name,
+        "year": year,
     }
-    if year is not None:
-        common["year"] = year
+    headings: list[str] = []
+    heading_no: dict[str, int] = {}
     for block in document.blocks:
-        record = dict(common)
+        if block.heading is not None and block.heading not in heading_no:
+            heading_no[block.heading] = len(headings)
+            headings.append(block.heading)
+    for block in document.blocks:
+        cites = ",".join(find_symbols(block.text))
+        record = dict(indexed)
         record.update(
             key=f"{document.source}#{block.ordinal}",
             kind=block.kind,
@@ -137,11 +142,34 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             ordinal=block.ordinal,
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
-            heading=block.heading,
+            heading_no=heading_no.get(block.heading) if block.heading is not None else None,
             text=block.text,
-            cites=",".join(find_symbols(block.text)),
+            cites=cites or None,  # "" would index nothing and store an empty string
         )
+        if block.ordinal == 0:
+            record["document"] = _document_record(document, record, year, headings)
         yield record
+
+
+def _document_record(
+    document: Document, indexed: dict[str, Any], year: int | None, headings: list[str]
+) -> dict[str, Any]:
+    """What is stored once per document: its metadata, without ``None`` values."""
+    stored = {
+        "file": indexed["file"],
+        "checksum": document.checksum or "",
+        "symbol": indexed["symbol"],
+        "body": indexed["body"],
+        "lang": indexed["lang"],
+        "date": indexed["date"],
+        "year": year,
+        "title": document.title,
+        "session": document.session,
+        "agenda": document.agenda_item,
+        "body_name": document.body_name,
+        "headings": headings,
+    }
+    return {name: value for name, value in stored.items() if value is not None}
 
 
 def _searchable_text(block: Block, language: str | None) -> str:
@@ -190,7 +218,7 @@ def indexed_sources(ix: Any) -> dict[str, str]:
             file = term.decode("utf-8") if isinstance(term, bytes) else term
             docnum = searcher.document_number(file=file)
             if docnum is not None:
-                found[file] = searcher.stored_fields(docnum)["checksum"]
+                found[file] = block_fields(searcher, docnum).get("checksum", "")
     return found
 
 

@@ -24,6 +24,7 @@ from .indexer import open_index
 from .model import Hit
 from .query import ParsedQuery, from_latin_layout, latin_layout_words, parse
 from .store import current_generation
+from .stored import block_fields
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
@@ -148,14 +149,15 @@ def run(
                 for k, v in found.groups(name).items()
             }
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    stored = [(hit.score, block_fields(searcher, hit.docnum)) for hit in found]
     ranked = _distinct(
-        sorted(((hit.score * _kind_factor(hit), hit) for hit in found), key=lambda pair: -pair[0])
+        sorted(((score * _kind_factor(f), f) for score, f in stored), key=lambda pair: -pair[0])
     )
     if snippet_format not in ("plain", "html", "color"):
         raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
     result.hits = [
-        _to_hit(hit.fields(), score, parsed, snippet_format)
-        for score, hit in ranked[offset : offset + limit]
+        _to_hit(fields, score, parsed, snippet_format)
+        for score, fields in ranked[offset : offset + limit]
     ]
     return result
 
@@ -170,9 +172,10 @@ def _filter_docs(searcher: Any, term: Any) -> set[int]:
     return cache[key]
 
 
-def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
+def _distinct(ranked: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
     """Drop a hit that repeats a better one word for word: the same block of the
-    same document (by symbol, else title) in another copy of the file."""
+    same document (by symbol, else title) in another copy of the file. Hits are
+    (score, :func:`~searchkit.stored.block_fields`) pairs."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for score, hit in ranked:
@@ -184,7 +187,7 @@ def _distinct(ranked: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
     return out
 
 
-def _kind_factor(hit: Any) -> float:
+def _kind_factor(hit: dict[str, Any]) -> float:
     kind = hit.get("kind", "paragraph")
     if kind in KIND_FACTORS:
         return KIND_FACTORS[kind]
