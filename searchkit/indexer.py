@@ -21,13 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import store, stored
 from .errors import IndexNotFound, ReaderError, SchemaMismatch, SearchkitError
 from .locking import write_lock
 from .model import Block, Document
 from .readers import Catalog, file_checksum, format_of, read_documents, reader_for
 from .schema import build_schema
-from .stored import block_fields
 from .symbols import find_symbols
 
 META_NAME = store.POINTER
@@ -112,13 +111,14 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     """The whoosh documents for one :class:`Document`, one per block.
 
     ``file`` is the corpus-relative path of the file it came from (default: its source).
-    Filter fields are indexed in every block; the document's metadata is stored
-    once, in its block of ordinal 0 (see :mod:`searchkit.schema`).
+    Filter fields are indexed in every block; what is shown is stored compactly,
+    the document's metadata once, in its block of ordinal 0 (:mod:`searchkit.stored`).
     """
+    file = file or document.source
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     indexed: dict[str, Any] = {
         "source": document.source,
-        "file": file or document.source,
+        "file": file,
         "symbol": document.symbol or "",
         "body": document.body or "",
         "lang": document.language or "",
@@ -126,12 +126,8 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
         "title_t": document.title or "",
         "year": year,
     }
-    headings: list[str] = []
-    heading_no: dict[str, int] = {}
-    for block in document.blocks:
-        if block.heading is not None and block.heading not in heading_no:
-            heading_no[block.heading] = len(headings)
-            headings.append(block.heading)
+    headings = stored.headings_of(document)
+    heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
     for block in document.blocks:
         cites = ",".join(find_symbols(block.text))
         record = dict(indexed)
@@ -139,37 +135,14 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             key=f"{document.source}#{block.ordinal}",
             kind=block.kind,
             number=block.number or "",
-            ordinal=block.ordinal,
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
-            heading_no=heading_no.get(block.heading) if block.heading is not None else None,
-            text=block.text,
-            cites=cites or None,  # "" would index nothing and store an empty string
+            cites=cites or None,  # "" indexes nothing
+            block=stored.pack_block(document.source, block, heading_no.get(block.heading), cites),
         )
         if block.ordinal == 0:
-            record["document"] = _document_record(document, record, year, headings)
+            record["document"] = stored.pack_document(document, file, year, headings)
         yield record
-
-
-def _document_record(
-    document: Document, indexed: dict[str, Any], year: int | None, headings: list[str]
-) -> dict[str, Any]:
-    """What is stored once per document: its metadata, without ``None`` values."""
-    stored = {
-        "file": indexed["file"],
-        "checksum": document.checksum or "",
-        "symbol": indexed["symbol"],
-        "body": indexed["body"],
-        "lang": indexed["lang"],
-        "date": indexed["date"],
-        "year": year,
-        "title": document.title,
-        "session": document.session,
-        "agenda": document.agenda_item,
-        "body_name": document.body_name,
-        "headings": headings,
-    }
-    return {name: value for name, value in stored.items() if value is not None}
 
 
 def _searchable_text(block: Block, language: str | None) -> str:
@@ -218,7 +191,7 @@ def indexed_sources(ix: Any) -> dict[str, str]:
             file = term.decode("utf-8") if isinstance(term, bytes) else term
             docnum = searcher.document_number(file=file)
             if docnum is not None:
-                found[file] = block_fields(searcher, docnum).get("checksum", "")
+                found[file] = stored.block_fields(searcher, docnum).get("checksum", "")
     return found
 
 

@@ -18,15 +18,17 @@ lang, date, year   document metadata for filters
 
 Stored fields (what a hit shows)
 --------------------------------
-Every block stores only what differs per block: ``source``, ``kind``,
-``number``, ``ordinal``, ``text``, ``cites`` (when it cites anything) and
-``heading_no``, the position of its heading in the document's list of headings.
-The document's metadata is stored once, in its first block (ordinal 0), as the
-dict ``document``: ``file``, ``checksum`` (SHA-256 of the file's bytes, drives
-incremental reindexing), ``symbol``, ``body``, ``lang``, ``date``, ``year``,
-``title``, ``session``, ``agenda``, ``body_name`` and ``headings``. Never read
-stored fields directly: :func:`searchkit.stored.block_fields` merges a block
-with its document into the flat dict a hit is built from.
+block      every block: one compact tuple of its source, ordinal, text, kind,
+           number, heading (a position in the document's list of headings)
+           and cited symbols
+document   the document's first block only (ordinal 0): its metadata, once
+           (file, checksum, symbol, body, lang, date, year, title, session,
+           agenda, body_name, headings); the checksum, the SHA-256 of the
+           file's bytes, drives incremental reindexing
+
+Never read stored fields directly: :func:`searchkit.stored.block_fields` gives
+a block's fields merged with its document's (schema 4 stored all of them in
+every block, which made stored fields a third of the index).
 """
 
 from __future__ import annotations
@@ -48,16 +50,14 @@ BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
 def build_schema() -> fields.Schema:
     lemmas = lemma_analyzer()
     return fields.Schema(
-        # Indexed for look-ups and filters; stored once per document (see above).
         key=fields.ID(unique=True),
-        source=fields.ID(stored=True),
+        source=fields.ID(),
         file=fields.ID(),
         symbol=fields.ID(),
         body=fields.ID(),
-        cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
-        kind=fields.ID(stored=True),
-        number=fields.ID(stored=True),
-        ordinal=fields.STORED(),  # read from stored fields only: no index terms
+        cites=fields.KEYWORD(commas=True, scorable=False),
+        kind=fields.ID(),
+        number=fields.ID(),
         content=fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False),
         heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
         title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),
@@ -66,7 +66,7 @@ def build_schema() -> fields.Schema:
         # shift_step=0: one term per block instead of whoosh's 8-level trie; a
         # year range spans a few dozen values, so ranges stay fast.
         year=fields.NUMERIC(bits=32, signed=False, shift_step=0),
-        text=fields.STORED(),
-        heading_no=fields.STORED(),
+        # Stored only, never indexed (see searchkit.stored).
+        block=fields.STORED(),
         document=fields.STORED(),
     )

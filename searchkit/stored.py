@@ -1,11 +1,19 @@
-"""Reading what the index stores about a block, merged with its document.
+"""What the index stores to show a block, and reading it back.
 
-A block stores only what differs per block (its text, kind, number, ordinal,
-source, cited symbols and the position of its heading); its document's
-metadata (title, symbol, date, session, checksum, the list of headings...) is
-stored once, in the document's first block (see :mod:`searchkit.schema`).
-:func:`block_fields` puts the two together again: every reader of stored fields
-(search hits, ``show``, ``stats``, incremental reindexing) goes through it.
+whoosh pickles and compresses each block's stored fields on their own, so
+whatever a block repeats costs bytes in every block. A block therefore stores
+one tuple, ``block`` (see :data:`BLOCK_LAYOUT`): its source, ordinal and text,
+then its kind (left out for a paragraph), printed number, the position of its
+heading in its document's list of headings, and the symbols it cites (each
+left out when empty, trailing ones dropped). The document's metadata (file,
+checksum, symbol, body, language, date, year, title, session, agenda item,
+body name and the list of headings) is stored once, as the dict ``document``
+in its first block, the one of ordinal 0.
+
+:func:`block_fields` puts the two together again into the flat dict every
+reader of stored fields works with (search hits, ``show``, ``stats``,
+incremental reindexing): the same dict each block stored by itself before
+schema 5.
 """
 
 from __future__ import annotations
@@ -13,25 +21,119 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-#: Values a block had when its field was empty (they are not stored).
-_DEFAULTS = {"cites": ""}
+from .model import Block, Document
+
+#: The fields of a block's stored tuple, in order.
+BLOCK_LAYOUT = ("source", "ordinal", "text", "kind", "number", "heading_no", "cites")
+#: The kind of a block whose stored tuple leaves its kind out.
+DEFAULT_KIND = "paragraph"
+
 #: Cached documents per searcher; beyond this many the cache starts again.
 _CACHE_SIZE = 4096
 _CACHE = "_searchkit_documents"
 
 
+# --------------------------------------------------------------------------- writing
+
+
+def headings_of(document: Document) -> list[str]:
+    """The document's distinct headings, in order of first use."""
+    return list(dict.fromkeys(b.heading for b in document.blocks if b.heading is not None))
+
+
+def pack_block(source: str, block: Block, heading_no: int | None, cites: str) -> tuple:
+    """The tuple a block stores (:data:`BLOCK_LAYOUT`)."""
+    values = [
+        source,
+        block.ordinal,
+        block.text,
+        None if block.kind == DEFAULT_KIND else block.kind,
+        block.number or None,
+        heading_no,
+        cites or None,
+    ]
+    while values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+def pack_document(
+    document: Document, file: str, year: int | None, headings: list[str]
+) -> dict[str, Any]:
+    """The dict a document's first block stores: its metadata, ``None`` values left out."""
+    values = {
+        "file": file,
+        "checksum": document.checksum or "",
+        "symbol": document.symbol or "",
+        "body": document.body or "",
+        "lang": document.language or "",
+        "date": document.date or "",
+        "year": year,
+        "title": document.title,
+        "session": document.session,
+        "agenda": document.agenda_item,
+        "body_name": document.body_name,
+        "headings": headings,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
+    """The stored fields of block ``docnum`` merged with its document's.
+
+    Keys: ``key``, ``source``, ``ordinal``, ``text``, ``kind``, ``number``
+    (``""`` when unnumbered), ``cites`` (``""`` when none), ``heading`` (when
+    it has one), and those of ``file``, ``checksum``, ``symbol``, ``body``,
+    ``lang``, ``date``, ``year``, ``title``, ``session``, ``agenda``,
+    ``body_name`` its document has. ``searcher`` is a whoosh searcher; the
+    documents read are cached on it.
+    """
+    stored = searcher.stored_fields(docnum)
+    packed: tuple[Any, ...] = tuple(stored["block"])
+    padded: tuple[Any, ...] = packed + (None,) * (len(BLOCK_LAYOUT) - len(packed))
+    source, ordinal, text, kind, number, heading_no, cites = padded
+    own = stored.get("document")
+    if own is not None:  # the document's first block holds its metadata
+        _remember(searcher, source, own)
+        document = own
+    else:
+        document = document_fields(searcher, source)
+    fields = {
+        "key": f"{source}#{ordinal}",
+        "source": source,
+        "ordinal": ordinal,
+        "text": text,
+        "kind": kind or DEFAULT_KIND,
+        "number": number or "",
+        "cites": cites or "",
+    }
+    fields.update((name, value) for name, value in document.items() if name != "headings")
+    headings = document.get("headings") or ()
+    if heading_no is not None and heading_no < len(headings):
+        fields["heading"] = headings[heading_no]
+    return fields
+
+
 def document_fields(searcher: Any, source: str) -> dict[str, Any]:
-    """The stored metadata of the document ``source`` (``{}`` if it has none),
+    """The stored metadata of the document ``source`` (``{}`` if none is stored),
     read from its first block and cached on ``searcher``."""
-    cache = _cache(searcher)
-    found = cache.get(source)
+    found = _cache(searcher).get(source)
     if found is None:
         docnum = searcher.document_number(key=f"{source}#0")
         found = {}
         if docnum is not None:
             found = searcher.stored_fields(docnum).get("document") or {}
-        _remember(cache, source, found)
+        _remember(searcher, source, found)
     return found
+
+
+def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:
+    """:func:`block_fields` of every block in the index, in index order."""
+    for docnum in searcher.reader().all_doc_ids():
+        yield block_fields(searcher, docnum)
 
 
 def _cache(searcher: Any) -> dict[str, dict[str, Any]]:
@@ -40,38 +142,8 @@ def _cache(searcher: Any) -> dict[str, dict[str, Any]]:
     return cache
 
 
-def _remember(cache: dict[str, dict[str, Any]], source: str, document: dict[str, Any]) -> None:
+def _remember(searcher: Any, source: str, document: dict[str, Any]) -> None:
+    cache = _cache(searcher)
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[source] = document
-
-
-def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
-    """The stored fields of block ``docnum`` with its document's: ``key``,
-    ``source``, ``kind``, ``number``, ``ordinal``, ``text``, ``cites``,
-    ``heading`` (when it has one), ``file``, ``checksum``, ``symbol``, ``body``,
-    ``lang``, ``date``, ``year``, ``title``, ``session``, ``agenda``,
-    ``body_name`` (those the document has)."""
-    block = dict(searcher.stored_fields(docnum))
-    own = block.pop("document", None)
-    source = block.get("source", "")
-    if own is not None:  # the document's first block holds its metadata
-        _remember(_cache(searcher), source, own)
-        document = own
-    else:
-        document = document_fields(searcher, source)
-    fields = {**_DEFAULTS, **block, "key": f"{source}#{block.get('ordinal', 0)}"}
-    for name, value in document.items():
-        if name != "headings":
-            fields[name] = value
-    heading_no = fields.pop("heading_no", None)
-    headings = document.get("headings") or ()
-    if heading_no is not None and heading_no < len(headings):
-        fields["heading"] = headings[heading_no]
-    return fields
-
-
-def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:
-    """:func:`block_fields` of every block in the index, in index order."""
-    for docnum in searcher.reader().all_doc_ids():
-        yield block_fields(searcher, docnum)

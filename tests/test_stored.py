@@ -11,13 +11,10 @@ from searchkit.browse import show
 from searchkit.indexer import corpus_files, indexed_sources, open_index
 from searchkit.model import Document
 from searchkit.readers import Catalog, file_checksum, read_documents, read_path
-from searchkit.stored import all_blocks, block_fields
+from searchkit.stored import BLOCK_LAYOUT, all_blocks, block_fields
 from searchkit.symbols import find_symbols
 
 from .conftest import SEED
-
-#: What a block stores by itself (everything else lives in its document's first block).
-PER_BLOCK = {"source", "kind", "number", "ordinal", "text", "cites", "heading_no"}
 
 
 def as_stored_before(document: Document, file: str) -> dict[str, dict[str, Any]]:
@@ -92,15 +89,21 @@ def test_every_block_of_the_bundled_document_carries_its_masthead(seed_index: Pa
 def test_only_the_first_block_stores_the_document(shared_index: tuple[Path, Any]) -> None:
     with open_index(shared_index[0]).searcher() as searcher:
         raw = list(searcher.all_stored_fields())
-        firsts = [f for f in raw if f["ordinal"] == 0]
-        others = [f for f in raw if f["ordinal"] > 0]
-        assert len(firsts) == 1505 and len(others) > 11_000
-        assert all(set(f) <= PER_BLOCK for f in others)
-        assert all(set(f) <= PER_BLOCK | {"document"} for f in firsts)
+        firsts = [f for f in raw if "document" in f]
+        assert len(firsts) == 1505  # one per document
+        assert all(f["block"][1] == 0 for f in firsts)  # in the block of ordinal 0
         assert all(f["document"]["checksum"] for f in firsts)
-        # what a non-first block no longer repeats
-        assert not any({"checksum", "title", "symbol", "file", "date"} & set(f) for f in others)
-        headed = next(n for n in searcher.reader().all_doc_ids() if "heading_no" in raw[n])
+        others = [f for f in raw if "document" not in f]
+        assert len(others) > 11_000
+        assert all(set(f) == {"block"} for f in others)  # no title, checksum, symbol...
+        assert all(3 <= len(f["block"]) <= len(BLOCK_LAYOUT) for f in raw)
+        # a plain unnumbered paragraph stores its source, ordinal and text only
+        assert any(len(f["block"]) == 3 for f in others)
+        headed = next(
+            n
+            for n, f in enumerate(raw)
+            if f["block"][5:6] not in ((), (None,)) and "document" not in f
+        )
         assert isinstance(block_fields(searcher, headed)["heading"], str)
 
 
