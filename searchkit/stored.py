@@ -100,7 +100,7 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
         _remember(searcher, source, own)
         document = own
     else:
-        document = document_fields(searcher, source)
+        document = document_fields(searcher, source, docnum - (ordinal or 0))
     fields = {
         "key": f"{source}#{ordinal}",
         "source": source,
@@ -117,17 +117,29 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
     return fields
 
 
-def document_fields(searcher: Any, source: str) -> dict[str, Any]:
+def document_fields(searcher: Any, source: str, near: int | None = None) -> dict[str, Any]:
     """The stored metadata of the document ``source`` (``{}`` if none is stored),
-    read from its first block and cached on ``searcher``."""
+    read from its first block and cached on ``searcher``.
+
+    ``near`` is where the first block should be: a document's blocks are
+    written one after another and whoosh keeps their order, so it is the block's
+    number minus its ordinal. It is checked, and looked up by key when wrong.
+    """
     found = _cache(searcher).get(source)
     if found is None:
-        docnum = searcher.document_number(key=f"{source}#0")
-        found = {}
-        if docnum is not None:
-            found = searcher.stored_fields(docnum).get("document") or {}
+        found = _first_block(searcher, source, near).get("document") or {}
         _remember(searcher, source, found)
     return found
+
+
+def _first_block(searcher: Any, source: str, near: int | None) -> dict[str, Any]:
+    reader = searcher.reader()
+    if near is not None and 0 <= near < reader.doc_count_all() and not reader.is_deleted(near):
+        stored: dict[str, Any] = searcher.stored_fields(near)
+        if tuple(stored.get("block") or ())[:2] == (source, 0):
+            return stored
+    docnum = searcher.document_number(key=f"{source}#0")
+    return {} if docnum is None else dict(searcher.stored_fields(docnum))
 
 
 def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:

@@ -11,7 +11,7 @@ from searchkit.browse import show
 from searchkit.indexer import corpus_files, indexed_sources, open_index
 from searchkit.model import Document
 from searchkit.readers import Catalog, file_checksum, read_documents, read_path
-from searchkit.stored import BLOCK_LAYOUT, all_blocks, block_fields
+from searchkit.stored import BLOCK_LAYOUT, all_blocks, block_fields, document_fields
 from searchkit.symbols import find_symbols
 
 from .conftest import SEED
@@ -172,3 +172,18 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
         after = ix.search("незаконный ввоз мигрантов", limit=3)
         assert after[0].title.startswith("Отчет о работе совещания")
         assert after[0].ordinal == before[0].ordinal > 0
+
+
+def test_a_document_is_found_by_key_when_its_first_block_is_not_where_expected(
+    seed_index: Path,
+) -> None:
+    with open_index(seed_index).searcher() as searcher:
+        source = block_fields(searcher, 0)["source"]
+        last = searcher.doc_count_all() - 1
+    for near in (None, last, -5, 10**6):  # wrong guesses fall back to the key term
+        with open_index(seed_index).searcher() as searcher:
+            document = document_fields(searcher, source, near)
+            assert document["checksum"] == file_checksum(SEED)
+            assert document["session"] == "Шестая сессия"
+        with open_index(seed_index).searcher() as searcher:
+            assert document_fields(searcher, "no-such-file.txt", near) == {}
