@@ -66,7 +66,9 @@ def cold_start(index_dir: Path, query: str, runs: int = 5) -> dict[str, Any]:
     }
 
 
-def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs: list) -> dict:
+def run_size(
+    mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs: list, warmup: list
+) -> dict:
     label = f"{mb:g} MB"
     work = Path(args.workdir)
     corpus_dir = work / f"corpus-{mb:g}"
@@ -94,7 +96,13 @@ def run_size(mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs:
             continue  # the indexing baseline; queries are the same index as searchkit's
         print(f"[{label}] querying {name}…", file=sys.stderr, flush=True)
         answered = job(
-            {"op": "query", "engine": name, "out": str(out), "queries": [q.to_dict() for q in qs]}
+            {
+                "op": "query",
+                "engine": name,
+                "out": str(out),
+                "queries": [q.to_dict() for q in qs],
+                "warmup": [q.to_dict() for q in warmup],
+            }
         )
         size["queries"][name] = report.latency_summary(answered["timings"]) | {
             "open_seconds": answered["open_seconds"],
@@ -146,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         args.workdir = tmp
     docs = gen.source_documents(shared)
     qs = make_queries(docs, args.seed)
+    warmup = make_queries(docs, args.seed + 1)  # same kinds, other words
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": report.machine(),
@@ -169,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"query mix: {len(qs)} queries (seed {args.seed}): {results['queries']['kinds']}")
     try:
         for mb in sizes:
-            size = run_size(mb, args, docs, qs)
+            size = run_size(mb, args, docs, qs, warmup)
             size["load_after"] = report.load()
             results["sizes"].append(size)
             print(report.tables(size), flush=True)

@@ -158,6 +158,12 @@ class ParsedQuery:
     tree: Any
     query: Any = None  # whoosh query requiring every part
     any_query: Any = None  # any part may match (fallback), or the same object
+    # The same two without the proximity clauses, which a bulk scorer adds itself
+    # (searchkit.scoring.proximity): ``near`` holds their word pairs, each word
+    # as the content terms that stand for it.
+    core: Any = None
+    any_core: Any = None
+    near: list[tuple[list[Any], list[Any]]] = field(default_factory=list)
     highlight: list[HighlightTerm] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # stop words left out
     filters: list[Filter] = field(default_factory=list)
@@ -204,32 +210,47 @@ class _Compiler:
         anyq: Any = required
         if len(parts) > 1:
             anyq = _and([q.Or(parts), *limits])
+        if len(parts) <= 1:
+            anyq = required
         bonus = self._bonus(positive)
-        if bonus:
-            required = q.AndMaybe(required, q.Or(bonus))
-            anyq = q.AndMaybe(anyq, q.Or(bonus))
-        self.result.query = required
-        self.result.any_query = anyq if len(parts) > 1 else required
-        self.result.tree = tree
-        return self.result
+        near = self._near(positive)
+        r = self.result
+        r.core = q.AndMaybe(required, q.Or(bonus)) if bonus else required
+        r.any_core = q.AndMaybe(anyq, q.Or(bonus)) if bonus and anyq is not required else r.core
+        r.query = q.AndMaybe(required, q.Or(bonus + near)) if bonus + near else required
+        r.any_query = r.query
+        if anyq is not required:
+            r.any_query = q.AndMaybe(anyq, q.Or(bonus + near)) if bonus + near else anyq
+        r.tree = tree
+        return r
 
     @staticmethod
     def _stop(node: Any) -> bool:
         return isinstance(node, Word) and not node.exact and node.norm in STOP_WORDS
 
     def _bonus(self, positive: list[Any]) -> list[Any]:
-        """Optional clauses: title words, and query words close to each other."""
+        """Optional clauses: title words, and the block a label + number names."""
         from whoosh import query as q
 
         lems = sorted(self.result.lemmas)
         bonus: list[Any] = [q.Or([q.Term(BOOST_FIELD, lem) for lem in lems])] if lems else []
-        words = [w for w in positive if isinstance(w, Word) and not w.prefix][:PROXIMITY_WORDS]
-        for a, b in pairwise(words):
+        return bonus + _numbered_blocks(_proximity_words(positive))
+
+    def _near(self, positive: list[Any]) -> list[Any]:
+        """Optional clauses: consecutive query words close to each other."""
+        from whoosh import query as q
+
+        clauses = []
+        for a, b in pairwise(_proximity_words(positive)):
             near = _near([self.span(a), self.span(b)], slop=PROXIMITY_SLOP, ordered=False)
             near.boost = PROXIMITY_BOOST
-            bonus.append(near)
-        bonus += _numbered_blocks(words)
-        return bonus
+            clauses.append(near)
+            pair = (
+                [q.Term("content", t) for t in _span_terms(a)],
+                [q.Term("content", t) for t in _span_terms(b)],
+            )
+            self.result.near.append(pair)
+        return clauses
 
     # ---------------------------------------------------------------- nodes
 
@@ -279,7 +300,9 @@ class _Compiler:
         from whoosh import query as q
 
         self._note(w)
-        if w.exact or w.prefix:
+        if w.prefix:  # scored like any word: a plain OR of the forms it stands for
+            return self.prefix(w, span=False)
+        if w.exact:
             return self.span(w)
         terms: list[Any] = []
         for i, lem in enumerate(w.lemmas):
@@ -309,7 +332,9 @@ class _Compiler:
             terms.append(self._parts(w))
         return terms[0] if len(terms) == 1 else _any(terms)
 
-    def prefix(self, w: Word) -> Any:
+    def prefix(self, w: Word, span: bool = True) -> Any:
+        """The word forms of the index that start with ``w`` (a span query when
+        ``span``, for phrases)."""
         from whoosh import query as q
 
         stem = SURFACE_MARK + w.norm
@@ -327,7 +352,8 @@ class _Compiler:
                 )
         if not forms:
             return q.NullQuery
-        return _any([q.Term("content", f) for f in forms])
+        terms = [q.Term("content", f) for f in forms]
+        return _any(terms) if span else q.Or(terms)
 
     def phrase(self, p: Phrase) -> Any:
         group = p.start
@@ -371,6 +397,16 @@ class _Compiler:
             end = hi if hi is None or hi_ex else hi + "\uffff"
             return q.TermRange("date", start, end, startexcl=False, endexcl=bool(hi_ex))
         return q.Term(f.field, value.lower())
+
+
+def _proximity_words(positive: list[Any]) -> list[Word]:
+    return [w for w in positive if isinstance(w, Word) and not w.prefix][:PROXIMITY_WORDS]
+
+
+def _span_terms(w: Word) -> list[str]:
+    """The content terms :meth:`_Compiler.span` matches for a word (its parts,
+    for a word written with a dash, are left out)."""
+    return [SURFACE_MARK + w.norm] if w.exact else list(w.lemmas)
 
 
 def _numbered_blocks(words: list[Word]) -> list[Any]:

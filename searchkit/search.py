@@ -18,11 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import SURFACE_MARK
+from .docsets import matching
 from .errors import QueryError
 from .highlight import match_spans, snippet
 from .indexer import open_index
 from .model import Hit
-from .query import ParsedQuery, from_latin_layout, latin_layout_words, parse
+from .query import (
+    PROXIMITY_BOOST,
+    PROXIMITY_SLOP,
+    ParsedQuery,
+    from_latin_layout,
+    latin_layout_words,
+    parse,
+)
 from .store import current_generation
 from .stored import block_fields
 
@@ -116,18 +124,75 @@ def run(
     ``per_document`` keeps at most that many blocks of each document (the best
     ones); ``facets`` counts all matching blocks by body, year and language.
     """
-    from whoosh import sorting
     from whoosh.query import Term
 
+    if snippet_format not in ("plain", "html", "color"):
+        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
     reader = searcher.reader()
     parsed = parse(query, reader)
     result = SearchResult(query, offset=offset, dropped=list(parsed.dropped))
     switched = _layout_switch(reader, query, parsed)
     if switched is not None:
         query, parsed, result.layout = switched, parse(switched, reader), switched
-    options: dict[str, Any] = {"limit": max(offset + limit, RERANK_DEPTH)}
-    if lang:
-        options["filter"] = _filter_docs(searcher, Term("lang", lang))
+    depth = max(offset + limit, RERANK_DEPTH)
+    allowed = _filter_docs(searcher, Term("lang", lang)) if lang else None
+    ranked = None
+    if not per_document and not facets:
+        ranked = _rank_in_bulk(searcher, parsed, depth, allowed, result)
+    if ranked is None:
+        ranked = _rank_with_whoosh(searcher, parsed, depth, allowed, per_document, facets, result)
+    result.suggestion = _suggest(searcher, query, parsed)
+    rescored = _distinct(
+        sorted(((score * _kind_factor(f), f) for score, f in ranked), key=lambda pair: -pair[0])
+    )
+    result.hits = [
+        _to_hit(fields, score, parsed, snippet_format)
+        for score, fields in rescored[offset : offset + limit]
+    ]
+    return result
+
+
+def _rank_in_bulk(
+    searcher: Any, parsed: ParsedQuery, depth: int, allowed: set[int] | None, result: SearchResult
+) -> list[tuple[float, dict[str, Any]]] | None:
+    """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
+    proximity bonus; ``None`` when the query needs whoosh (phrases, ``~N``)."""
+    from . import scoring  # numpy: imported by the first search, not by every command
+
+    matches = scoring.evaluate(searcher, parsed.core)
+    if matches is None:
+        return None
+    mask = scoring.engine(searcher).mask(("lang", id(allowed)), allowed) if allowed else None
+    total, best = scoring.top(matches, depth, mask)
+    if not total and parsed.any_core is not parsed.core:  # nothing has every word
+        fallback = scoring.evaluate(searcher, parsed.any_core)
+        if fallback is None:
+            return None
+        total, best = scoring.top(fallback, depth, mask)
+        result.fallback = total > 0
+    result.total = total
+    bonus = scoring.proximity(
+        searcher, parsed.near, [d for _, d in best], PROXIMITY_SLOP, PROXIMITY_BOOST
+    )
+    return [(score + bonus.get(d, 0.0), block_fields(searcher, d)) for score, d in best]
+
+
+def _rank_with_whoosh(
+    searcher: Any,
+    parsed: ParsedQuery,
+    depth: int,
+    allowed: set[int] | None,
+    per_document: int | None,
+    facets: bool,
+    result: SearchResult,
+) -> list[tuple[float, dict[str, Any]]]:
+    """The best ``depth`` blocks as whoosh's searcher ranks them (any query,
+    per-document collapsing, facet counts)."""
+    from whoosh import sorting
+
+    options: dict[str, Any] = {"limit": depth}
+    if allowed is not None:
+        options["filter"] = allowed
     if per_document:
         options["collapse"] = sorting.FieldFacet("source")
         options["collapse_limit"] = per_document
@@ -136,12 +201,13 @@ def run(
             name: sorting.FieldFacet(field, allow_overlap=False) for name, field in FACETS.items()
         }
         options["maptype"] = sorting.Count
-    found = searcher.search(parsed.query, **options)
+    asked = parsed.query
+    found = searcher.search(asked, **options)
     if found.is_empty() and parsed.any_query is not parsed.query:  # nothing has every word
-        found = searcher.search(parsed.any_query, **options)
+        asked = parsed.any_query
+        found = searcher.search(asked, **options)
         result.fallback = not found.is_empty()
-    result.suggestion = _suggest(searcher, query, parsed)
-    result.total = len(found)
+    result.total = _total(searcher, found, asked, allowed)
     if facets:
         for name in FACETS:
             counts = {
@@ -149,17 +215,17 @@ def run(
                 for k, v in found.groups(name).items()
             }
             result.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    stored = [(hit.score, block_fields(searcher, hit.docnum)) for hit in found]
-    ranked = _distinct(
-        sorted(((score * _kind_factor(f), f) for score, f in stored), key=lambda pair: -pair[0])
-    )
-    if snippet_format not in ("plain", "html", "color"):
-        raise ValueError(f"snippet_format {snippet_format!r}: plain, html or color")
-    result.hits = [
-        _to_hit(fields, score, parsed, snippet_format)
-        for score, fields in ranked[offset : offset + limit]
-    ]
-    return result
+    return [(hit.score, block_fields(searcher, hit.docnum)) for hit in found]
+
+
+def _total(searcher: Any, found: Any, asked: Any, allowed: set[int] | None) -> int:
+    """How many blocks match: counted by whoosh when it scored every match,
+    else from the posting lists (the top hits skipped blocks that could not
+    make the list, see :mod:`searchkit.docsets`)."""
+    if found.has_exact_length():
+        return len(found)
+    docs = matching(searcher, asked)
+    return len(docs & allowed) if allowed is not None else len(docs)
 
 
 def _filter_docs(searcher: Any, term: Any) -> set[int]:

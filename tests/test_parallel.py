@@ -168,3 +168,23 @@ def test_cli_index_with_workers(corpus_copy: Path, tmp_path: Path) -> None:
         app, ["search", "незаконный ввоз мигрантов", "--index", str(tmp_path / "ix"), "-n", "3"]
     )
     assert result.exit_code == 0 and "para." in result.output
+
+
+def test_cached_length_columns_answer_as_whoosh_does(shared_index: tuple[Path, object]) -> None:
+    """The length-column patch returns, for every block and field, what whoosh's
+    own column reader decodes (lengths drive BM25F scores and skipping bounds)."""
+    from whoosh.codec import whoosh3
+    from whoosh.util.numeric import byte_to_length
+
+    index, _ = shared_index
+    par._cache_length_columns()
+    with open_index(index).searcher() as searcher:
+        for sub, _ in searcher.leaf_searchers():
+            perdoc = sub.reader()._perdoc
+            assert perdoc.doc_field_length(0, "key", default=7) == 7  # no length column
+            for field in ("content", "heading_t", "title_t"):
+                column = perdoc.column_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
+                for docnum in range(perdoc.doc_count_all()):
+                    byte = column[docnum]
+                    expected = byte_to_length(byte) if byte else None
+                    assert perdoc.doc_field_length(docnum, field) == expected

@@ -1,0 +1,119 @@
+"""Bulk BM25F (searchkit.scoring) gives whoosh's own scores, on real text."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.scoring import BM25F
+
+from searchkit import index_corpus, scoring, search
+from searchkit.indexer import open_index
+from searchkit.query import parse
+
+search_module = importlib.import_module("searchkit.search")  # the module, not the function
+
+WORDS = [
+    "мигрантов",
+    "незаконный ввоз мигрантов",
+    "организации объединенных наций",
+    "ввоз -торговля",
+    "конференция участников протокола",
+    "мигр*",
+    "статья 3",
+    "=ввоза",
+    "протокол year:2012",
+    "мигрантов date:2012-07..2012-12",
+]
+
+
+def whoosh_scores(searcher: Any, query: Any) -> dict[int, float]:
+    """Every matching block and its score, as whoosh's matchers compute them."""
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def assert_same_scores(index: Path, text: str) -> int:
+    with open_index(index).searcher(weighting=BM25F()) as searcher:
+        parsed = parse(text, searcher.reader())
+        ours = scoring.evaluate(searcher, parsed.core)
+        assert ours is not None, f"{text!r} should be scored in bulk"
+        theirs = whoosh_scores(searcher, parsed.core)
+        matched = {int(d) for d in ours.mask.nonzero()[0]}
+        assert matched == set(theirs)
+        for docnum, score in theirs.items():
+            assert ours.scores[docnum] == pytest.approx(score, rel=1e-9)
+        return len(matched)
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_scores_equal_whoosh_on_the_seed(seed_index: Path, text: str) -> None:
+    assert assert_same_scores(seed_index, text) > 0
+
+
+def test_scores_equal_whoosh_over_segments_with_deletions(
+    tmp_path: Path, shared_corpus: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(shared_corpus / "un-documents", corpus)
+    index = tmp_path / "index"
+    index_corpus(corpus, index)
+    victim = sorted(p for p in corpus.rglob("*") if p.suffix in (".txt", ".html", ".xml"))[0]
+    victim.write_bytes(victim.read_bytes() + b"\n\n")
+    assert index_corpus(corpus, index).updated
+    with open_index(index).searcher() as searcher:
+        assert searcher.reader().has_deletions() and len(searcher.leaf_searchers()) > 1
+    for text in ["государств", "права человека -дети", "развит* устойчив*"]:
+        assert assert_same_scores(index, text) > 0
+
+
+def test_proximity_bonus_equals_whoosh_span_scoring(shared_index: tuple[Path, Any]) -> None:
+    """The bulk ranker adds the proximity bonus itself; whoosh scores the same
+    query with span clauses. Both must give each top block the same score."""
+    index, _ = shared_index
+    with open_index(index).searcher(weighting=BM25F()) as searcher:
+        for text in ["незаконный ввоз мигрантов", "права человека", "целей устойчивого развития"]:
+            parsed = parse(text, searcher.reader())
+            assert parsed.near  # the query has word pairs to score by proximity
+            result = search_module.SearchResult(text)
+            ranked = search_module._rank_in_bulk(searcher, parsed, 30, None, result)
+            assert ranked
+            theirs = whoosh_scores(searcher, parsed.query)
+            assert result.total == len(theirs)
+            boosted = 0
+            for score, fields in ranked:
+                docnum = searcher.document_number(key=fields["key"])
+                assert score == pytest.approx(theirs[docnum], rel=1e-9), (text, fields["key"])
+                boosted += score > scoring.evaluate(searcher, parsed.core).scores[docnum] + 1e-9
+            assert boosted  # some top blocks have the words close together
+
+
+def test_phrases_and_spans_are_left_to_whoosh(seed_index: Path) -> None:
+    with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
+        for text in ['"незаконного ввоза мигрантов"', "ввоз мигрантов~3", "экономико-социальный"]:
+            parsed = parse(text, searcher.reader())
+            assert scoring.evaluate(searcher, parsed.core) is None
+        # and those queries still find their blocks through whoosh
+    assert search(seed_index, '"незаконного ввоза мигрантов"').total > 0
+
+
+def test_language_filter_keeps_only_that_language(shared_index: tuple[Path, Any]) -> None:
+    index, _ = shared_index
+    everything = search(index, "human rights", limit=50)
+    english = search(index, "human rights", limit=50, lang="en")
+    assert english.hits and all(h.language == "en" for h in english.hits)
+    assert english.total <= everything.total
+
+
+def test_decoded_postings_stay_within_the_cache_bound(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring, "CACHE_POSTINGS", 50)
+    with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
+        for text in WORDS:
+            scoring.evaluate(searcher, parse(text, searcher.reader()).core)
+            eng = scoring.engine(searcher)
+            assert eng._cached <= 50 or len(eng._postings) == 1
+            assert eng._cached == sum(len(ids) for ids, _ in eng._postings.values())
