@@ -237,6 +237,9 @@ class _Run:
 
     def _writer(self) -> Any:
         if self.writer is None:  # not before the first change: a run with none writes nothing
+            from .parallel import _cache_length_columns
+
+            _cache_length_columns()
             self.writer = self.ix.writer(procs=1, limitmb=128)
         return self.writer
 
