@@ -112,7 +112,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
 
     ``file`` is the corpus-relative path of the file it came from (default: its source).
     Filter fields are indexed in every block; what is shown is stored compactly,
-    the document's metadata once, in its block of ordinal 0 (:mod:`searchkit.stored`).
+    the document's metadata once, in its first block (:mod:`searchkit.stored`).
     """
     file = file or document.source
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
@@ -128,7 +128,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     }
     headings = stored.headings_of(document)
     heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
-    for block in document.blocks:
+    for i, block in enumerate(document.blocks):
         cites = ",".join(find_symbols(block.text))
         record = dict(indexed)
         record.update(
@@ -140,7 +140,8 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             cites=cites or None,  # "" indexes nothing
             block=stored.pack_block(document.source, block, heading_no.get(block.heading), cites),
         )
-        if block.ordinal == 0:
+        if i == 0:
+            record["first"] = document.source
             record["document"] = stored.pack_document(document, file, year, headings)
         yield record
 

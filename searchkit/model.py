@@ -22,8 +22,7 @@ class Block:
 
     ``number`` is the paragraph number exactly as printed (``"3"``, ``"3 (a)"``,
     ``"*"`` for a footnote) or ``None``; ``ordinal`` is the block's position in
-    the document, counted from 0 and always set (the index stores the document's
-    metadata with its block 0); ``heading`` is the section it sits under.
+    the document and is always set; ``heading`` is the section it sits under.
     """
 
     kind: str

@@ -8,7 +8,7 @@ heading in its document's list of headings, and the symbols it cites (each
 left out when empty, trailing ones dropped). The document's metadata (file,
 checksum, symbol, body, language, date, year, title, session, agenda item,
 body name and the list of headings) is stored once, as the dict ``document``
-in its first block, the one of ordinal 0.
+in its first block, which also indexes the source in the field ``first``.
 
 :func:`block_fields` puts the two together again into the flat dict every
 reader of stored fields works with (search hits, ``show``, ``stats``,
@@ -122,8 +122,9 @@ def document_fields(searcher: Any, source: str, near: int | None = None) -> dict
     read from its first block and cached on ``searcher``.
 
     ``near`` is where the first block should be: a document's blocks are
-    written one after another and whoosh keeps their order, so it is the block's
-    number minus its ordinal. It is checked, and looked up by key when wrong.
+    written one after another, numbered from 0, and whoosh keeps their order,
+    so it is a block's number minus its ordinal. It is checked, and the block
+    is looked up by its ``first`` term when the guess is wrong.
     """
     found = _cache(searcher).get(source)
     if found is None:
@@ -136,9 +137,9 @@ def _first_block(searcher: Any, source: str, near: int | None) -> dict[str, Any]
     reader = searcher.reader()
     if near is not None and 0 <= near < reader.doc_count_all() and not reader.is_deleted(near):
         stored: dict[str, Any] = searcher.stored_fields(near)
-        if tuple(stored.get("block") or ())[:2] == (source, 0):
+        if "document" in stored and tuple(stored.get("block") or ())[:1] == (source,):
             return stored
-    docnum = searcher.document_number(key=f"{source}#0")
+    docnum = searcher.document_number(first=source)
     return {} if docnum is None else dict(searcher.stored_fields(docnum))
 
 

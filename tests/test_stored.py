@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from searchkit import Index, reindex, search
 from searchkit.browse import show
-from searchkit.indexer import corpus_files, indexed_sources, open_index
+from searchkit.indexer import block_records, corpus_files, indexed_sources, open_index
 from searchkit.model import Document
 from searchkit.readers import Catalog, file_checksum, read_documents, read_path
+from searchkit.schema import build_schema
 from searchkit.stored import BLOCK_LAYOUT, all_blocks, block_fields, document_fields
 from searchkit.symbols import find_symbols
 
@@ -91,7 +93,7 @@ def test_only_the_first_block_stores_the_document(shared_index: tuple[Path, Any]
         raw = list(searcher.all_stored_fields())
         firsts = [f for f in raw if "document" in f]
         assert len(firsts) == 1505  # one per document
-        assert all(f["block"][1] == 0 for f in firsts)  # in the block of ordinal 0
+        assert all(f["block"][1] == 0 for f in firsts)  # readers number blocks from 0
         assert all(f["document"]["checksum"] for f in firsts)
         others = [f for f in raw if "document" not in f]
         assert len(others) > 11_000
@@ -174,16 +176,43 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
         assert after[0].ordinal == before[0].ordinal > 0
 
 
-def test_a_document_is_found_by_key_when_its_first_block_is_not_where_expected(
+def test_a_document_is_found_by_its_first_term_when_not_where_expected(
     seed_index: Path,
 ) -> None:
     with open_index(seed_index).searcher() as searcher:
         source = block_fields(searcher, 0)["source"]
         last = searcher.doc_count_all() - 1
-    for near in (None, last, -5, 10**6):  # wrong guesses fall back to the key term
+    for near in (None, last, -5, 10**6):  # wrong guesses fall back to the `first` term
         with open_index(seed_index).searcher() as searcher:
             document = document_fields(searcher, source, near)
             assert document["checksum"] == file_checksum(SEED)
             assert document["session"] == "Шестая сессия"
         with open_index(seed_index).searcher() as searcher:
             assert document_fields(searcher, "no-such-file.txt", near) == {}
+
+
+def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -> None:
+    """Where a document's first block is found does not depend on its ordinals."""
+    from whoosh import index as windex
+
+    document = read_path(SEED, "a.txt")
+    shifted = replace(
+        document,
+        source="b.txt",
+        title="Другой заголовок",
+        blocks=tuple(replace(b, ordinal=b.ordinal + 3) for b in document.blocks),
+    )
+    ix = windex.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        for doc in (document, shifted):
+            for record in block_records(doc):
+                writer.add_document(**record)
+    got = []
+    for docnum in range(16):  # a fresh searcher each time: no document cached
+        with ix.searcher() as searcher:
+            got.append(block_fields(searcher, docnum))
+    assert [f["source"] for f in got] == ["a.txt"] * 8 + ["b.txt"] * 8
+    assert [f["ordinal"] for f in got[8:]] == list(range(3, 11))
+    assert {f["title"] for f in got[8:]} == {"Другой заголовок"}
+    assert {f["title"] for f in got[:8]} == {document.title}
+    assert all(f["session"] == "Шестая сессия" and f["checksum"] for f in got)
