@@ -128,6 +128,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     }
     headings = stored.headings_of(document)
     heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
+    first = document.blocks[0].ordinal if document.blocks else 0
     for i, block in enumerate(document.blocks):
         cites = ",".join(find_symbols(block.text))
         record = dict(indexed)
@@ -138,10 +139,11 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
             cites=cites or None,  # "" indexes nothing
-            block=stored.pack_block(document.source, block, heading_no.get(block.heading), cites),
+            block=stored.pack_block(
+                document.source, block, heading_no.get(block.heading), cites, first
+            ),
         )
         if i == 0:
-            record["first"] = document.source
             record["document"] = stored.pack_document(document, file, year, headings)
         yield record
 

@@ -5,7 +5,6 @@ Indexed fields
 key        unique ``source#ordinal``; the address of a block inside the index
 source     the document's source: the corpus-relative path of its file, or
            ``path#id`` for one of several documents read from one file
-first      the source, in the document's first block only (where its metadata is)
 file       corpus-relative path of the file (reindexing replaces a file's documents)
 symbol     canonical document symbol ("" when unknown); ``body`` its prefix
 cites      canonical symbols cited inside the block (footnotes, "see ...")
@@ -20,8 +19,8 @@ lang, date, year   document metadata for filters
 Stored fields (what a hit shows)
 --------------------------------
 block      every block: one compact tuple of its source, ordinal, text, kind,
-           number, heading (a position in the document's list of headings)
-           and cited symbols
+           number, heading (a position in the document's list of headings),
+           cited symbols and its document's first ordinal (when not 0)
 document   the document's first block only: its metadata, once
            (file, checksum, symbol, body, lang, date, year, title, session,
            agenda, body_name, headings); the checksum, the SHA-256 of the
@@ -53,7 +52,6 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(unique=True),
         source=fields.ID(),
-        first=fields.ID(),  # the source again, in a document's first block only
         file=fields.ID(),
         symbol=fields.ID(),
         body=fields.ID(),

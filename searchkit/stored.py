@@ -4,11 +4,11 @@ whoosh pickles and compresses each block's stored fields on their own, so
 whatever a block repeats costs bytes in every block. A block therefore stores
 one tuple, ``block`` (see :data:`BLOCK_LAYOUT`): its source, ordinal and text,
 then its kind (left out for a paragraph), printed number, the position of its
-heading in its document's list of headings, and the symbols it cites (each
-left out when empty, trailing ones dropped). The document's metadata (file,
-checksum, symbol, body, language, date, year, title, session, agenda item,
-body name and the list of headings) is stored once, as the dict ``document``
-in its first block, which also indexes the source in the field ``first``.
+heading in its document's list of headings, the symbols it cites and the
+ordinal of its document's first block (each left out when empty or 0,
+trailing ones dropped). The document's metadata (file, checksum, symbol,
+body, language, date, year, title, session, agenda item, body name and the
+list of headings) is stored once, as the dict ``document`` in its first block.
 
 :func:`block_fields` puts the two together again into the flat dict every
 reader of stored fields works with (search hits, ``show``, ``stats``,
@@ -24,7 +24,7 @@ from typing import Any
 from .model import Block, Document
 
 #: The fields of a block's stored tuple, in order.
-BLOCK_LAYOUT = ("source", "ordinal", "text", "kind", "number", "heading_no", "cites")
+BLOCK_LAYOUT = ("source", "ordinal", "text", "kind", "number", "heading_no", "cites", "first")
 #: The kind of a block whose stored tuple leaves its kind out.
 DEFAULT_KIND = "paragraph"
 
@@ -41,8 +41,11 @@ def headings_of(document: Document) -> list[str]:
     return list(dict.fromkeys(b.heading for b in document.blocks if b.heading is not None))
 
 
-def pack_block(source: str, block: Block, heading_no: int | None, cites: str) -> tuple:
-    """The tuple a block stores (:data:`BLOCK_LAYOUT`)."""
+def pack_block(
+    source: str, block: Block, heading_no: int | None, cites: str, first: int = 0
+) -> tuple:
+    """The tuple a block stores (:data:`BLOCK_LAYOUT`); ``first`` is the ordinal
+    of its document's first block (readers number blocks from 0)."""
     values = [
         source,
         block.ordinal,
@@ -51,6 +54,7 @@ def pack_block(source: str, block: Block, heading_no: int | None, cites: str) ->
         block.number or None,
         heading_no,
         cites or None,
+        first or None,
     ]
     while values[-1] is None:
         values.pop()
@@ -94,13 +98,13 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
     stored = searcher.stored_fields(docnum)
     packed: tuple[Any, ...] = tuple(stored["block"])
     padded: tuple[Any, ...] = packed + (None,) * (len(BLOCK_LAYOUT) - len(packed))
-    source, ordinal, text, kind, number, heading_no, cites = padded
+    source, ordinal, text, kind, number, heading_no, cites, first = padded
     own = stored.get("document")
     if own is not None:  # the document's first block holds its metadata
         _remember(searcher, source, own)
         document = own
     else:
-        document = document_fields(searcher, source, docnum - (ordinal or 0))
+        document = document_fields(searcher, source, docnum - ordinal + (first or 0), first or 0)
     fields = {
         "key": f"{source}#{ordinal}",
         "source": source,
@@ -117,29 +121,31 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
     return fields
 
 
-def document_fields(searcher: Any, source: str, near: int | None = None) -> dict[str, Any]:
+def document_fields(
+    searcher: Any, source: str, near: int | None = None, first: int = 0
+) -> dict[str, Any]:
     """The stored metadata of the document ``source`` (``{}`` if none is stored),
     read from its first block and cached on ``searcher``.
 
     ``near`` is where the first block should be: a document's blocks are
-    written one after another, numbered from 0, and whoosh keeps their order,
-    so it is a block's number minus its ordinal. It is checked, and the block
-    is looked up by its ``first`` term when the guess is wrong.
+    written one after another and whoosh keeps their order, so it is a block's
+    number minus its distance from the first. It is checked, and the block is
+    looked up by its key (``source#first``, ``first`` its ordinal) when wrong.
     """
     found = _cache(searcher).get(source)
     if found is None:
-        found = _first_block(searcher, source, near).get("document") or {}
+        found = _first_block(searcher, source, near, first).get("document") or {}
         _remember(searcher, source, found)
     return found
 
 
-def _first_block(searcher: Any, source: str, near: int | None) -> dict[str, Any]:
+def _first_block(searcher: Any, source: str, near: int | None, first: int) -> dict[str, Any]:
     reader = searcher.reader()
     if near is not None and 0 <= near < reader.doc_count_all() and not reader.is_deleted(near):
         stored: dict[str, Any] = searcher.stored_fields(near)
         if "document" in stored and tuple(stored.get("block") or ())[:1] == (source,):
             return stored
-    docnum = searcher.document_number(first=source)
+    docnum = searcher.document_number(key=f"{source}#{first}")
     return {} if docnum is None else dict(searcher.stored_fields(docnum))
 
 
