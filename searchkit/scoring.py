@@ -4,9 +4,10 @@ whoosh ranks a query by walking a tree of Python matcher objects one posting
 at a time: for a query of frequent words (``организации объединенных наций``
 matches one block in ten) that is hundreds of milliseconds at 100,000 blocks,
 and whoosh's block-quality skipping rarely skips anything for these trees.
-For the queries users type most (words, each an OR of its lemmas in the block
-text and heading, all required, with optional title and number bonuses) this
-module computes the same BM25F scores for every matching block at once:
+For the queries users type (words, each an OR of its lemmas in the block text
+and heading; phrases, prefixes, filters, exclusions; optional title and number
+bonuses) this module computes the same BM25F scores for every matching block
+at once:
 
 * each term's posting list is decoded into two arrays (block numbers and term
   frequencies) and kept in a bounded per-searcher cache, so the frequent terms,
@@ -19,13 +20,17 @@ module computes the same BM25F scores for every matching block at once:
   ``Not`` matches what its child does not (scoring 1, as whoosh does), a
   constant-score query scores a constant.
 
-The scores equal whoosh's own (tests compare them on real text), and the top
-hits are exact, where whoosh's collector, replacing matchers on the way to
-save time, can miss a block that belongs in the top 50. A query with spans
-(phrases, ``~N``, a word written with a dash) gets ``None`` from
-:func:`evaluate` and is left to whoosh. Word proximity, which whoosh scores
-with span queries, is scored here for the best candidates only, from the
-positions in their posting blocks (:func:`proximity`).
+Phrases (and words written with a dash, searched as their parts in a row) are
+matched from positions: each term's positions are decoded once into arrays
+(cached like the postings) and a phrase occurrence is found by intersecting
+``block, position - i`` keys of its words. Word proximity, which whoosh scores
+with span queries, is scored for the best candidates only, from their posting
+positions (:func:`proximity`).
+
+The scores equal whoosh's own (tests compare every matching block on real
+text), and the top hits are exact, where whoosh's collector, replacing
+matchers on the way to save time, can miss a block that belongs in the top 50.
+A query with ``~N`` gets ``None`` from :func:`evaluate` and is left to whoosh.
 """
 
 from __future__ import annotations
@@ -36,8 +41,14 @@ from typing import Any
 
 import numpy as np
 
-#: Postings (block numbers) kept decoded per searcher: about 8 bytes each.
+#: Postings (block numbers) kept decoded per searcher: about 12 bytes each.
 CACHE_POSTINGS = 4_000_000
+#: Word positions kept decoded per searcher (for phrases): about 8 bytes each.
+CACHE_POSITIONS = 8_000_000
+#: Phrases of at most this many words are matched here, in blocks of fewer
+#: than 2**POSITION_BITS words.
+MAX_PHRASE = 32
+POSITION_BITS = 32
 
 
 class Unsupported(Exception):
@@ -90,6 +101,10 @@ class Engine:
             OrderedDict()
         )
         self._cached = 0
+        self._positions: OrderedDict[
+            tuple[str, bytes], tuple[np.ndarray, np.ndarray, np.ndarray]
+        ] = OrderedDict()
+        self._cached_positions = 0
         self._masks: dict[Any, np.ndarray] = {}
 
     # ------------------------------------------------------------- evaluation
@@ -135,6 +150,8 @@ class Engine:
             return Matches(mask * (float(query.score) or 1.0), mask)
         if query is q.NullQuery:
             return self._none()
+        if _is_phrase(query):
+            return self._phrase(query)
         raise Unsupported(query)
 
     def _none(self) -> Matches:
@@ -156,6 +173,46 @@ class Engine:
                 scores[ids] += self.score(t.fieldname, btext, ids, weights) * t.boost
                 mask[ids] = True
         return Matches(scores, mask)
+
+    def _phrase(self, query: Any) -> Matches:
+        """Words at consecutive positions (whoosh's ``SpanNear2``, slop 1, in
+        order), scored as whoosh does: the sum of the words' term scores.
+
+        Each word's positions in the candidate blocks become keys
+        ``block << POSITION_BITS | position + MAX_PHRASE - i`` (``i`` = the
+        word's place in the phrase); a phrase occurrence is a key every word has.
+        """
+        words = [_span_terms(sub) for sub in query.qs]
+        if len(words) > MAX_PHRASE:
+            raise Unsupported(query)
+        parts = [self._terms(terms) for terms in words]
+        candidates = np.logical_and.reduce([p.mask for p in parts]) & self.live
+        found = np.zeros(self.n, dtype=bool)
+        keys: np.ndarray | None = None
+        if candidates.any():
+            for i, terms in enumerate(words):
+                mine = self._position_keys(terms, candidates, MAX_PHRASE - i)
+                keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+                if not len(keys):
+                    break
+        if keys is not None and len(keys):
+            found[np.unique(keys >> POSITION_BITS)] = True
+        return Matches(np.where(found, _sum(parts), 0.0), found)
+
+    def _position_keys(self, terms: list[Any], blocks: np.ndarray, shift: int) -> np.ndarray:
+        """Sorted unique ``block << POSITION_BITS | position + shift`` of the
+        terms' occurrences in the flagged ``blocks``."""
+        out = []
+        for t in terms:
+            btext = self.searcher.schema[t.fieldname].to_bytes(t.text)
+            ids, counts, flat = self.positions(t.fieldname, btext)
+            chosen = blocks[ids]
+            if not chosen.any():
+                continue
+            take = np.repeat(chosen, counts)
+            docs = np.repeat(ids, counts)[take]
+            out.append((docs << POSITION_BITS) + flat[take] + shift)
+        return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
     def score(
         self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray
@@ -182,8 +239,9 @@ class Engine:
         present = ids[idx] == docs
         return present, np.where(present, self.score(fieldname, btext, docs, weights[idx]), 0.0)
 
-    def positions(self, fieldname: str, btext: bytes, docs: list[int]) -> dict[int, list[int]]:
-        """The positions of a term in each of ``docs`` that holds it."""
+    def positions_in(self, fieldname: str, btext: bytes, docs: list[int]) -> dict[int, list[int]]:
+        """The positions of a term in each of ``docs`` that holds it (a few
+        blocks: read through whoosh's matcher, which skips to them)."""
         from whoosh.matching.wrappers import FilterMatcher
 
         out: dict[int, list[int]] = {}
@@ -232,6 +290,35 @@ class Engine:
             self._cached -= len(old)
         return found
 
+    def positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(block numbers, occurrences per block, all positions) of one term,
+        cached: the positions of block ``ids[i]`` are the next ``counts[i]``."""
+        key = (fieldname, btext)
+        found = self._positions.get(key)
+        if found is not None:
+            self._positions.move_to_end(key)
+            return found
+        ids, counts, flat = [], [], []
+        for reader, offset in self.segments:
+            if (fieldname, btext) not in reader:
+                continue
+            seg_ids, seg_counts, seg_flat = _decode_positions(reader.postings(fieldname, btext))
+            ids.append(seg_ids + offset)
+            counts.append(seg_counts)
+            flat.append(seg_flat)
+        empty = np.zeros(0, dtype=np.int64)
+        found = (
+            (np.concatenate(ids), np.concatenate(counts), np.concatenate(flat))
+            if ids
+            else (empty, empty, empty)
+        )
+        self._positions[key] = found
+        self._cached_positions += len(found[2])
+        while self._cached_positions > CACHE_POSITIONS and len(self._positions) > 1:
+            _, old = self._positions.popitem(last=False)
+            self._cached_positions -= len(old[2])
+        return found
+
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each block's length in ``fieldname`` (as whoosh stores it: one byte)."""
         found = self._lengths.get(fieldname)
@@ -249,6 +336,30 @@ class Engine:
             found[ids] = True
             self._masks[key] = found
         return found
+
+
+def _is_phrase(query: Any) -> bool:
+    from whoosh.query.spans import SpanNear2
+
+    return (
+        isinstance(query, SpanNear2)
+        and query.ordered
+        and query.slop == 1
+        and query.mindist == 1
+        and getattr(query, "boost", 1.0) == 1.0
+    )
+
+
+def _span_terms(query: Any) -> list[Any]:
+    """The terms a phrase word stands for: one term, or an OR of terms."""
+    from whoosh import query as q
+    from whoosh.query.spans import SpanOr
+
+    if isinstance(query, q.Term):
+        return [query]
+    if isinstance(query, SpanOr) and all(isinstance(s, q.Term) for s in query.subqs):
+        return list(query.subqs)
+    raise Unsupported(query)
 
 
 def _sum(parts: list[Matches]) -> np.ndarray:
@@ -293,6 +404,43 @@ def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     if len(starts) > 1:
         d[np.array(starts[1:], dtype=np.int64)] -= np.array(last_ids[:-1], dtype=np.int64)
     return np.cumsum(d), np.array(weights, dtype=np.float32)
+
+
+def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, occurrences per id, positions) of one segment's posting list.
+
+    Values are whoosh's ``Positions`` encoding: a 4-byte count, then a pickled
+    list of deltas from the previous position of the same block.
+    """
+    from pickle import loads
+
+    from whoosh.matching.wrappers import FilterMatcher
+
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_values") or not hasattr(matcher.format, "decode_positions"):
+        raise Unsupported(matcher)
+    ids, _ = _decode(matcher)
+    matcher.reset()
+    deltas: list[int] = []
+    counts: list[int] = []
+    m = matcher
+    while m.is_active():
+        m._read_values()
+        for value in m._values:
+            codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+            deltas.extend(codes)
+            counts.append(len(codes))
+        if m._lastblock:
+            break
+        m._next_block()
+    if len(counts) != len(ids):
+        raise Unsupported(matcher)
+    n = np.array(counts, dtype=np.int64)
+    running = np.cumsum(np.array(deltas, dtype=np.int64))
+    ends = np.cumsum(n)
+    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(n) else n
+    return ids, n, running - np.repeat(before, n)
 
 
 def _segment_lengths(reader: Any, fieldname: str) -> np.ndarray:
@@ -379,7 +527,7 @@ def proximity(
             for btext, present, _ in a + b:
                 if present[i]:
                     wanted.setdefault(btext, set()).add(int(cands[i]))
-    where = {btext: eng.positions("content", btext, sorted(ds)) for btext, ds in wanted.items()}
+    where = {btext: eng.positions_in("content", btext, sorted(ds)) for btext, ds in wanted.items()}
 
     def positions(terms: list[tuple[bytes, np.ndarray, np.ndarray]], i: int) -> list[int]:
         d = int(cands[i])
@@ -400,10 +548,6 @@ def _any_present(side: list[tuple[bytes, np.ndarray, np.ndarray]]) -> np.ndarray
 
 
 def _within(a: list[int], b: list[int], slop: int) -> bool:
-    """Is some position of ``a`` at most ``slop`` from some position of ``b``?"""
-    b = sorted(b)
-    for p in a:
-        i = int(np.searchsorted(b, p))
-        if (i < len(b) and b[i] - p <= slop) or (i and p - b[i - 1] <= slop):
-            return True
-    return False
+    """Are two positions of ``a`` and ``b`` 1 to ``slop`` apart (whoosh's span
+    distance: the same position is distance 0, which does not count)?"""
+    return any(1 <= abs(p - r) <= slop for p in a for r in b)

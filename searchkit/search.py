@@ -156,7 +156,7 @@ def _rank_in_bulk(
     searcher: Any, parsed: ParsedQuery, depth: int, allowed: set[int] | None, result: SearchResult
 ) -> list[tuple[float, dict[str, Any]]] | None:
     """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
-    proximity bonus; ``None`` when the query needs whoosh (phrases, ``~N``)."""
+    proximity bonus; ``None`` when the query needs whoosh (``"…"~N``)."""
     from . import scoring  # numpy: imported by the first search, not by every command
 
     matches = scoring.evaluate(searcher, parsed.core)

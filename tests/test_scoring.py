@@ -27,6 +27,9 @@ WORDS = [
     "=ввоза",
     "протокол year:2012",
     "мигрантов date:2012-07..2012-12",
+    '"незаконного ввоза мигрантов"',
+    '"незаконного ввоз*" протокол',
+    '"организованной преступности" -протокол',
 ]
 
 
@@ -65,7 +68,7 @@ def test_scores_equal_whoosh_over_segments_with_deletions(
     assert index_corpus(corpus, index).updated
     with open_index(index).searcher() as searcher:
         assert searcher.reader().has_deletions() and len(searcher.leaf_searchers()) > 1
-    for text in ["государств", "права человека -дети", "развит* устойчив*"]:
+    for text in ["государств", "права человека -дети", "развит* устойчив*", "государства-члены"]:
         assert assert_same_scores(index, text) > 0
 
 
@@ -90,13 +93,27 @@ def test_proximity_bonus_equals_whoosh_span_scoring(shared_index: tuple[Path, An
             assert boosted  # some top blocks have the words close together
 
 
-def test_phrases_and_spans_are_left_to_whoosh(seed_index: Path) -> None:
+def test_near_is_left_to_whoosh(seed_index: Path) -> None:
     with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
-        for text in ['"незаконного ввоза мигрантов"', "ввоз мигрантов~3", "экономико-социальный"]:
-            parsed = parse(text, searcher.reader())
-            assert scoring.evaluate(searcher, parsed.core) is None
-        # and those queries still find their blocks through whoosh
-    assert search(seed_index, '"незаконного ввоза мигрантов"').total > 0
+        parsed = parse('"ввоз мигрантов"~3', searcher.reader())
+        assert scoring.evaluate(searcher, parsed.core) is None
+    assert search(seed_index, '"ввоз мигрантов"~3').total > 0  # whoosh still answers it
+
+
+def test_a_phrase_needs_its_words_in_order_and_adjacent(seed_index: Path) -> None:
+    with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
+        for text, reverse in [
+            ('"незаконного ввоза мигрантов"', '"мигрантов ввоза незаконного"'),
+            ('"организованной преступности"', '"преступности организованной"'),
+        ]:
+            forward = scoring.evaluate(searcher, parse(text, searcher.reader()).core)
+            backward = scoring.evaluate(searcher, parse(reverse, searcher.reader()).core)
+            assert forward is not None and backward is not None
+            assert forward.mask.sum() > backward.mask.sum()
+            for block in forward.mask.nonzero()[0][:20]:
+                assert "ввоз" in searcher.stored_fields(int(block))["text"].lower() or (
+                    "преступност" in searcher.stored_fields(int(block))["text"].lower()
+                )
 
 
 def test_language_filter_keeps_only_that_language(shared_index: tuple[Path, Any]) -> None:
