@@ -17,6 +17,7 @@ from typing import Any
 from .errors import NotFound
 from .indexer import open_index
 from .model import Block, citation
+from .stored import block_fields
 from .symbols import canonical
 
 
@@ -94,7 +95,7 @@ def _document_query(document: str, lang: str | None) -> Any:
 
 def _blocks_of(searcher: Any, document: str, lang: str | None) -> list[dict[str, Any]]:
     found = searcher.search(_document_query(document, lang), limit=None)
-    rows = [hit.fields() for hit in found]
+    rows = [block_fields(searcher, hit.docnum) for hit in found]
     if not rows:
         raise NotFound(
             f"no document {document!r}{f' in language {lang!r}' if lang else ''} in the index"

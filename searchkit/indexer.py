@@ -1,8 +1,9 @@
 """Building and updating the index: incremental, atomic, locked, killable.
 
-The index records what it holds: every block stores the ``file`` it was read
-from and that file's ``checksum``, so :func:`reindex` compares the corpus with the index
-and touches only files that were added, changed or deleted, then commits once.
+The index records what it holds: every block indexes the ``file`` it was read
+from, and each document's first block stores that file's ``checksum``, so
+:func:`reindex` compares the corpus with the index and touches only files that
+were added, changed or deleted, then commits once.
 Unchanged files are hashed, not read by a reader. ``full=True`` builds a new
 generation from scratch and swaps it in atomically (see :mod:`searchkit.store`
 for the layout on disk). One writer at a time holds the lock
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import store, stored
 from .errors import IndexNotFound, ReaderError, SchemaMismatch, SearchkitError
 from .locking import write_lock
 from .model import Block, Document
@@ -110,37 +111,40 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     """The whoosh documents for one :class:`Document`, one per block.
 
     ``file`` is the corpus-relative path of the file it came from (default: its source).
+    Filter fields are indexed in every block; what is shown is stored compactly,
+    the document's metadata once, in its first block (:mod:`searchkit.stored`).
     """
+    file = file or document.source
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
-    common: dict[str, Any] = {
+    indexed: dict[str, Any] = {
         "source": document.source,
-        "file": file or document.source,
-        "checksum": document.checksum or "",
+        "file": file,
         "symbol": document.symbol or "",
         "body": document.body or "",
         "lang": document.language or "",
         "date": document.date or "",
-        "title": document.title,
         "title_t": document.title or "",
-        "session": document.session,
-        "agenda": document.agenda_item,
-        "body_name": document.body_name,
+        "year": year,
     }
-    if year is not None:
-        common["year"] = year
-    for block in document.blocks:
-        record = dict(common)
+    headings = stored.headings_of(document)
+    heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
+    first = document.blocks[0].ordinal if document.blocks else 0
+    for i, block in enumerate(document.blocks):
+        cites = ",".join(find_symbols(block.text))
+        record = dict(indexed)
         record.update(
             key=f"{document.source}#{block.ordinal}",
             kind=block.kind,
             number=block.number or "",
-            ordinal=block.ordinal,
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
-            heading=block.heading,
-            text=block.text,
-            cites=",".join(find_symbols(block.text)),
+            cites=cites or None,  # "" indexes nothing
+            block=stored.pack_block(
+                document.source, block, heading_no.get(block.heading), cites, first
+            ),
         )
+        if i == 0:
+            record["document"] = stored.pack_document(document, file, year, headings)
         yield record
 
 
@@ -190,7 +194,7 @@ def indexed_sources(ix: Any) -> dict[str, str]:
             file = term.decode("utf-8") if isinstance(term, bytes) else term
             docnum = searcher.document_number(file=file)
             if docnum is not None:
-                found[file] = searcher.stored_fields(docnum)["checksum"]
+                found[file] = stored.block_fields(searcher, docnum).get("checksum", "")
     return found
 
 

@@ -32,6 +32,7 @@ from .query import (
     parse,
 )
 from .store import current_generation
+from .stored import block_fields
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
@@ -185,7 +186,7 @@ def _rank_in_bulk(
 
     def stored(block: int) -> dict[str, Any]:
         if block not in fields:
-            fields[block] = searcher.stored_fields(block)
+            fields[block] = block_fields(searcher, block)
         return fields[block]
 
     def document(block: int) -> str | None:
@@ -260,7 +261,7 @@ def _rank_with_whoosh(
     if facets:
         for name in FACETS:
             result.facets[name] = _facet_counts(found.groups(name))
-    return [(hit.score, hit.fields()) for hit in found]
+    return [(hit.score, block_fields(searcher, hit.docnum)) for hit in found]
 
 
 def _total(searcher: Any, found: Any, asked: Any, allowed: set[int] | None) -> int:
@@ -285,7 +286,8 @@ def _filter_docs(searcher: Any, term: Any) -> set[int]:
 
 def _distinct(ranked: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
     """Drop a hit that repeats a better one word for word: the same block of the
-    same document (by symbol, else title) in another copy of the file."""
+    same document (by symbol, else title) in another copy of the file. Hits are
+    (score, :func:`~searchkit.stored.block_fields`) pairs."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for score, hit in ranked:

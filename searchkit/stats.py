@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import store
+from .stored import block_fields
 
 if TYPE_CHECKING:
     from .indexer import IndexReport
@@ -99,7 +100,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
             if docnum is None:
                 continue
             documents += 1
-            languages[searcher.stored_fields(docnum).get("lang") or "unknown"] += 1
+            languages[block_fields(searcher, docnum).get("lang") or "unknown"] += 1
     return IndexStats(
         path=str(root),
         generation=generation,

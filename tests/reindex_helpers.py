@@ -7,6 +7,7 @@ from pathlib import Path
 
 from searchkit.indexer import indexed_sources, open_index
 from searchkit.store import current_generation
+from searchkit.stored import all_blocks
 
 LOG = "lastrun.json"
 
@@ -24,7 +25,7 @@ def blocks_per_source(index: Path) -> dict[str, int]:
     ix = open_index(index)
     counts: dict[str, int] = {}
     with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
+        for fields in all_blocks(searcher):
             counts[fields["source"]] = counts.get(fields["source"], 0) + 1
     return counts
 

@@ -13,6 +13,7 @@ from bench.corpus import source_documents, write_corpus
 from searchkit import Index, IndexNotFound, index_corpus
 from searchkit import parallel as par
 from searchkit.indexer import open_index
+from searchkit.stored import all_blocks
 from tests.conftest import CORPUS
 
 fork_only = pytest.mark.skipif(
@@ -33,8 +34,9 @@ def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) 
 
 def _contents(index_dir: Path) -> tuple[int, list[dict], list[tuple]]:
     ix = open_index(index_dir)
-    with ix.reader() as reader:
-        stored = sorted(reader.all_stored_fields(), key=lambda f: f["key"])
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        stored = sorted(all_blocks(searcher), key=lambda f: f["key"])
         terms = [
             (field, text, reader.doc_frequency(field, text), reader.frequency(field, text))
             for field, text in reader.all_terms()

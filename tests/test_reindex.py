@@ -19,6 +19,7 @@ from searchkit.readers import READERS
 from searchkit.schema import FORMAT
 from searchkit.stats import index_stats
 from searchkit.store import current_generation
+from searchkit.stored import all_blocks
 
 from .conftest import SEED
 from .reindex_helpers import files, leftovers, state, toc_generations
@@ -48,7 +49,7 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     assert first.ok and first.blocks > 4 and first.duration > 0
     before = toc_generations(index)
     snapshot = open_index(index).searcher()
-    held = sorted(f["key"] for f in snapshot.all_stored_fields())
+    held = sorted(f["key"] for f in all_blocks(snapshot))
     old_toc = index / "g000001" / f"_MAIN_{before[0]}.toc"
 
     (corpus / "note0.txt").write_text(PARA.format(n="изменено"), encoding="utf-8")
@@ -70,7 +71,7 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     # a searcher opened before the commit still reads its snapshot (its TOC is gone;
     # segments whoosh merged away would be too: see the --full test, where all are)
     assert not old_toc.exists()
-    assert sorted(f["key"] for f in snapshot.all_stored_fields()) == held
+    assert sorted(f["key"] for f in all_blocks(snapshot)) == held
     assert any(k.startswith("note1.txt#") for k in held)
     snapshot.close()
 

@@ -13,6 +13,7 @@ from whoosh.scoring import BM25F
 from searchkit import index_corpus, scoring, search
 from searchkit.indexer import open_index
 from searchkit.query import parse
+from searchkit.stored import block_fields
 
 search_module = importlib.import_module("searchkit.search")  # the module, not the function
 
@@ -113,8 +114,8 @@ def test_a_phrase_needs_its_words_in_order_and_adjacent(seed_index: Path) -> Non
             assert forward is not None and backward is not None
             assert forward.mask.sum() > backward.mask.sum()
             for block in forward.mask.nonzero()[0][:20]:
-                assert "ввоз" in searcher.stored_fields(int(block))["text"].lower() or (
-                    "преступност" in searcher.stored_fields(int(block))["text"].lower()
+                assert "ввоз" in block_fields(searcher, int(block))["text"].lower() or (
+                    "преступност" in block_fields(searcher, int(block))["text"].lower()
                 )
 
 

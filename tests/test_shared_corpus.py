@@ -14,6 +14,7 @@ from searchkit.browse import show
 from searchkit.indexer import open_index
 from searchkit.readers import read_path
 from searchkit.readers.quirks import clean
+from searchkit.stored import all_blocks
 from searchkit.symbols import symbol_from_unpc_path
 
 from .test_symbols_file_names import UN_DOCUMENTS
@@ -27,7 +28,7 @@ def stored(shared_index: tuple[Path, Any]) -> dict[str, dict[str, Any]]:
     ix = open_index(shared_index[0])
     found: dict[str, dict[str, Any]] = {}
     with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
+        for fields in all_blocks(searcher):
             found.setdefault(fields["source"], fields)
     ix.close()
     return found

@@ -39,9 +39,10 @@ class BaselineHit:
 
 def stored_blocks(index_dir: Path) -> list[dict[str, Any]]:
     from searchkit.indexer import open_index
+    from searchkit.stored import all_blocks
 
     with open_index(index_dir).searcher() as s:
-        return list(s.all_stored_fields())
+        return list(all_blocks(s))
 
 
 def build_baseline(blocks: list[dict[str, Any]], analyzer: Any, path: Path) -> Any:
