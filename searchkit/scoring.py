@@ -102,6 +102,9 @@ class Engine:
             OrderedDict()
         )
         self._cached = 0
+        #: Where each cached term's posting blocks start: per segment (reader,
+        #: file offsets, index of each block's first posting, postings).
+        self._blocks: dict[tuple[str, bytes], list[tuple[Any, np.ndarray, np.ndarray, int]]] = {}
         self._positions: OrderedDict[
             tuple[str, bytes], tuple[np.ndarray, np.ndarray, np.ndarray]
         ] = OrderedDict()
@@ -242,26 +245,31 @@ class Engine:
         return present, np.where(present, self.score(fieldname, btext, docs, weights[idx]), 0.0)
 
     def positions_in(self, fieldname: str, btext: bytes, docs: list[int]) -> dict[int, list[int]]:
-        """The positions of a term in each of ``docs`` that holds it (a few
-        blocks: read through whoosh's matcher, which skips to them)."""
-        from whoosh.matching.wrappers import FilterMatcher
-
+        """The positions of a term in each of ``docs`` that holds it, read from
+        just the posting blocks that hold those blocks (found in the block
+        directory kept with the cached postings)."""
+        ids, _ = self.postings(fieldname, btext)
         out: dict[int, list[int]] = {}
-        for reader, offset in self.segments:
-            local = [
-                d - offset for d in sorted(docs) if offset <= d < offset + reader.doc_count_all()
-            ]
-            if not local or (fieldname, btext) not in reader:
-                continue
-            m = reader.postings(fieldname, btext)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            for d in local:
-                if not m.is_active():
-                    break
-                m.skip_to(d)
-                if m.is_active() and m.id() == d:
-                    out[d + offset] = m.value_as("positions")
+        wanted = np.array(sorted(docs), dtype=np.int64)
+        where = np.searchsorted(ids, wanted)
+        held = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == wanted)
+        pairs = list(zip(wanted[held].tolist(), where[held].tolist(), strict=True))
+        base = 0
+        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
+            matcher, loaded = None, -1
+            for doc, i in pairs:
+                if not base <= i < base + count:
+                    continue
+                block = int(np.searchsorted(firsts, i - base, side="right")) - 1
+                if block != loaded:
+                    matcher = matcher or _leaf(reader.postings(fieldname, btext))
+                    matcher._goto(int(offsets[block]))
+                    matcher._read_values()
+                    loaded = block
+                assert matcher is not None
+                value = matcher._values[i - base - int(firsts[block])]
+                out[doc] = matcher.format.decode_positions(value)
+            base += count
         return out
 
     # ------------------------------------------------------------- data
@@ -273,13 +281,15 @@ class Engine:
         if found is not None:
             self._postings.move_to_end(key)
             return found
-        ids, weights = [], []
+        ids, weights, directory = [], [], []
         for reader, offset in self.segments:
             if (fieldname, btext) not in reader:
                 continue
-            seg_ids, seg_weights = _decode(reader.postings(fieldname, btext))
+            seg_ids, seg_weights, (offsets, firsts) = _decode(reader.postings(fieldname, btext))
             ids.append(seg_ids + offset)
             weights.append(seg_weights)
+            directory.append((reader, offsets, firsts, len(seg_ids)))
+        self._blocks[key] = directory
         found = (
             (np.concatenate(ids), np.concatenate(weights))
             if ids
@@ -288,7 +298,8 @@ class Engine:
         self._postings[key] = found
         self._cached += len(found[0])
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, (old, _w) = self._postings.popitem(last=False)
+            gone, (old, _w) = self._postings.popitem(last=False)
+            self._blocks.pop(gone, None)
             self._cached -= len(old)
         return found
 
@@ -345,7 +356,7 @@ class Engine:
                     if value not in index:
                         index[value] = len(values)
                         values.append(value)
-                    ids, _ = _decode(reader.postings(fieldname, btext))
+                    ids, _, _ = _decode(reader.postings(fieldname, btext))
                     codes[ids + offset] = index[value]
             found = self._values[fieldname] = (codes, values)
         return found
@@ -397,29 +408,39 @@ def _sum(parts: list[Matches]) -> np.ndarray:
     return parts[0].scores if len(parts) == 1 else np.sum([p.scores for p in parts], axis=0)
 
 
-def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All ids and weights of one segment's posting list, a block at a time.
-
-    Reads whoosh 2.7.4's on-disk blocks (``W3LeafMatcher``; pinned): each holds
-    its ids delta-encoded from 0, so the first delta of a block is made relative
-    to the previous block's last id and one cumulative sum decodes them all.
-    """
+def _leaf(matcher: Any) -> Any:
+    """whoosh 2.7.4's on-disk posting reader (``W3LeafMatcher``; pinned) under
+    the filter that hides deleted blocks (the callers mask those out)."""
     from whoosh.matching.wrappers import FilterMatcher
 
-    if isinstance(matcher, FilterMatcher):  # deleted blocks: masked out later
+    if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     if not hasattr(matcher, "_read_data"):
         raise Unsupported(matcher)
+    return matcher
+
+
+def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """All ids and weights of one segment's posting list, a block at a time,
+    and the block directory: each block's file offset and first posting.
+
+    Each block holds its ids delta-encoded from 0, so the first delta of a block
+    is made relative to the previous block's last id and one cumulative sum
+    decodes them all.
+    """
+    m = _leaf(matcher)
     deltas: list[int] = []
     weights: list[float] = []
     starts: list[int] = []
+    offsets: list[int] = []
     last_ids: list[int] = []
-    m = matcher
+    at = m._baseoffset
     while m.is_active():
         m._read_data()
         ids, w, _ = m._data
         n = m._blocklength
         starts.append(len(deltas))
+        offsets.append(at)
         last_ids.append(m._maxid)
         deltas.extend(ids)
         if w is None:
@@ -430,11 +451,13 @@ def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
             weights.extend(w)
         if m._lastblock:
             break
+        at = m._nextoffset
         m._next_block()
     d = np.array(deltas, dtype=np.int64)
     if len(starts) > 1:
         d[np.array(starts[1:], dtype=np.int64)] -= np.array(last_ids[:-1], dtype=np.int64)
-    return np.cumsum(d).astype(np.int32), np.array(weights, dtype=np.float32)
+    directory = (np.array(offsets, dtype=np.int64), np.array(starts, dtype=np.int64))
+    return np.cumsum(d).astype(np.int32), np.array(weights, dtype=np.float32), directory
 
 
 def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -445,13 +468,10 @@ def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     """
     from pickle import loads
 
-    from whoosh.matching.wrappers import FilterMatcher
-
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_values") or not hasattr(matcher.format, "decode_positions"):
+    matcher = _leaf(matcher)
+    if not hasattr(matcher.format, "decode_positions"):
         raise Unsupported(matcher)
-    ids, _ = _decode(matcher)
+    ids, _, _ = _decode(matcher)
     matcher.reset()
     deltas: list[int] = []
     counts: list[int] = []
