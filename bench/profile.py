@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import searchkit
     from searchkit.indexer import INDEX_NAME, block_records, corpus_files
+    from searchkit.parallel import _cache_length_columns
     from searchkit.readers import read_documents
     from searchkit.schema import build_schema
 
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         flat = Path(tmp) / "flat"  # a bare whoosh index: the serial writer, nothing around it
         flat.mkdir()
         ix = windex.create_in(str(flat), build_schema(), indexname=INDEX_NAME)
+        _cache_length_columns()  # as searchkit's writers do
         writer = ix.writer(procs=1, limitmb=128)
         adding, committing = cProfile.Profile(), cProfile.Profile()
         t0 = time.perf_counter()
