@@ -133,7 +133,6 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
         cites = ",".join(find_symbols(block.text))
         record = dict(indexed)
         record.update(
-            key=f"{document.source}#{block.ordinal}",
             kind=block.kind,
             number=block.number or "",
             content=_searchable_text(block, document.language),

@@ -85,7 +85,7 @@ def auto_workers(n_files: int) -> int:
 # --------------------------------------------------------------------------- analysis
 
 #: Fields whose value differs in every block: not worth caching.
-_PER_BLOCK = frozenset({"content", "key"})
+_PER_BLOCK = frozenset({"content"})
 
 
 def prepare_record(

@@ -2,7 +2,6 @@
 
 Indexed fields
 --------------
-key        unique ``source#ordinal``; the address of a block inside the index
 source     the document's source: the corpus-relative path of its file, or
            ``path#id`` for one of several documents read from one file
 file       corpus-relative path of the file (reindexing replaces a file's documents)
@@ -38,7 +37,7 @@ from whoosh import fields
 from .analysis import ANALYZER_VERSION, lemma_analyzer
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -50,7 +49,6 @@ BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
 def build_schema() -> fields.Schema:
     lemmas = lemma_analyzer()
     return fields.Schema(
-        key=fields.ID(unique=True),
         source=fields.ID(),
         file=fields.ID(),
         symbol=fields.ID(),

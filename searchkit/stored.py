@@ -104,7 +104,7 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
         _remember(searcher, source, own)
         document = own
     else:
-        document = document_fields(searcher, source, docnum - ordinal + (first or 0), first or 0)
+        document = document_fields(searcher, source, docnum - ordinal + (first or 0))
     fields = {
         "key": f"{source}#{ordinal}",
         "source": source,
@@ -121,32 +121,33 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
     return fields
 
 
-def document_fields(
-    searcher: Any, source: str, near: int | None = None, first: int = 0
-) -> dict[str, Any]:
+def document_fields(searcher: Any, source: str, near: int | None = None) -> dict[str, Any]:
     """The stored metadata of the document ``source`` (``{}`` if none is stored),
     read from its first block and cached on ``searcher``.
 
     ``near`` is where the first block should be: a document's blocks are
     written one after another and whoosh keeps their order, so it is a block's
-    number minus its distance from the first. It is checked, and the block is
-    looked up by its key (``source#first``, ``first`` its ordinal) when wrong.
+    number minus its distance from the first. It is checked, and the block that
+    stores the document is looked up among the blocks of ``source`` when wrong.
     """
     found = _cache(searcher).get(source)
     if found is None:
-        found = _first_block(searcher, source, near, first).get("document") or {}
+        found = _first_block(searcher, source, near).get("document") or {}
         _remember(searcher, source, found)
     return found
 
 
-def _first_block(searcher: Any, source: str, near: int | None, first: int) -> dict[str, Any]:
+def _first_block(searcher: Any, source: str, near: int | None) -> dict[str, Any]:
     reader = searcher.reader()
     if near is not None and 0 <= near < reader.doc_count_all() and not reader.is_deleted(near):
         stored: dict[str, Any] = searcher.stored_fields(near)
         if "document" in stored and tuple(stored.get("block") or ())[:1] == (source,):
             return stored
-    docnum = searcher.document_number(key=f"{source}#{first}")
-    return {} if docnum is None else dict(searcher.stored_fields(docnum))
+    for docnum in searcher.document_numbers(source=source):
+        stored = searcher.stored_fields(docnum)
+        if "document" in stored:
+            return dict(stored)
+    return {}
 
 
 def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:

@@ -181,7 +181,7 @@ def test_cached_length_columns_answer_as_whoosh_does(shared_index: tuple[Path, o
     with open_index(index).searcher() as searcher:
         for sub, _ in searcher.leaf_searchers():
             perdoc = sub.reader()._perdoc
-            assert perdoc.doc_field_length(0, "key", default=7) == 7  # no length column
+            assert perdoc.doc_field_length(0, "number", default=7) == 7  # no length column
             for field in ("content", "heading_t", "title_t"):
                 column = perdoc.column_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
                 for docnum in range(perdoc.doc_count_all()):

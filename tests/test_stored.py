@@ -176,13 +176,13 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
         assert after[0].ordinal == before[0].ordinal > 0
 
 
-def test_a_document_is_found_by_key_when_not_where_expected(
+def test_a_document_is_found_by_source_when_not_where_expected(
     seed_index: Path,
 ) -> None:
     with open_index(seed_index).searcher() as searcher:
         source = block_fields(searcher, 0)["source"]
         last = searcher.doc_count_all() - 1
-    for near in (None, last, -5, 10**6):  # wrong guesses fall back to the key
+    for near in (None, last, -5, 10**6):  # wrong guesses fall back to its blocks
         with open_index(seed_index).searcher() as searcher:
             document = document_fields(searcher, source, near)
             assert document["checksum"] == file_checksum(SEED)
@@ -193,7 +193,7 @@ def test_a_document_is_found_by_key_when_not_where_expected(
 
 def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -> None:
     """A document whose blocks are numbered from 3 in steps of 2 (no reader does
-    that) still finds its metadata: by arithmetic, else by its first block's key."""
+    that) still finds its metadata: by arithmetic, else among its blocks."""
     from whoosh import index as windex
 
     document = read_path(SEED, "a.txt")
