@@ -44,7 +44,8 @@ import numpy as np
 #: Postings kept decoded per searcher (8 bytes each: block number and weight):
 #: 128 MB at most, about a third of all postings at 650k blocks.
 CACHE_POSTINGS = 16_000_000
-#: Word positions kept decoded per searcher, for phrases (8 bytes each).
+#: Word positions kept decoded per searcher, for phrases (4 bytes each, plus 8
+#: per posting of the term): under 100 MB.
 CACHE_POSITIONS = 8_000_000
 #: Phrases of at most this many words are matched here, in blocks of fewer
 #: than 2**POSITION_BITS words.
@@ -216,7 +217,7 @@ class Engine:
                 continue
             take = np.repeat(chosen, counts)
             docs = np.repeat(ids, counts)[take].astype(np.int64)
-            out.append((docs << POSITION_BITS) + flat[take] + shift)
+            out.append((docs << POSITION_BITS) + flat[take].astype(np.int64) + shift)
         return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
     def score(
@@ -491,7 +492,7 @@ def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     running = np.cumsum(np.array(deltas, dtype=np.int64))
     ends = np.cumsum(n)
     before = np.concatenate(([0], running[ends[:-1] - 1])) if len(n) else n
-    return ids, n, running - np.repeat(before, n)
+    return ids, n.astype(np.int32), (running - np.repeat(before, n)).astype(np.int32)
 
 
 def _segment_lengths(reader: Any, fieldname: str) -> np.ndarray:
