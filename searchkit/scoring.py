@@ -51,6 +51,9 @@ CACHE_POSITIONS = 8_000_000
 #: than 2**POSITION_BITS words.
 MAX_PHRASE = 32
 POSITION_BITS = 32
+#: A phrase word's positions are decoded for its candidate blocks only (and not
+#: cached) when those hold at most this share of the word's postings.
+PARTIAL_DECODE = 0.2
 
 
 class Unsupported(Exception):
@@ -211,14 +214,55 @@ class Engine:
         out = []
         for t in terms:
             btext = self.searcher.schema[t.fieldname].to_bytes(t.text)
-            ids, counts, flat = self.positions(t.fieldname, btext)
-            chosen = blocks[ids]
-            if not chosen.any():
-                continue
-            take = np.repeat(chosen, counts)
-            docs = np.repeat(ids, counts)[take].astype(np.int64)
-            out.append((docs << POSITION_BITS) + flat[take].astype(np.int64) + shift)
+            docs, positions = self._occurrences(t.fieldname, btext, blocks)
+            out.append((docs << POSITION_BITS) + positions + shift)
         return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+    def _occurrences(
+        self, fieldname: str, btext: bytes, blocks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(block, position) of every occurrence of a term in the flagged blocks.
+
+        From the cached positions when the term has them; else, when the
+        flagged blocks hold only a small share of the term's postings (a rare
+        word in the phrase narrowed them), just those postings are decoded,
+        from the posting blocks that hold them; else all of the term's
+        positions are decoded and cached."""
+        key = (fieldname, btext)
+        if key not in self._positions:
+            ids, _ = self.postings(fieldname, btext)
+            chosen = np.flatnonzero(blocks[ids])
+            if len(chosen) <= PARTIAL_DECODE * len(ids):
+                return self._decode_some(fieldname, btext, ids, chosen)
+        ids, counts, flat = self.positions(fieldname, btext)
+        take = np.repeat(blocks[ids], counts)
+        return np.repeat(ids, counts)[take].astype(np.int64), flat[take].astype(np.int64)
+
+    def _decode_some(
+        self, fieldname: str, btext: bytes, ids: np.ndarray, chosen: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(block, position) pairs of the postings ``chosen`` (indexes into the
+        term's cached postings ``ids``), read through the block directory."""
+        docs: list[int] = []
+        positions: list[int] = []
+        base = 0
+        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
+            local = chosen[(chosen >= base) & (chosen < base + count)] - base
+            if len(local):
+                matcher = _leaf(reader.postings(fieldname, btext))
+                decode = matcher.format.decode_positions
+                where = np.searchsorted(firsts, local, side="right") - 1
+                loaded = -1
+                for i, block in zip(local.tolist(), where.tolist(), strict=True):
+                    if block != loaded:
+                        matcher._goto(int(offsets[block]))
+                        matcher._read_values()
+                        loaded = block
+                    found = decode(matcher._values[i - int(firsts[block])])
+                    docs.extend([int(ids[base + i])] * len(found))
+                    positions.extend(found)
+            base += count
+        return np.array(docs, dtype=np.int64), np.array(positions, dtype=np.int64)
 
     def score(
         self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray

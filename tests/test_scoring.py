@@ -175,3 +175,13 @@ def test_one_block_per_document_is_its_best(shared_index: tuple[Path, Any], text
     for hit in grouped:
         assert hit.score == best[hit.source]
     assert [h.score for h in grouped] == sorted((h.score for h in grouped), reverse=True)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])  # decode every position / candidates only
+def test_phrases_match_whoosh_however_positions_are_decoded(
+    shared_index: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    monkeypatch.setattr(scoring, "PARTIAL_DECODE", share)
+    index, _ = shared_index
+    for text in ['"прав человека"', '"организации объединенных наций"', '"human rights council"']:
+        assert assert_same_scores(index, text) > 0
