@@ -36,10 +36,14 @@ A query with ``~N`` gets ``None`` from :func:`evaluate` and is left to whoosh.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from . import postings as disk
+from .postings import Unsupported  # a query or posting list left to whoosh
 
 #: Postings kept decoded per searcher (8 bytes each: block number and weight):
 #: 128 MB at most, about a third of all postings at 650k blocks.
@@ -54,10 +58,6 @@ POSITION_BITS = 32
 #: A phrase word's positions are decoded for its candidate blocks only (and not
 #: cached) when those hold at most this share of the word's postings.
 PARTIAL_DECODE = 0.2
-
-
-class Unsupported(Exception):
-    """A query node this module does not evaluate (whoosh does)."""
 
 
 @dataclass
@@ -242,26 +242,12 @@ class Engine:
         self, fieldname: str, btext: bytes, ids: np.ndarray, chosen: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(block, position) pairs of the postings ``chosen`` (indexes into the
-        term's cached postings ``ids``), read through the block directory."""
+        term's cached postings ``ids``)."""
         docs: list[int] = []
         positions: list[int] = []
-        base = 0
-        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
-            local = chosen[(chosen >= base) & (chosen < base + count)] - base
-            if len(local):
-                matcher = _leaf(reader.postings(fieldname, btext))
-                decode = matcher.format.decode_positions
-                where = np.searchsorted(firsts, local, side="right") - 1
-                loaded = -1
-                for i, block in zip(local.tolist(), where.tolist(), strict=True):
-                    if block != loaded:
-                        matcher._goto(int(offsets[block]))
-                        matcher._read_values()
-                        loaded = block
-                    found = decode(matcher._values[i - int(firsts[block])])
-                    docs.extend([int(ids[base + i])] * len(found))
-                    positions.extend(found)
-            base += count
+        for i, found in self._positions_of(fieldname, btext, chosen):
+            docs.extend([int(ids[i])] * len(found))
+            positions.extend(found)
         return np.array(docs, dtype=np.int64), np.array(positions, dtype=np.int64)
 
     def score(
@@ -290,32 +276,29 @@ class Engine:
         return present, np.where(present, self.score(fieldname, btext, docs, weights[idx]), 0.0)
 
     def positions_in(self, fieldname: str, btext: bytes, docs: list[int]) -> dict[int, list[int]]:
-        """The positions of a term in each of ``docs`` that holds it, read from
-        just the posting blocks that hold those blocks (found in the block
-        directory kept with the cached postings)."""
+        """The positions of a term in each of ``docs`` that holds it."""
         ids, _ = self.postings(fieldname, btext)
-        out: dict[int, list[int]] = {}
         wanted = np.array(sorted(docs), dtype=np.int64)
         where = np.searchsorted(ids, wanted)
         held = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == wanted)
-        pairs = list(zip(wanted[held].tolist(), where[held].tolist(), strict=True))
+        return {
+            int(ids[i]): found for i, found in self._positions_of(fieldname, btext, where[held])
+        }
+
+    def _positions_of(
+        self, fieldname: str, btext: bytes, chosen: np.ndarray
+    ) -> Iterator[tuple[int, list[int]]]:
+        """(posting, positions) of the ``chosen`` postings of a term (ascending
+        indexes into its cached postings), read from just the posting blocks
+        that hold them, found in the block directory kept with the postings."""
         base = 0
         for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
-            matcher, loaded = None, -1
-            for doc, i in pairs:
-                if not base <= i < base + count:
-                    continue
-                block = int(np.searchsorted(firsts, i - base, side="right")) - 1
-                if block != loaded:
-                    matcher = matcher or _leaf(reader.postings(fieldname, btext))
-                    matcher._goto(int(offsets[block]))
-                    matcher._read_values()
-                    loaded = block
-                assert matcher is not None
-                value = matcher._values[i - base - int(firsts[block])]
-                out[doc] = matcher.format.decode_positions(value)
+            local = chosen[(chosen >= base) & (chosen < base + count)] - base
+            if len(local):
+                matcher = reader.postings(fieldname, btext)
+                for i, found in disk.positions_at(matcher, offsets, firsts, local.tolist()):
+                    yield base + i, found
             base += count
-        return out
 
     # ------------------------------------------------------------- data
 
@@ -330,7 +313,7 @@ class Engine:
         for reader, offset in self.segments:
             if (fieldname, btext) not in reader:
                 continue
-            seg_ids, seg_weights, (offsets, firsts) = _decode(reader.postings(fieldname, btext))
+            seg_ids, seg_weights, (offsets, firsts) = disk.decode(reader.postings(fieldname, btext))
             ids.append(seg_ids + offset)
             weights.append(seg_weights)
             directory.append((reader, offsets, firsts, len(seg_ids)))
@@ -360,7 +343,7 @@ class Engine:
         for reader, offset in self.segments:
             if (fieldname, btext) not in reader:
                 continue
-            seg_ids, seg_counts, seg_flat = _decode_positions(reader.postings(fieldname, btext))
+            seg_ids, seg_counts, seg_flat = disk.decode_positions(reader.postings(fieldname, btext))
             ids.append(seg_ids + offset)
             counts.append(seg_counts)
             flat.append(seg_flat)
@@ -381,7 +364,7 @@ class Engine:
         """Each block's length in ``fieldname`` (as whoosh stores it: one byte)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            parts = [_segment_lengths(reader, fieldname) for reader, _ in self.segments]
+            parts = [disk.segment_lengths(reader, fieldname) for reader, _ in self.segments]
             found = self._lengths[fieldname] = np.concatenate(parts)
         return found
 
@@ -401,7 +384,7 @@ class Engine:
                     if value not in index:
                         index[value] = len(values)
                         values.append(value)
-                    ids, _, _ = _decode(reader.postings(fieldname, btext))
+                    ids, _, _ = disk.decode(reader.postings(fieldname, btext))
                     codes[ids + offset] = index[value]
             found = self._values[fieldname] = (codes, values)
         return found
@@ -451,118 +434,6 @@ def _span_terms(query: Any) -> list[Any]:
 
 def _sum(parts: list[Matches]) -> np.ndarray:
     return parts[0].scores if len(parts) == 1 else np.sum([p.scores for p in parts], axis=0)
-
-
-def _leaf(matcher: Any) -> Any:
-    """whoosh 2.7.4's on-disk posting reader (``W3LeafMatcher``; pinned) under
-    the filter that hides deleted blocks (the callers mask those out)."""
-    from whoosh.matching.wrappers import FilterMatcher
-
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_data"):
-        raise Unsupported(matcher)
-    return matcher
-
-
-def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """All ids and weights of one segment's posting list, a block at a time,
-    and the block directory: each block's file offset and first posting.
-
-    Each block holds its ids delta-encoded from 0, so the first delta of a block
-    is made relative to the previous block's last id and one cumulative sum
-    decodes them all.
-    """
-    m = _leaf(matcher)
-    deltas: list[int] = []
-    weights: list[float] = []
-    starts: list[int] = []
-    offsets: list[int] = []
-    last_ids: list[int] = []
-    at = m._baseoffset
-    while m.is_active():
-        m._read_data()
-        ids, w, _ = m._data
-        n = m._blocklength
-        starts.append(len(deltas))
-        offsets.append(at)
-        last_ids.append(m._maxid)
-        deltas.extend(ids)
-        if w is None:
-            weights.extend([1.0] * n)
-        elif isinstance(w, float):
-            weights.extend([w] * n)
-        else:
-            weights.extend(w)
-        if m._lastblock:
-            break
-        at = m._nextoffset
-        m._next_block()
-    d = np.array(deltas, dtype=np.int64)
-    if len(starts) > 1:
-        d[np.array(starts[1:], dtype=np.int64)] -= np.array(last_ids[:-1], dtype=np.int64)
-    directory = (np.array(offsets, dtype=np.int64), np.array(starts, dtype=np.int64))
-    return np.cumsum(d).astype(np.int32), np.array(weights, dtype=np.float32), directory
-
-
-def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, occurrences per id, positions) of one segment's posting list.
-
-    Values are whoosh's ``Positions`` encoding: a 4-byte count, then a pickled
-    list of deltas from the previous position of the same block.
-    """
-    from pickle import loads
-
-    matcher = _leaf(matcher)
-    if not hasattr(matcher.format, "decode_positions"):
-        raise Unsupported(matcher)
-    ids, _, _ = _decode(matcher)
-    matcher.reset()
-    deltas: list[int] = []
-    counts: list[int] = []
-    m = matcher
-    while m.is_active():
-        m._read_values()
-        for value in m._values:
-            codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-            deltas.extend(codes)
-            counts.append(len(codes))
-        if m._lastblock:
-            break
-        m._next_block()
-    if len(counts) != len(ids):
-        raise Unsupported(matcher)
-    n = np.array(counts, dtype=np.int64)
-    running = np.cumsum(np.array(deltas, dtype=np.int64))
-    ends = np.cumsum(n)
-    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(n) else n
-    return ids, n.astype(np.int32), (running - np.repeat(before, n)).astype(np.int32)
-
-
-def _segment_lengths(reader: Any, fieldname: str) -> np.ndarray:
-    """One segment's field lengths, decoded from whoosh's one-byte length column."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    n = reader.doc_count_all()
-    out = np.ones(n)  # whoosh's scorer uses 1 when a segment has no lengths
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return out
-    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-    out[:] = 0.0
-    out[: len(raw)] = _length_table()[raw]
-    return out
-
-
-_TABLE: list[np.ndarray] = []
-
-
-def _length_table() -> np.ndarray:
-    if not _TABLE:
-        from whoosh.util.numeric import byte_to_length
-
-        _TABLE.append(np.array([byte_to_length(i) for i in range(256)], dtype=np.float64))
-    return _TABLE[0]
 
 
 # ------------------------------------------------------------------ ranking
