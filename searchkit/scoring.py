@@ -51,6 +51,8 @@ CACHE_POSTINGS = 16_000_000
 #: Word positions kept decoded per searcher, for phrases (4 bytes each, plus 8
 #: per posting of the term): under 100 MB.
 CACHE_POSITIONS = 8_000_000
+#: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
+CACHE_MASKS = 64
 #: Phrases of at most this many words are matched here, in blocks of fewer
 #: than 2**POSITION_BITS words.
 MAX_PHRASE = 32
@@ -398,12 +400,14 @@ class Engine:
         return out
 
     def mask(self, key: Any, docs: Any) -> np.ndarray:
-        """A cached match flag per block for a set of block numbers (filters)."""
+        """A cached match flag per block for a set of block numbers (filters;
+        at most ``CACHE_MASKS`` kept, the oldest dropped first)."""
         found = self._masks.get(key)
         if found is None:
             found = np.zeros(self.n, dtype=bool)
-            ids = np.fromiter(docs, dtype=np.int64)
-            found[ids] = True
+            found[np.fromiter(docs, dtype=np.int64)] = True
+            if len(self._masks) >= CACHE_MASKS:
+                del self._masks[next(iter(self._masks))]
             self._masks[key] = found
         return found
 

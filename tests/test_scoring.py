@@ -185,3 +185,18 @@ def test_phrases_match_whoosh_however_positions_are_decoded(
     index, _ = shared_index
     for text in ['"прав человека"', '"организации объединенных наций"', '"human rights council"']:
         assert assert_same_scores(index, text) > 0
+
+
+def test_filter_flags_stay_within_their_bound(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring, "CACHE_MASKS", 2)
+    with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
+        counts = []
+        for year in range(2008, 2014):
+            parsed = parse(f"мигрантов year:{year}..2099", searcher.reader())
+            found = scoring.evaluate(searcher, parsed.core)
+            assert found is not None
+            counts.append(int(found.mask.sum()))
+            assert len(scoring.engine(searcher)._masks) <= 2
+    assert counts[0] == counts[4] > 0 == counts[5]  # the seed is from 2012
