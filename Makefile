@@ -25,7 +25,7 @@ index: install
 
 search: install
 	@test -f $(INDEX)/searchkit.json || $(BIN)/searchkit index $(CORPUS) --index $(INDEX)
-	$(BIN)/searchkit search "$(q)" --index $(INDEX)
+	$(BIN)/searchkit search '$(subst ','\'',$(q))' --index $(INDEX)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
