@@ -4,6 +4,9 @@ Ranking: whoosh's BM25F over ``content`` and ``heading_t`` (boosted), the title
 only adding to blocks that match by themselves, a bonus for query words close
 together (see :mod:`searchkit.query`), then a light re-ranking of the top hits
 by block kind: numbered paragraphs first, tables of contents and mastheads last.
+The scores are computed in bulk by :mod:`searchkit.scoring` (the same numbers
+whoosh's matchers would give, much faster); a query it does not handle
+(``"…"~N``) is ranked by whoosh's searcher.
 
 Help for the user: a query typed in the Latin keyboard layout (``vbuhfyns``) is
 searched as Russian (``мигранты``) when that is what the index knows, and a
