@@ -39,6 +39,7 @@ _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _WORD = r"[^\W_]"  # a letter or digit, any script
 _WORD_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+(?:[{_HYPHENS}](?:{_WORD}|\u00ad)+)*")
 _PART_RE = re.compile(rf"(?:{_WORD}|\u00ad|\u0301|\u0306)+")
+_HYPHEN_RE = re.compile(f"[{_HYPHENS}]")
 _CYR = re.compile(r"[а-яё]")
 _LAT = re.compile(r"[a-z]")
 
@@ -75,6 +76,11 @@ def normalize(word: str) -> tuple[str, int]:
     return text, cut
 
 
+#: :func:`normalize` remembered for the word forms seen most (a corpus repeats
+#: its words; a lookup costs a fifth of normalising again).
+_normal = lru_cache(maxsize=1 << 16)(normalize)
+
+
 def iter_words(text: str) -> Iterator[Word]:
     """Split ``text`` into words with offsets; hyphenated words also by parts.
 
@@ -85,19 +91,19 @@ def iter_words(text: str) -> Iterator[Word]:
     for match in _WORD_RE.finditer(text):
         raw = match.group(0)
         start = match.start()
-        if any(h in raw for h in _HYPHENS):
+        if _HYPHEN_RE.search(raw):
             first = pos
             for part in _PART_RE.finditer(raw):
-                norm, cut = normalize(part.group(0))
+                norm, cut = _normal(part.group(0))
                 if norm:
                     yield Word(pos, start + part.start(), start + part.end() - cut, norm)
                     pos += 1
-            norm, cut = normalize(raw)
+            norm, cut = _normal(raw)
             for h in _HYPHENS[1:]:
                 norm = norm.replace(h, "-")
             yield Word(first, start, match.end() - cut, norm, whole=True)
         else:
-            norm, cut = normalize(raw)
+            norm, cut = _normal(raw)
             if norm:
                 yield Word(pos, start, match.end() - cut, norm)
                 pos += 1
@@ -159,6 +165,22 @@ def _stemmer(cls: type) -> Any:
 def best_lemma(word: str) -> str:
     """The most probable lemma of a normalised word form."""
     return lemmas(word)[0]
+
+
+def term_positions(text: str, surface: bool = False) -> dict[str, list[int]]:
+    """What :func:`lemma_analyzer` makes of ``text``, grouped: each term (lemma,
+    or ``=form`` when ``surface``) and its word positions, in one pass.
+
+    The indexer's fast path (``searchkit.parallel``): the same terms at the
+    same positions as the whoosh analyzer, without a token object per word.
+    """
+    found: dict[str, list[int]] = {}
+    for word in iter_words(text):
+        for lemma in lemmas(word.text):
+            found.setdefault(lemma, []).append(word.pos)
+        if surface:
+            found.setdefault(SURFACE_MARK + word.text, []).append(word.pos)
+    return found
 
 
 # --------------------------------------------------------------------------- whoosh glue

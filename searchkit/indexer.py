@@ -239,10 +239,11 @@ class _Run:
 
     def _writer(self) -> Any:
         if self.writer is None:  # not before the first change: a run with none writes nothing
-            from .parallel import _cache_length_columns
+            from .parallel import _cache_length_columns, check_writer
 
             _cache_length_columns()
             self.writer = self.ix.writer(procs=1, limitmb=128)
+            check_writer(self.writer)
         return self.writer
 
     def _read(self, path: Path, source: str, catalog: Catalog, known: str | None) -> Any:
@@ -262,6 +263,8 @@ class _Run:
 
     def scan(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         """Add, replace and delete what changed, with at most one writer."""
+        from .parallel import add_prepared, prepare_record
+
         report = self.report
         catalog, files = corpus_listing(corpus, known, incremental)
         seen = set()
@@ -285,8 +288,9 @@ class _Run:
             else:
                 report.added.append(source)
             for document in documents:
+                cache: dict[tuple[str, Any], Any] = {}  # what every block of it repeats
                 for record in block_records(document, source):
-                    writer.add_document(**record)
+                    add_prepared(writer, prepare_record(writer.schema, record, cache))
                     report.blocks += 1
             report.documents += len(documents)
             report.formats.setdefault(format_of(path), [0, 0])[0] += len(documents)

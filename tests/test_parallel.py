@@ -188,3 +188,25 @@ def test_cached_length_columns_answer_as_whoosh_does(shared_index: tuple[Path, o
                     byte = column[docnum]
                     expected = byte_to_length(byte) if byte else None
                     assert perdoc.doc_field_length(docnum, field) == expected
+
+
+def test_fast_content_analysis_gives_whoosh_postings(shared_corpus: Path) -> None:
+    """The indexer's one-pass analysis of the block text yields exactly the
+    postings whoosh's analyzer and Positions format would (terms, frequencies,
+    weights, encoded positions), on every block of the real documents."""
+    from searchkit.indexer import block_records, corpus_files
+    from searchkit.readers import read_documents
+    from searchkit.schema import build_schema
+
+    schema = build_schema()
+    content, heading = schema["content"], schema["heading_t"]
+    blocks = 0
+    for path, source in corpus_files(shared_corpus):
+        for document in read_documents(path, source):
+            for record in block_records(document, source):
+                fast = par._lemma_postings(content, record["content"])
+                assert fast is not None
+                assert sorted(fast) == sorted(content.index(record["content"])), record["content"]
+                blocks += 1
+    assert blocks > 10_000
+    assert par._lemma_postings(heading, "Записка Секретариата") is None  # no positions: whoosh's
