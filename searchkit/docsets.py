@@ -71,21 +71,13 @@ def _union(searcher: Any, reader: Any, queries: list[Any]) -> set[int]:
 
 
 def _term_ids(reader: Any, fieldname: str, text: Any) -> set[int]:
-    """Every id in one term's posting list, read a block at a time."""
-    from whoosh.matching.wrappers import FilterMatcher
+    """Every id in one term's posting list (deleted blocks included)."""
+    from .postings import Unsupported, decode
 
     if (fieldname, text) not in reader:
         return set()
-    m = reader.postings(fieldname, text)
-    if isinstance(m, FilterMatcher):  # deletions are dropped by the caller
-        m = m.child
-    if not hasattr(m, "_read_ids"):  # not whoosh 2.7's on-disk matcher
-        return set(m.all_ids())
-    ids: set[int] = set()
-    while m.is_active():  # whoosh 2.7.4 W3LeafMatcher internals (pinned)
-        m._read_ids()
-        ids.update(m._ids)
-        if m._lastblock:
-            break
-        m._next_block()
-    return ids
+    try:
+        ids, _, _ = decode(reader.postings(fieldname, text))
+    except Unsupported:  # not whoosh 2.7's on-disk postings
+        return set(reader.postings(fieldname, text).all_ids())
+    return set(ids.tolist())

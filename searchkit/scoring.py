@@ -36,8 +36,9 @@ A query with ``~N`` gets ``None`` from :func:`evaluate` and is left to whoosh.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -443,29 +444,30 @@ def _sum(parts: list[Matches]) -> np.ndarray:
 # ------------------------------------------------------------------ ranking
 
 
+def per_group(
+    ranked: Iterable[tuple[float, int]], group: Any, limit: int
+) -> Iterator[tuple[float, int]]:
+    """The (score, block) pairs in the order given, at most ``limit`` of each
+    group (``group(block)`` names it; ``None`` is never limited)."""
+    seen: dict[Any, int] = {}
+    for score, block in ranked:
+        name = group(block)
+        if name is not None:
+            if seen.get(name, 0) >= limit:
+                continue
+            seen[name] = seen.get(name, 0) + 1
+        yield score, block
+
+
 def top_per_group(
-    matches: Matches,
-    k: int,
-    allowed: np.ndarray | None,
-    group: Any,
-    per_group: int,
+    matches: Matches, k: int, allowed: np.ndarray | None, group: Any, limit: int
 ) -> list[tuple[float, int]]:
-    """The best ``k`` blocks keeping at most ``per_group`` of each group
-    (``group(block)`` names it; ``None`` is never limited), best first."""
+    """The best ``k`` blocks, at most ``limit`` of each group, best first."""
     mask = matches.mask if allowed is None else matches.mask & allowed
     ids = np.flatnonzero(mask)
     scores = matches.scores[ids]
-    kept: list[tuple[float, int]] = []
-    seen: dict[Any, int] = {}
-    for i in np.lexsort((ids, -scores)).tolist():
-        name = group(int(ids[i]))
-        if name is not None and seen.get(name, 0) >= per_group:
-            continue
-        seen[name] = seen.get(name, 0) + 1
-        kept.append((float(scores[i]), int(ids[i])))
-        if len(kept) == k:
-            break
-    return kept
+    best = ((float(scores[i]), int(ids[i])) for i in np.lexsort((ids, -scores)).tolist())
+    return list(islice(per_group(best, group, limit), k))
 
 
 def top(

@@ -204,21 +204,8 @@ def _rank_in_bulk(
         ((score + bonus.get(d, 0.0), d) for score, d in best), key=lambda p: (-p[0], p[1])
     )
     if per_document:
-        ranked = _per_group(ranked, document, per_document)[:depth]
+        ranked = list(scoring.per_group(ranked, document, per_document))[:depth]
     return [(score, stored(d)) for score, d in ranked]
-
-
-def _per_group(ranked: list[tuple[float, int]], group: Any, limit: int) -> list[tuple[float, int]]:
-    """At most ``limit`` blocks of each group, in the order given."""
-    seen: dict[Any, int] = {}
-    out = []
-    for score, block in ranked:
-        name = group(block)
-        if name is not None and seen.get(name, 0) >= limit:
-            continue
-        seen[name] = seen.get(name, 0) + 1
-        out.append((score, block))
-    return out
 
 
 def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
