@@ -36,7 +36,7 @@ A query with ``~N`` gets ``None`` from :func:`evaluate` and is left to whoosh.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -105,17 +105,11 @@ class Engine:
                 dead = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.live[dead + offset] = False
         self._lengths: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = (
-            OrderedDict()
-        )
-        self._cached = 0
+        self._postings = _Lru(lambda: CACHE_POSTINGS, lambda found: len(found[0]))
         #: Where each cached term's posting blocks start: per segment (reader,
         #: file offsets, index of each block's first posting, postings).
         self._blocks: dict[tuple[str, bytes], list[tuple[Any, np.ndarray, np.ndarray, int]]] = {}
-        self._positions: OrderedDict[
-            tuple[str, bytes], tuple[np.ndarray, np.ndarray, np.ndarray]
-        ] = OrderedDict()
-        self._cached_positions = 0
+        self._positions = _Lru(lambda: CACHE_POSITIONS, lambda found: len(found[2]))
         self._masks: dict[Any, np.ndarray] = {}
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
 
@@ -310,7 +304,6 @@ class Engine:
         key = (fieldname, btext)
         found = self._postings.get(key)
         if found is not None:
-            self._postings.move_to_end(key)
             return found
         ids, weights, directory = [], [], []
         for reader, offset in self.segments:
@@ -326,12 +319,8 @@ class Engine:
             if ids
             else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
         )
-        self._postings[key] = found
-        self._cached += len(found[0])
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            gone, (old, _w) = self._postings.popitem(last=False)
+        for gone in self._postings.put(key, found):
             self._blocks.pop(gone, None)
-            self._cached -= len(old)
         return found
 
     def positions(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -340,7 +329,6 @@ class Engine:
         key = (fieldname, btext)
         found = self._positions.get(key)
         if found is not None:
-            self._positions.move_to_end(key)
             return found
         ids, counts, flat = [], [], []
         for reader, offset in self.segments:
@@ -356,11 +344,7 @@ class Engine:
             if ids
             else (empty, empty, empty)
         )
-        self._positions[key] = found
-        self._cached_positions += len(found[2])
-        while self._cached_positions > CACHE_POSITIONS and len(self._positions) > 1:
-            _, old = self._positions.popitem(last=False)
-            self._cached_positions -= len(old[2])
+        self._positions.put(key, found)
         return found
 
     def lengths(self, fieldname: str) -> np.ndarray:
@@ -411,6 +395,36 @@ class Engine:
                 del self._masks[next(iter(self._masks))]
             self._masks[key] = found
         return found
+
+
+class _Lru:
+    """Entries kept while their sizes add up to at most ``budget()`` (one is
+    always kept); the least recently used are dropped first."""
+
+    def __init__(self, budget: Callable[[], int], size: Callable[[Any], int]) -> None:
+        self.entries: OrderedDict[Any, Any] = OrderedDict()
+        self.total = 0
+        self._budget, self._size = budget, size
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.entries
+
+    def get(self, key: Any) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> list[Any]:
+        """Keep ``value``; return the keys dropped to stay within the budget."""
+        self.entries[key] = value
+        self.total += self._size(value)
+        dropped = []
+        while self.total > self._budget() and len(self.entries) > 1:
+            gone, old = self.entries.popitem(last=False)
+            self.total -= self._size(old)
+            dropped.append(gone)
+        return dropped
 
 
 def _is_phrase(query: Any) -> bool:

@@ -135,12 +135,18 @@ def test_decoded_postings_stay_within_the_cache_bound(
     seed_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(scoring, "CACHE_POSTINGS", 50)
+    monkeypatch.setattr(scoring, "CACHE_POSITIONS", 40)
+    monkeypatch.setattr(scoring, "PARTIAL_DECODE", 0.0)  # phrases decode whole position lists
     with open_index(seed_index).searcher(weighting=BM25F()) as searcher:
-        for text in WORDS:
-            scoring.evaluate(searcher, parse(text, searcher.reader()).core)
+        for text in [*WORDS, '"мигрантов по суше"', '"рабочей группы"']:
+            assert scoring.evaluate(searcher, parse(text, searcher.reader()).core) is not None
             eng = scoring.engine(searcher)
-            assert eng._cached <= 50 or len(eng._postings) == 1
-            assert eng._cached == sum(len(ids) for ids, _ in eng._postings.values())
+            postings, positions = eng._postings, eng._positions
+            assert postings.total <= 50 or len(postings.entries) == 1
+            assert postings.total == sum(len(ids) for ids, _ in postings.entries.values())
+            assert positions.total <= 40 or len(positions.entries) == 1
+            assert positions.total == sum(len(p) for _, _, p in positions.entries.values())
+        assert positions.entries  # the phrases did cache positions
 
 
 def whoosh_only(monkeypatch: pytest.MonkeyPatch) -> None:
