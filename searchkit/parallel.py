@@ -111,7 +111,9 @@ def prepare_record(
             key = (name, value)
             hit = cache.get(key) if cache is not None and name not in _PER_BLOCK else None
             if hit is None:
-                items = _lemma_postings(field, value) or list(field.index(value))
+                items = _lemma_postings(field, value)
+                if items is None:  # any other field: whoosh analyses it
+                    items = list(field.index(value))
                 length = sum(item[1] for item in items) if field.scorable else 0
                 if cache is not None and name not in _PER_BLOCK:
                     cache[key] = (items, length)
