@@ -115,16 +115,10 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     the document's metadata once, in its first block (:mod:`searchkit.stored`).
     """
     file = file or document.source
-    year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     indexed: dict[str, Any] = {
         "source": document.source,
-        "file": file,
-        "symbol": document.symbol or "",
-        "body": document.body or "",
-        "lang": document.language or "",
-        "date": document.date or "",
+        **stored.document_filters(document, file),
         "title_t": document.title or "",
-        "year": year,
     }
     headings = stored.headings_of(document)
     heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
@@ -143,7 +137,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             ),
         )
         if i == 0:
-            record["document"] = stored.pack_document(document, file, year, headings)
+            record["document"] = stored.pack_document(document, file, headings)
         yield record
 
 

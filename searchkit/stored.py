@@ -61,18 +61,25 @@ def pack_block(
     return tuple(values)
 
 
-def pack_document(
-    document: Document, file: str, year: int | None, headings: list[str]
-) -> dict[str, Any]:
-    """The dict a document's first block stores: its metadata, ``None`` values left out."""
-    values = {
+def document_filters(document: Document, file: str) -> dict[str, Any]:
+    """The document's values every one of its blocks is filtered by (and which
+    its stored record also shows): file, symbol, body, language, date, year."""
+    date = document.date or ""
+    return {
         "file": file,
-        "checksum": document.checksum or "",
         "symbol": document.symbol or "",
         "body": document.body or "",
         "lang": document.language or "",
-        "date": document.date or "",
-        "year": year,
+        "date": date,
+        "year": int(date[:4]) if date[:4].isdigit() else None,
+    }
+
+
+def pack_document(document: Document, file: str, headings: list[str]) -> dict[str, Any]:
+    """The dict a document's first block stores: its metadata, ``None`` values left out."""
+    values = {
+        **document_filters(document, file),
+        "checksum": document.checksum or "",
         "title": document.title,
         "session": document.session,
         "agenda": document.agenda_item,
