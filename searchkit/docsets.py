@@ -78,6 +78,6 @@ def _term_ids(reader: Any, fieldname: str, text: Any) -> set[int]:
         return set()
     try:
         ids, _, _ = decode(reader.postings(fieldname, text))
-    except Unsupported:  # not whoosh 2.7's on-disk postings
+    except Unsupported:  # not searchkit.codec's packed postings
         return set(reader.postings(fieldname, text).all_ids())
     return set(ids.tolist())

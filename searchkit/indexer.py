@@ -233,10 +233,11 @@ class _Run:
 
     def _writer(self) -> Any:
         if self.writer is None:  # not before the first change: a run with none writes nothing
+            from .codec import codec
             from .parallel import _cache_length_columns, check_writer
 
             _cache_length_columns()
-            self.writer = self.ix.writer(procs=1, limitmb=128)
+            self.writer = self.ix.writer(procs=1, limitmb=128, codec=codec())
             check_writer(self.writer)
         return self.writer
 

@@ -128,15 +128,15 @@ def _lemma_postings(field: Any, value: Any) -> list[tuple[bytes, int, float, byt
     """``field.index(value)`` for a positional field of searchkit's lemma
     analyzer, computed from :func:`~searchkit.analysis.term_positions` (a
     third of the analysis time: no whoosh token per word); ``None`` for any
-    other field. Same items as whoosh's ``Positions.word_values`` (tested)."""
+    other field. Same items as whoosh's ``word_values`` (tested)."""
     from whoosh.analysis import CompositeAnalyzer
-    from whoosh.formats import Positions
 
     from .analysis import LemmaFilter, WordTokenizer, term_positions
+    from .codec import PackedPositions
 
     analyzer = field.analyzer
     if not (
-        type(field.format) is Positions
+        type(field.format) is PackedPositions
         and isinstance(value, str)
         and isinstance(analyzer, CompositeAnalyzer)
         and len(analyzer.items) == 2
@@ -305,10 +305,12 @@ def _worker(
     from whoosh import index as windex
     from whoosh.writing import SegmentWriter
 
+    from .codec import codec
+
     _die_with_parent(parent)
     _cache_length_columns()
     ix = windex.open_dir(index_dir, indexname=INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=COMPOUND)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=COMPOUND, codec=codec())
     written = 0
     try:
         while (task := tasks.get()) is not None:
@@ -401,13 +403,17 @@ class ParallelRun(_Run):
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         import multiprocessing
 
+        from .codec import codec
+
         report = self.report
         catalog, files = corpus_listing(corpus, known, incremental)
         _cache_length_columns()
         before = _doc_count(self.ix)
         folder = str(self.ix.storage.folder)
         before_names = set(os.listdir(folder))
-        self.writer = self.ix.writer(procs=1, limitmb=self.limitmb, compound=COMPOUND)
+        self.writer = self.ix.writer(
+            procs=1, limitmb=self.limitmb, compound=COMPOUND, codec=codec()
+        )
         ctx = multiprocessing.get_context()
         tasks: Any = ctx.Queue()
         results: Any = ctx.Queue()

@@ -1,15 +1,13 @@
-"""Reading whoosh's posting lists and length columns in bulk, into numpy arrays.
+"""Reading posting lists and length columns in bulk, into numpy arrays.
 
 whoosh reads a posting list one posting at a time through its matcher
 objects. :mod:`searchkit.scoring` needs whole lists (and, for phrases and
-proximity, the positions of chosen postings), so this module reads whoosh
-2.7.4's on-disk format directly: the internals of ``W3LeafMatcher`` (posting
-blocks of up to 128 postings: a pickled, zlib-compressed tuple of
-delta-encoded ids, weights and values, with a header giving the block's last
-id and length) and of the one-byte length columns. whoosh is pinned in
-pyproject.toml; everything that depends on its internals is here (and in
-:func:`searchkit.parallel._cache_length_columns`), and tests/test_scoring.py
-compares the results with whoosh's own matchers.
+proximity, the positions of chosen postings), so this module reads the packed
+posting lists of :mod:`searchkit.codec` a block at a time, and whoosh 2.7.4's
+one-byte length columns directly. whoosh is pinned in pyproject.toml;
+everything that depends on its internals is here, in :mod:`searchkit.codec`
+and in :func:`searchkit.parallel._cache_length_columns`, and
+tests/test_scoring.py compares the results with whoosh's own matchers.
 """
 
 from __future__ import annotations
@@ -19,95 +17,74 @@ from typing import Any
 
 import numpy as np
 
+from .codec import PackedMatcher
+
 
 class Unsupported(Exception):
-    """Postings this module does not read (not whoosh 2.7.4's on-disk format)."""
+    """Postings this module does not read (not :mod:`searchkit.codec`'s)."""
 
 
-def leaf(matcher: Any) -> Any:
-    """whoosh 2.7.4's on-disk posting reader (``W3LeafMatcher``; pinned) under
-    the filter that hides deleted blocks (the callers mask those out)."""
+def leaf(matcher: Any) -> PackedMatcher:
+    """The packed posting list's own matcher under the filter that hides
+    deleted blocks (the callers mask those out)."""
     from whoosh.matching.wrappers import FilterMatcher
 
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    if not hasattr(matcher, "_read_data"):
+    if not isinstance(matcher, PackedMatcher):
         raise Unsupported(matcher)
     return matcher
 
 
 def decode(matcher: Any) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """All ids and weights of one segment's posting list, a block at a time,
-    and the block directory: each block's file offset and first posting.
-
-    Each block holds its ids delta-encoded from 0, so the first delta of a block
-    is made relative to the previous block's last id and one cumulative sum
-    decodes them all.
-    """
+    """All ids and weights of one segment's posting list, and the block
+    directory: each block's file offset and first posting."""
     m = leaf(matcher)
-    deltas: list[int] = []
-    weights: list[float] = []
-    starts: list[int] = []
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     offsets: list[int] = []
-    last_ids: list[int] = []
+    starts: list[int] = []
+    count = 0
     at = m._baseoffset
-    while m.is_active():
-        m._read_data()
-        ids, w, _ = m._data
-        n = m._blocklength
-        starts.append(len(deltas))
+    while True:
+        block = m.read(values=False)
         offsets.append(at)
-        last_ids.append(m._maxid)
-        deltas.extend(ids)
-        if w is None:
-            weights.extend([1.0] * n)
-        elif isinstance(w, float):
-            weights.extend([w] * n)
-        else:
-            weights.extend(w)
+        starts.append(count)
+        ids.append(block.ids)
+        weights.append(block.weights)
+        count += len(block.ids)
         if m._lastblock:
             break
         at = m._nextoffset
-        m._next_block()
-    d = np.array(deltas, dtype=np.int64)
-    if len(starts) > 1:
-        d[np.array(starts[1:], dtype=np.int64)] -= np.array(last_ids[:-1], dtype=np.int64)
+        m._goto(at)
     directory = (np.array(offsets, dtype=np.int64), np.array(starts, dtype=np.int64))
-    return np.cumsum(d).astype(np.int32), np.array(weights, dtype=np.float32), directory
+    if len(ids) == 1:
+        return ids[0].astype(np.int32), weights[0], directory
+    return np.concatenate(ids).astype(np.int32), np.concatenate(weights), directory
 
 
 def decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, occurrences per id, positions) of one segment's posting list.
-
-    Values are whoosh's ``Positions`` encoding: a 4-byte count, then a pickled
-    list of deltas from the previous position of the same block.
-    """
-    from pickle import loads
-
-    matcher = leaf(matcher)
-    if not hasattr(matcher.format, "decode_positions"):
-        raise Unsupported(matcher)
-    ids, _, _ = decode(matcher)
-    matcher.reset()
-    deltas: list[int] = []
-    counts: list[int] = []
-    m = matcher
-    while m.is_active():
-        m._read_values()
-        for value in m._values:
-            codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-            deltas.extend(codes)
-            counts.append(len(codes))
+    """(ids, occurrences per id, positions) of one segment's posting list."""
+    m = leaf(matcher)
+    m.reset()
+    ids: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    flat: list[np.ndarray] = []
+    while True:
+        block = m.read()
+        if block.counts is None or block.positions is None:
+            raise Unsupported(m)
+        ids.append(block.ids)
+        counts.append(block.counts)
+        flat.append(block.positions)
         if m._lastblock:
             break
-        m._next_block()
-    if len(counts) != len(ids):
-        raise Unsupported(matcher)
-    n = np.array(counts, dtype=np.int64)
-    running = np.cumsum(np.array(deltas, dtype=np.int64))
-    ends = np.cumsum(n)
-    before = np.concatenate(([0], running[ends[:-1] - 1])) if len(n) else n
-    return ids, n.astype(np.int32), (running - np.repeat(before, n)).astype(np.int32)
+        m._goto(m._nextoffset)
+    return (
+        np.concatenate(ids).astype(np.int32),
+        np.concatenate(counts).astype(np.int32),
+        np.concatenate(flat).astype(np.int32),
+    )
 
 
 def positions_at(
@@ -119,15 +96,21 @@ def positions_at(
     ``offsets`` and ``firsts`` are the block directory :func:`decode` returns.
     """
     m = leaf(matcher)
-    read = m.format.decode_positions
     blocks = np.searchsorted(firsts, postings, side="right") - 1
     loaded = -1
-    for i, block in zip(postings, blocks.tolist(), strict=True):
-        if block != loaded:
-            m._goto(int(offsets[block]))
-            m._read_values()
-            loaded = block
-        yield i, read(m._values[i - int(firsts[block])])
+    ends: list[int] = []
+    flat: list[int] = []
+    for i, block_no in zip(postings, blocks.tolist(), strict=True):
+        if block_no != loaded:
+            m._goto(int(offsets[block_no]))
+            block = m.read()
+            if block.counts is None or block.positions is None:
+                raise Unsupported(m)
+            ends = np.cumsum(block.counts).tolist()
+            flat = block.positions.tolist()
+            loaded = block_no
+        j = i - int(firsts[block_no])
+        yield i, flat[ends[j - 1] if j else 0 : ends[j]]
 
 
 def segment_lengths(reader: Any, fieldname: str) -> np.ndarray:

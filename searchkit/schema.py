@@ -35,15 +35,22 @@ from __future__ import annotations
 from whoosh import fields
 
 from .analysis import ANALYZER_VERSION, lemma_analyzer
+from .codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
 
 #: Field boosts for BM25F.
 BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
+
+
+def _packed(field: fields.TEXT) -> fields.TEXT:
+    """``field`` with its positions in :mod:`searchkit.codec`'s packed format."""
+    field.format = PackedPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema() -> fields.Schema:
@@ -56,7 +63,9 @@ def build_schema() -> fields.Schema:
         cites=fields.KEYWORD(commas=True, scorable=False),
         kind=fields.ID(),
         number=fields.ID(),
-        content=fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False),
+        content=_packed(
+            fields.TEXT(analyzer=lemma_analyzer(surface=True), phrase=True, chars=False)
+        ),
         heading_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["heading_t"]),
         title_t=fields.TEXT(analyzer=lemmas, phrase=False, field_boost=BOOSTS["title_t"]),
         lang=fields.ID(),
