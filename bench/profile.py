@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from whoosh import index as windex
 
     import searchkit
-    from searchkit.codec import codec
+    from searchkit.codec import open_writer
     from searchkit.indexer import INDEX_NAME, block_records, corpus_files
     from searchkit.parallel import _cache_length_columns
     from searchkit.readers import read_documents
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         flat.mkdir()
         ix = windex.create_in(str(flat), build_schema(), indexname=INDEX_NAME)
         _cache_length_columns()  # as searchkit's writers do
-        writer = ix.writer(procs=1, limitmb=128, codec=codec())
+        writer = open_writer(ix, limitmb=128)
         adding, committing = cProfile.Profile(), cProfile.Profile()
         t0 = time.perf_counter()
         adding.enable()

@@ -37,12 +37,22 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+    _lenfield,
+)
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .pool import TermLists, TermPool
 
 #: A block of a list longer than ``blocklimit``: payload size, postings, last
 #: id, highest weight, shortest and longest field length (whoosh's length
@@ -51,6 +61,7 @@ _HEADER = struct.Struct("<IHIfBBBB")
 _FLAGS = struct.Struct("<BB")
 #: Array widths by code: 1, 2 or 4 bytes, little-endian.
 _DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
+_TYPECODES = ("B", "H", "I")
 #: Payloads shorter than this are not worth a zlib header.
 _MIN_COMPRESS = 24
 
@@ -65,6 +76,16 @@ _BIG_ENDIAN = sys.byteorder == "big"
 def codec() -> PackedCodec:
     """The codec every searchkit index writer uses."""
     return PackedCodec()
+
+
+def open_writer(ix: Any, limitmb: float = 128, **kwargs: Any) -> Any:
+    """A whoosh ``SegmentWriter`` on ``ix`` with searchkit's codec and a
+    :class:`~searchkit.pool.TermPool` of ``limitmb``; ``kwargs`` go to whoosh."""
+    from whoosh.writing import SegmentWriter
+
+    writer = SegmentWriter(ix, codec=codec(), limitmb=limitmb, **kwargs)
+    writer.pool = TermPool(limitmb)
+    return writer
 
 
 class PackedPositions(Positions):
@@ -103,6 +124,9 @@ class PackedCodec(W3Codec):
         if byteids:  # term vectors: not used by searchkit, left to whoosh
             return super().postings_writer(dbfile, byteids=True)
         return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        return PackedFieldWriter(self, storage, segment)
 
     def postings_reader(
         self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
@@ -156,54 +180,68 @@ class Block:
     values: tuple[Any, ...] | None = None
 
 
-def _narrow(numbers: np.ndarray) -> tuple[int, bytes]:
+def _pack(numbers: list[int]) -> tuple[int, bytes]:
     """(width code, bytes) of non-negative integers at the narrowest width."""
-    top = int(numbers.max()) if numbers.size else 0
+    top = max(numbers, default=0)
     code = 0 if top < 0x100 else 1 if top < 0x10000 else 2
-    return code, numbers.astype(_DTYPES[code]).tobytes()
+    packed = array(_TYPECODES[code], numbers)
+    if _BIG_ENDIAN:
+        packed.byteswap()
+    return code, packed.tobytes()
 
 
 def encode_block(
     ids: array, weights: array, values: list[bytes], format_: Any
 ) -> tuple[_Flags, bytes]:
-    """The flags and payload of a block (module docstring)."""
-    n = len(ids)
-    id_array = np.frombuffer(ids, dtype=np.uint32)
-    id_width, id_bytes = _narrow(np.diff(id_array.astype(np.int64)))
+    """The flags and payload of a block (module docstring). Plain Python and
+    arrays: most blocks hold one to three postings, too few for numpy."""
+    id_list = ids.tolist()
+    id_width, id_bytes = _pack([b - a for a, b in pairwise(id_list)])
 
     value_kind, count_width, value_width, value_bytes = _V_NONE, 0, 0, b""
-    counts: np.ndarray | None = None
+    counts: list[int] | None = None
     if any(values):
         joined = b"".join(values)
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+        lengths = [len(v) for v in values]
         value_kind = _V_BYTES
-        if isinstance(format_, PackedPositions) and not (lengths % 4).any():
-            packed = np.frombuffer(joined, dtype="<u4").astype(np.int64)
-            counts = lengths // 4
-            gaps = np.diff(packed, prepend=0)
-            firsts = np.cumsum(counts) - counts
-            gaps[firsts[counts > 0]] = packed[firsts[counts > 0]]
-            if (gaps >= 0).all():
+        if isinstance(format_, PackedPositions) and not any(n & 3 for n in lengths):
+            counts = [n >> 2 for n in lengths]
+            packed = array("I")
+            packed.frombytes(joined)
+            if _BIG_ENDIAN:
+                packed.byteswap()
+            positions = packed.tolist()
+            gaps = [b - a for a, b in pairwise([0, *positions])]
+            at = 0
+            for count in counts:  # each posting's first position counts from 0
+                if count:
+                    gaps[at] = positions[at]
+                at += count
+            if min(gaps, default=0) >= 0:
                 value_kind = _V_POSITIONS
-                count_width, counts_bytes = _narrow(counts)
-                value_width, gap_bytes = _narrow(gaps)
+                count_width, counts_bytes = _pack(counts)
+                value_width, gap_bytes = _pack(gaps)
                 value_bytes = counts_bytes + gap_bytes
+            else:
+                counts = None
         if value_kind == _V_BYTES:
-            count_width, lengths_bytes = _narrow(lengths)
+            count_width, lengths_bytes = _pack(lengths)
             value_bytes = lengths_bytes + joined
 
-    weight_array = np.frombuffer(weights, dtype=np.float32)
+    weight_list = weights.tolist()
     weight_bytes = b""
-    if counts is not None and np.array_equal(
-        weight_array, (counts * format_.field_boost).astype(np.float32)
-    ):
+    boost = format_.field_boost
+    if counts is not None and weight_list == array("f", [c * boost for c in counts]).tolist():
         weight_kind = _W_FREQ
-    elif (weight_array == 1.0).all():
+    elif all(w == 1.0 for w in weight_list):
         weight_kind = _W_ONES
-    elif ((weight_array >= 0) & (weight_array < 256) & (weight_array % 1 == 0)).all():
-        weight_kind, weight_bytes = _W_BYTE, weight_array.astype(np.uint8).tobytes()
+    elif all(0 <= w < 256 and w % 1 == 0 for w in weight_list):
+        weight_kind, weight_bytes = _W_BYTE, bytes(int(w) for w in weight_list)
     else:
-        weight_kind, weight_bytes = _W_FLOAT, weight_array.astype("<f4").tobytes()
+        floats = array("f", weight_list)
+        if _BIG_ENDIAN:
+            floats.byteswap()
+        weight_kind, weight_bytes = _W_FLOAT, floats.tobytes()
 
     payload = id_bytes + weight_bytes + value_bytes
     compressed = False
@@ -273,6 +311,9 @@ def read_block(
 class PackedPostingsWriter(W3PostingsWriter):
     """whoosh's posting writer (block statistics, term info) with packed blocks."""
 
+    _ids: Any
+    _weights: Any
+    _values: Any
     _maxweight: float
     _minlength: int | None
     _maxlength: int
@@ -298,6 +339,27 @@ class PackedPostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
+    def add_list(
+        self, ids: list[int], weights: list[float], values: list[bytes], lengths: bytes | None
+    ) -> None:
+        """Add a term's whole posting list (ascending ids), a block at a time;
+        ``lengths`` is the field's length column (one byte a document), if any."""
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            chunk = ids[start : start + limit]
+            self._ids = array("I", chunk)
+            self._weights = array("f", weights[start : start + limit])
+            self._values = values[start : start + limit]
+            self._maxweight = max(0.0, max(self._weights))
+            if lengths is not None:
+                size = len(lengths)
+                known = [lengths[i] for i in chunk if i < size and lengths[i]]
+                if known:
+                    self._minlength = byte_to_length(min(known))
+                    self._maxlength = byte_to_length(max(known))
+
     def _write_block(self, last: bool = False) -> None:
         self._terminfo.add_block(self)
         flags, payload = encode_block(self._ids, self._weights, self._values, self._format)
@@ -319,6 +381,43 @@ class PackedPostingsWriter(W3PostingsWriter):
         out.write(payload)
         self._blockcount += 1
         self._new_block()
+
+
+class PackedFieldWriter(W3FieldWriter):
+    """whoosh's field writer, which takes a :class:`~searchkit.pool.TermPool`'s
+    whole posting lists (:class:`~searchkit.pool.TermLists`) a term at a time."""
+
+    _postwriter: PackedPostingsWriter
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        if not isinstance(items, TermLists):  # whoosh's pool: one posting at a time
+            super().add_postings(schema, lengths, items)
+            return
+        current = None
+        column: bytes | None = None
+        for (fieldname, btext), flat in items:
+            if fieldname != current:
+                if current is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                column = _length_column(lengths, fieldname)
+                current = fieldname
+            ids = flat[0::3]
+            if any(b <= a for a, b in pairwise(ids)):
+                raise ValueError(f"postings of {fieldname}:{btext!r} are not in document order")
+            self.start_term(btext)
+            self._postwriter.add_list(ids, flat[1::3], flat[2::3], column)
+            self.finish_term()
+        if current is not None:
+            self.finish_field()
+
+
+def _length_column(perdoc: Any, fieldname: str) -> bytes | None:
+    """A field's one-byte length per document in the segment being written."""
+    if perdoc is None or not perdoc.has_column(_lenfield(fieldname)):
+        return None
+    reader = perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return bytes(reader._dbfile.get(reader._basepos, reader._count))
 
 
 # --------------------------------------------------------------------------- reading

@@ -233,11 +233,11 @@ class _Run:
 
     def _writer(self) -> Any:
         if self.writer is None:  # not before the first change: a run with none writes nothing
-            from .codec import codec
+            from .codec import open_writer
             from .parallel import _cache_length_columns, check_writer
 
             _cache_length_columns()
-            self.writer = self.ix.writer(procs=1, limitmb=128, codec=codec())
+            self.writer = open_writer(self.ix, limitmb=128)
             check_writer(self.writer)
         return self.writer
 

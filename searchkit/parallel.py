@@ -153,17 +153,22 @@ def _lemma_postings(field: Any, value: Any) -> list[tuple[bytes, int, float, byt
 
 def add_prepared(writer: Any, block: PreparedBlock) -> None:
     """Add one analysed block: the second half of ``SegmentWriter.add_document``."""
+    from .pool import TermPool
+
     writer._check_state()
     schema = writer.schema
     docnum = writer.docnum
-    add_post = writer.pool.add
+    pool = writer.pool
     perdoc = writer.perdocwriter
     perdoc.start_doc(docnum)
     for name, items, length, stored, column in block:
         field = schema[name]
         if items:
-            for tbytes, _freq, weight, vbytes in items:
-                add_post((name, tbytes, docnum, weight, vbytes))
+            if isinstance(pool, TermPool):
+                pool.add_field(name, docnum, items)
+            else:  # whoosh's own pool
+                for tbytes, _freq, weight, vbytes in items:
+                    pool.add((name, tbytes, docnum, weight, vbytes))
         perdoc.add_field(name, field, stored, length)
         if column is not None:
             perdoc.add_column_value(name, field.column_type, column)
@@ -303,14 +308,13 @@ def _worker(
 ) -> None:
     """Worker process: index files from ``tasks`` into one new segment; report on ``results``."""
     from whoosh import index as windex
-    from whoosh.writing import SegmentWriter
 
-    from .codec import codec
+    from .codec import open_writer
 
     _die_with_parent(parent)
     _cache_length_columns()
     ix = windex.open_dir(index_dir, indexname=INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, compound=COMPOUND, codec=codec())
+    writer = open_writer(ix, limitmb=limitmb, _lk=False, compound=COMPOUND)
     written = 0
     try:
         while (task := tasks.get()) is not None:
@@ -403,7 +407,7 @@ class ParallelRun(_Run):
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         import multiprocessing
 
-        from .codec import codec
+        from .codec import open_writer
 
         report = self.report
         catalog, files = corpus_listing(corpus, known, incremental)
@@ -411,9 +415,7 @@ class ParallelRun(_Run):
         before = _doc_count(self.ix)
         folder = str(self.ix.storage.folder)
         before_names = set(os.listdir(folder))
-        self.writer = self.ix.writer(
-            procs=1, limitmb=self.limitmb, compound=COMPOUND, codec=codec()
-        )
+        self.writer = open_writer(self.ix, limitmb=self.limitmb, compound=COMPOUND)
         ctx = multiprocessing.get_context()
         tasks: Any = ctx.Queue()
         results: Any = ctx.Queue()

@@ -17,7 +17,8 @@ from whoosh.formats import Positions
 
 from searchkit import postings
 from searchkit.analysis import lemma_analyzer
-from searchkit.codec import PackedPositions, codec, encode_block, read_block
+from searchkit.codec import PackedPositions, codec, encode_block, open_writer, read_block
+from searchkit.pool import TermPool
 from searchkit.readers import read_path
 
 from .conftest import SEED
@@ -35,13 +36,24 @@ def _schema(packed: bool, analyzer: Any) -> fields.Schema:
     return schema
 
 
-def _build(folder: Path, packed: bool, analyzer: Any, batches: list[list[dict[str, Any]]]) -> Any:
+def _build(
+    folder: Path,
+    packed: bool,
+    analyzer: Any,
+    batches: list[list[dict[str, Any]]],
+    pool_mb: float | None = None,
+) -> Any:
+    """An index of ``batches`` of documents, with whoosh's codec or searchkit's;
+    ``pool_mb``: searchkit's writer with a term pool of that many MB."""
     folder.mkdir()
     ix = index.create_in(str(folder), _schema(packed, analyzer))
     for batch, docs in enumerate(batches):
         # each batch is a segment; the last one merges them all, through the
         # codec's reader and writer
-        writer = ix.writer(codec=codec() if packed else W3Codec())
+        if pool_mb is not None:
+            writer = open_writer(ix, limitmb=pool_mb)
+        else:
+            writer = ix.writer(codec=codec() if packed else W3Codec())
         for doc in docs:
             writer.add_document(**doc)
         if batch == 1:
@@ -131,6 +143,36 @@ def test_synthetic_lists_match_whoosh_codec(tmp_path: Path) -> None:
         assert reader.doc_frequency("t", "w1") > 3 * 128  # several blocks
         assert reader.doc_count() < len(docs)  # the deleted ones were merged away
         assert reader.postings("t", "rare").value_as("positions") == [70001]
+
+
+@pytest.mark.parametrize("pool_mb", [0.05, 128])
+def test_term_pool_writes_what_whoosh_pool_writes(tmp_path: Path, pool_mb: float) -> None:
+    """searchkit's writer (whole lists a term at a time; with 0.05 MB, lists
+    spilled to temporary runs and merged back) writes the same index as
+    whoosh's pool of single postings, merges and deletions included."""
+    rng = random.Random(11)
+    docs = [{"t": _words(rng, rng.randint(1, 50)), "k": f"d{i % 7}"} for i in range(1200)]
+    batches = [docs[:500], docs[500:900], docs[900:]]
+    analyzer = StandardAnalyzer(stoplist=None)
+    stock = _everything(_build(tmp_path / "pool", True, analyzer, batches))
+    grouped = _everything(_build(tmp_path / "terms", True, analyzer, batches, pool_mb=pool_mb))
+    assert grouped == stock
+
+
+def test_term_pool_spills_and_merges_in_order() -> None:
+    pool = TermPool(limitmb=0.0001)
+    for docnum in range(50):
+        pool.add_field(
+            "t", docnum, [(b"a", 1, 1.0, b"x"), (f"w{docnum % 3}".encode(), 1, 2.0, b"")]
+        )
+    pool.add(("s", b"z", 50, 1.0, None))
+    assert len(pool.runs) > 10
+    lists = dict(pool.iter_postings())
+    pool.cleanup()
+    assert list(lists) == sorted(lists)
+    assert lists["t", b"a"] == [x for d in range(50) for x in (d, 1.0, b"x")]
+    assert lists["t", b"w1"][0::3] == list(range(1, 50, 3))
+    assert lists["s", b"z"] == [50, 1.0, b""]
 
 
 def test_seed_document_lists_match_whoosh_codec(tmp_path: Path) -> None:

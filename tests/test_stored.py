@@ -9,7 +9,7 @@ from typing import Any
 
 from searchkit import Index, reindex, search
 from searchkit.browse import show
-from searchkit.codec import codec
+from searchkit.codec import open_writer
 from searchkit.indexer import block_records, corpus_files, indexed_sources, open_index
 from searchkit.model import Document
 from searchkit.readers import Catalog, file_checksum, read_documents, read_path
@@ -205,7 +205,7 @@ def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -
         blocks=tuple(replace(b, ordinal=2 * b.ordinal + 3) for b in document.blocks),
     )
     ix = windex.create_in(str(tmp_path), build_schema())
-    with ix.writer(codec=codec()) as writer:
+    with open_writer(ix) as writer:
         for doc in (document, shifted):
             for record in block_records(doc):
                 writer.add_document(**record)

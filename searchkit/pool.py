@@ -1,0 +1,136 @@
+"""Posting lists collected term by term while a segment is written.
+
+whoosh's writer keeps one tuple per posting in a pool (``PostingPool``),
+sorts all of them at commit, and hands them one at a time to the field
+writer, which looks up each posting's field length and appends it to a
+block: several Python calls for every posting. Blocks are added in document
+order, so each term's postings arrive already sorted. :class:`TermPool`
+therefore appends each posting to its term's list (``[docnum, weight,
+value, docnum, weight, value, ...]``), sorts only the terms at commit, and
+gives :class:`searchkit.codec.PackedFieldWriter` whole lists
+(:class:`TermLists`), which it writes a block at a time.
+
+Memory stays bounded by the writer's ``limitmb``: past it, the lists are
+written to an anonymous temporary file in term order (a *run*) and the pool
+starts again; at commit the runs and what is left are merged term by term,
+each term's pieces joined in the order they were added. The temporary files
+disappear with the process, even a killed one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import IO, Any
+
+#: A term: (field name, term bytes).
+Key = tuple[str, bytes]
+
+#: Bytes a posting costs in the pool, about (list slots, float, value object).
+_POSTING_BYTES = 90
+#: Bytes a new term costs, about (dict entry, key tuple, term bytes, list).
+_TERM_BYTES = 200
+
+
+class TermLists:
+    """The pool's terms in order, each with its postings: what
+    :class:`searchkit.codec.PackedFieldWriter` writes in bulk."""
+
+    def __init__(self, items: Iterable[tuple[Key, list[Any]]]) -> None:
+        self._items = items
+
+    def __iter__(self) -> Iterator[tuple[Key, list[Any]]]:
+        return iter(self._items)
+
+    def postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        """One posting at a time, as whoosh's pool gives them."""
+        for (fieldname, btext), flat in self._items:
+            for at in range(0, len(flat), 3):
+                yield fieldname, btext, flat[at], flat[at + 1], flat[at + 2]
+
+
+class TermPool:
+    """A drop-in for whoosh's ``PostingPool`` (``add``, ``iter_postings``,
+    ``cleanup``, ``fieldnames``) that groups postings by term (module docstring)."""
+
+    def __init__(self, limitmb: float = 128) -> None:
+        self.limit = limitmb * 1024 * 1024
+        self.size = 0
+        self.terms: dict[Key, list[Any]] = {}
+        self.runs: list[IO[bytes]] = []
+        self.fieldnames: set[str] = set()
+
+    # ------------------------------------------------------------- adding
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Add one posting ``(fieldname, btext, docnum, weight, value)`` (whoosh's pool API)."""
+        fieldname, btext, docnum, weight, value = item
+        self.add_field(fieldname, docnum, [(btext, 0, weight, value or b"")])
+
+    def add_field(
+        self, fieldname: str, docnum: int, items: list[tuple[bytes, int, float, bytes]]
+    ) -> None:
+        """Add a block's postings in one field: ``(btext, freq, weight, value)``
+        items as whoosh's ``Field.index`` yields them."""
+        terms = self.terms
+        new = 0
+        for btext, _freq, weight, value in items:
+            key = (fieldname, btext)
+            postings = terms.get(key)
+            if postings is None:
+                terms[key] = [docnum, weight, value]
+                new += 1
+            else:
+                postings += (docnum, weight, value)
+        self.fieldnames.add(fieldname)
+        self.size += _POSTING_BYTES * len(items) + _TERM_BYTES * new
+        if self.size > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        # closed by cleanup(), after the merge has read it
+        run = tempfile.TemporaryFile(prefix="searchkit-run-")  # noqa: SIM115
+        for key in sorted(self.terms):  # one pickle a term: nothing held across terms
+            run.write(pickle.dumps((key, self.terms[key]), pickle.HIGHEST_PROTOCOL))
+        run.seek(0)
+        self.runs.append(run)
+        self.terms = {}
+        self.size = 0
+
+    # ------------------------------------------------------------- reading
+
+    def iter_postings(self) -> TermLists:
+        """Every term in order with its whole posting list (runs merged)."""
+        current = [(key, self.terms[key]) for key in sorted(self.terms)]
+        if not self.runs:
+            return TermLists(current)
+        merged = heapq.merge(*(_read_run(run) for run in self.runs), current, key=itemgetter(0))
+        return TermLists(_join(merged))
+
+    def cleanup(self) -> None:
+        for run in self.runs:
+            run.close()
+        self.runs = []
+        self.terms = {}
+
+
+def _read_run(run: IO[bytes]) -> Iterator[tuple[Key, list[Any]]]:
+    while True:
+        try:
+            yield pickle.load(run)
+        except EOFError:
+            return
+
+
+def _join(merged: Iterable[tuple[Key, list[Any]]]) -> Iterator[tuple[Key, list[Any]]]:
+    # heapq.merge keeps equal keys in the order of its inputs: the runs in
+    # the order they were written, then what was never spilled.
+    for key, pieces in groupby(merged, key=itemgetter(0)):
+        flat: list[Any] = []
+        for _, piece in pieces:
+            flat += piece
+        yield key, flat
