@@ -167,20 +167,42 @@ def best_lemma(word: str) -> str:
     return lemmas(word)[0]
 
 
-def term_positions(text: str, surface: bool = False) -> dict[str, list[int]]:
+def term_positions(text: str, surface: bool = False) -> dict[bytes, list[int]]:
     """What :func:`lemma_analyzer` makes of ``text``, grouped: each term (lemma,
-    or ``=form`` when ``surface``) and its word positions, in one pass.
+    or ``=form`` when ``surface``) as UTF-8 bytes, and its word positions.
 
     The indexer's fast path (``searchkit.parallel``): the same terms at the
-    same positions as the whoosh analyzer, without a token object per word.
+    same positions as the whoosh analyzer, without a token object per word,
+    and each distinct word of the text (hyphens included) analysed once per
+    process (:func:`_word_terms`).
     """
-    found: dict[str, list[int]] = {}
-    for word in iter_words(text):
-        for lemma in lemmas(word.text):
-            found.setdefault(lemma, []).append(word.pos)
-        if surface:
-            found.setdefault(SURFACE_MARK + word.text, []).append(word.pos)
+    found: dict[bytes, list[int]] = {}
+    pos = 0
+    for raw in _WORD_RE.findall(text):
+        entries, width = _word_terms(raw, surface)
+        for offset, terms in entries:
+            at = pos + offset
+            for term in terms:
+                where = found.get(term)
+                if where is None:
+                    found[term] = [at]
+                else:
+                    where.append(at)
+        pos += width
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_terms(raw: str, surface: bool) -> tuple[tuple[tuple[int, tuple[bytes, ...]], ...], int]:
+    """The terms one word of a text gives (its parts too, when hyphenated), at
+    positions counted from the word's first, and how many positions it takes."""
+    entries = []
+    width = 0
+    for word in iter_words(raw):
+        terms = lemmas(word.text) + ((SURFACE_MARK + word.text,) if surface else ())
+        entries.append((word.pos, tuple(term.encode("utf-8") for term in terms)))
+        width += not word.whole
+    return tuple(entries), width
 
 
 # --------------------------------------------------------------------------- whoosh glue

@@ -190,6 +190,28 @@ def _pack(numbers: list[int]) -> tuple[int, bytes]:
     return code, packed.tobytes()
 
 
+def _sort_each(positions: list[int], counts: list[int]) -> list[int]:
+    """Each posting's positions in order."""
+    out: list[int] = []
+    at = 0
+    for count in counts:
+        out += sorted(positions[at : at + count])
+        at += count
+    return out
+
+
+def _position_gaps(positions: list[int], counts: list[int]) -> list[int] | None:
+    """Each posting's positions as gaps, its first from 0; ``None`` if a
+    posting's positions are not in order."""
+    gaps = [b - a for a, b in pairwise([0, *positions])]
+    at = 0
+    for count in counts:
+        if count:
+            gaps[at] = positions[at]
+        at += count
+    return gaps if min(gaps, default=0) >= 0 else None
+
+
 def encode_block(
     ids: array, weights: array, values: list[bytes], format_: Any
 ) -> tuple[_Flags, bytes]:
@@ -200,33 +222,25 @@ def encode_block(
 
     value_kind, count_width, value_width, value_bytes = _V_NONE, 0, 0, b""
     counts: list[int] | None = None
-    if any(values):
-        joined = b"".join(values)
-        lengths = [len(v) for v in values]
+    if isinstance(format_, PackedPositions) and values:
+        value_kind = _V_POSITIONS
+        counts = [len(v) >> 2 for v in values]
+        packed = array("I")
+        packed.frombytes(b"".join(values))
+        if _BIG_ENDIAN:
+            packed.byteswap()
+        positions = packed.tolist()
+        gaps = _position_gaps(positions, counts)
+        if gaps is None:  # a word's whole and one of its parts gave one term
+            gaps = _position_gaps(_sort_each(positions, counts), counts)
+            assert gaps is not None
+        count_width, counts_bytes = _pack(counts)
+        value_width, gap_bytes = _pack(gaps)
+        value_bytes = counts_bytes + gap_bytes
+    elif any(values):
         value_kind = _V_BYTES
-        if isinstance(format_, PackedPositions) and not any(n & 3 for n in lengths):
-            counts = [n >> 2 for n in lengths]
-            packed = array("I")
-            packed.frombytes(joined)
-            if _BIG_ENDIAN:
-                packed.byteswap()
-            positions = packed.tolist()
-            gaps = [b - a for a, b in pairwise([0, *positions])]
-            at = 0
-            for count in counts:  # each posting's first position counts from 0
-                if count:
-                    gaps[at] = positions[at]
-                at += count
-            if min(gaps, default=0) >= 0:
-                value_kind = _V_POSITIONS
-                count_width, counts_bytes = _pack(counts)
-                value_width, gap_bytes = _pack(gaps)
-                value_bytes = counts_bytes + gap_bytes
-            else:
-                counts = None
-        if value_kind == _V_BYTES:
-            count_width, lengths_bytes = _pack(lengths)
-            value_bytes = lengths_bytes + joined
+        count_width, lengths_bytes = _pack([len(v) for v in values])
+        value_bytes = lengths_bytes + b"".join(values)
 
     weight_list = weights.tolist()
     weight_bytes = b""

@@ -295,10 +295,13 @@ class _Run:
 
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
         """Scan and commit once; on any error or interrupt, cancel the writer."""
+        from .pool import paused_gc
+
         try:
-            self.scan(corpus, known, incremental)
-            if self.writer is not None:
-                self.writer.commit()
+            with paused_gc():
+                self.scan(corpus, known, incremental)
+                if self.writer is not None:
+                    self.writer.commit()
         except BaseException:
             if self.writer is not None and not self.writer.is_closed:
                 self.writer.cancel()

@@ -128,7 +128,9 @@ def _lemma_postings(field: Any, value: Any) -> list[tuple[bytes, int, float, byt
     """``field.index(value)`` for a positional field of searchkit's lemma
     analyzer, computed from :func:`~searchkit.analysis.term_positions` (a
     third of the analysis time: no whoosh token per word); ``None`` for any
-    other field. Same items as whoosh's ``word_values`` (tested)."""
+    other field. Same items as whoosh's ``word_values`` (tested). (Values stay
+    bytes: lists of positions in the pool cost more in the garbage collector
+    and in spilled runs than encoding them here.)"""
     from whoosh.analysis import CompositeAnalyzer
 
     from .analysis import LemmaFilter, WordTokenizer, term_positions
@@ -146,29 +148,23 @@ def _lemma_postings(field: Any, value: Any) -> list[tuple[bytes, int, float, byt
         return None
     encode, boost = field.format.encode, field.format.field_boost
     return [
-        (term.encode("utf-8"), len(where), float(len(where)) * boost, encode(where))
+        (term, len(where), float(len(where)) * boost, encode(where))
         for term, where in term_positions(value, analyzer.items[1].surface).items()
     ]
 
 
 def add_prepared(writer: Any, block: PreparedBlock) -> None:
     """Add one analysed block: the second half of ``SegmentWriter.add_document``."""
-    from .pool import TermPool
-
     writer._check_state()
     schema = writer.schema
     docnum = writer.docnum
-    pool = writer.pool
+    add_field = writer.pool.add_field  # a TermPool (check_writer)
     perdoc = writer.perdocwriter
     perdoc.start_doc(docnum)
     for name, items, length, stored, column in block:
         field = schema[name]
         if items:
-            if isinstance(pool, TermPool):
-                pool.add_field(name, docnum, items)
-            else:  # whoosh's own pool
-                for tbytes, _freq, weight, vbytes in items:
-                    pool.add((name, tbytes, docnum, weight, vbytes))
+            add_field(name, docnum, items)
         perdoc.add_field(name, field, stored, length)
         if column is not None:
             perdoc.add_column_value(name, field.column_type, column)
@@ -227,8 +223,10 @@ def check_writer(writer: Any) -> None:
     """Refuse a writer or schema that :func:`add_prepared` does not reproduce exactly."""
     from whoosh.writing import SegmentWriter
 
-    if not isinstance(writer, SegmentWriter):
-        raise IndexWriteError(f"parallel indexing needs a whoosh SegmentWriter, got {writer!r}")
+    from .pool import TermPool
+
+    if not isinstance(writer, SegmentWriter) or not isinstance(writer.pool, TermPool):
+        raise IndexWriteError(f"indexing needs a writer of searchkit.codec.open_writer: {writer!r}")
     for name, field in writer.schema.items():
         if field.vector or field.separate_spelling():
             raise IndexWriteError(
@@ -310,6 +308,7 @@ def _worker(
     from whoosh import index as windex
 
     from .codec import open_writer
+    from .pool import paused_gc
 
     _die_with_parent(parent)
     _cache_length_columns()
@@ -317,17 +316,18 @@ def _worker(
     writer = open_writer(ix, limitmb=limitmb, _lk=False, compound=COMPOUND)
     written = 0
     try:
-        while (task := tasks.get()) is not None:
-            current[slot] = task[0]  # shared memory: readable even if this process dies
-            outcome = _index_file(writer, catalog, Path(task[1]), task[2], task[3], max_size)
-            if outcome[0] == "ok":
-                written += outcome[2]
-            results.put(outcome)
-        segment = None
-        if writer._added:
-            segment = writer._finalize_segment()
-        else:
-            writer._close_segment()
+        with paused_gc():
+            while (task := tasks.get()) is not None:
+                current[slot] = task[0]  # shared memory: readable even if this process dies
+                outcome = _index_file(writer, catalog, Path(task[1]), task[2], task[3], max_size)
+                if outcome[0] == "ok":
+                    written += outcome[2]
+                results.put(outcome)
+            segment = None
+            if writer._added:
+                segment = writer._finalize_segment()
+            else:
+                writer._close_segment()
         results.put(("segment", os.getpid(), segment, written))
     except BaseException as exc:
         errno = exc.errno if isinstance(exc, OSError) else None

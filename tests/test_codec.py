@@ -259,3 +259,29 @@ def test_real_index_is_compact(seed_index: Path) -> None:
             total = sum(segment.doc_frequency(f, t) for f, t in segment.all_terms())
             size = segment.storage().file_length(segment.segment().make_filename(".pst"))
             assert 0 < size / total < 4
+
+
+def test_positions_out_of_order_are_stored_in_order() -> None:
+    # a hyphenated word's whole and one of its parts can give one term at
+    # positions p+1 then p
+    fmt = PackedPositions()
+    values = [fmt.encode([4, 3]), fmt.encode([0, 9, 2])]
+    flags, payload = encode_block(array("I", [1, 2]), array("f", [2.0, 3.0]), values, fmt)
+    block = read_block(payload, flags, 2, 2, 1.0)
+    assert block.positions is not None and block.counts is not None
+    assert block.positions.tolist() == [3, 4, 0, 2, 9]
+    assert block.weights.tolist() == [2.0, 3.0]
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    import gc
+
+    from searchkit.pool import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), paused_gc():
+        raise KeyError("x")
+    assert gc.isenabled()
