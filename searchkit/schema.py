@@ -19,9 +19,9 @@ Stored fields (what a hit shows)
 --------------------------------
 at         every block: its position among its document's blocks, in a
            column of numbers (not stored, not indexed)
-document   the document's first block only: its metadata, once (source,
-           file, checksum, symbol, body, lang, date, year, title, session,
-           agenda, body_name, headings) and where its chunks of blocks end;
+document   the document's first block only: a tuple of its metadata, once
+           (source, checksum, symbol, body, lang, date, title, session,
+           agenda, body_name, headings, file) and where its chunks end;
            the checksum, the SHA-256 of the file's bytes, drives incremental
            reindexing
 blocks     the last block of each chunk: the rows (text, ordinal, kind,

@@ -9,10 +9,11 @@ schema 7 a document's blocks are therefore stored together, in *chunks*:
   column of 4-byte numbers (not a stored field): its document's first block
   is ``at`` blocks before it (a document's blocks are written one after
   another and whoosh keeps their order, also when it merges segments);
-* the document's first block stores the dict ``document``: its metadata
-  (source, file, checksum, symbol, body, language, date, year, title,
-  session, agenda item, body name), its list of headings and ``ends``, where
-  each chunk of its blocks ends;
+* the document's first block stores the tuple ``document``
+  (:data:`DOCUMENT_LAYOUT`): its metadata (source, checksum, symbol, body,
+  language, date, title, session, agenda item, body name, and the file when
+  it is not the source), its list of headings and ``ends``, where each chunk
+  of its blocks ends;
 * the last block of each chunk stores ``blocks``, a tuple with one row per
   block of the chunk (:data:`ROW_LAYOUT`: text, ordinal, and kind, printed
   number, heading position and cited symbols when not empty). A chunk holds
@@ -42,12 +43,18 @@ from .model import Block, Document
 ROW_LAYOUT = ("text", "ordinal", "kind", "number", "heading_no", "cites")
 #: The kind of a block whose row leaves its kind out.
 DEFAULT_KIND = "paragraph"
+#: The fields of a document's stored tuple, in order (``year`` is read from
+#: ``date``; ``file`` is there only when it is not the source).
+DOCUMENT_LAYOUT = (
+    "source", "ends", "headings", "checksum", "symbol", "body", "lang", "date",
+    "title", "session", "agenda", "body_name", "file",
+)  # fmt: skip
 #: A chunk holds blocks up to this many characters of text (a longer block is a chunk alone).
 CHUNK_CHARS = 8192
 
 #: What the documents and chunks cached on one searcher may hold: characters of
 #: text (a document's metadata counts as its strings' length plus 256).
-CACHE_CHARS = 8_000_000
+CACHE_CHARS = 4_000_000
 _CACHE = "_searchkit_stored"
 
 
@@ -78,9 +85,11 @@ def pack_block(block: Block, heading_no: int | None, cites: str) -> tuple:
     return tuple(values)
 
 
-def chunk_ends(lengths: Sequence[int], limit: int = CHUNK_CHARS) -> list[int]:
+def chunk_ends(lengths: Sequence[int], limit: int | None = None) -> list[int]:
     """Where each chunk ends (exclusive) for blocks of these text lengths:
-    consecutive blocks up to ``limit`` characters together, at least one each."""
+    consecutive blocks up to ``limit`` (:data:`CHUNK_CHARS`) characters
+    together, at least one block each."""
+    limit = CHUNK_CHARS if limit is None else limit
     ends: list[int] = []
     held = 0
     for i, length in enumerate(lengths):
@@ -103,27 +112,64 @@ def document_filters(document: Document, file: str) -> dict[str, Any]:
         "body": document.body or "",
         "lang": document.language or "",
         "date": date,
-        "year": int(date[:4]) if date[:4].isdigit() else None,
+        "year": _year(date),
     }
 
 
-def pack_document(
-    document: Document, file: str, headings: list[str], ends: list[int]
-) -> dict[str, Any]:
-    """The dict a document's first block stores: its metadata (``None`` values
-    left out), headings and chunk ends."""
-    values = {
+def _year(date: str) -> int | None:
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
+def pack_document(document: Document, file: str, headings: list[str], ends: list[int]) -> tuple:
+    """The tuple a document's first block stores (:data:`DOCUMENT_LAYOUT`): its
+    metadata, headings and chunk ends; ``file`` left out when it is the
+    source, empty values as ``None``, trailing ones dropped."""
+    metadata = {
         "source": document.source,
-        **document_filters(document, file),
-        "checksum": document.checksum or "",
+        "ends": ends,
+        "headings": headings or None,
+        "checksum": document.checksum,
+        "symbol": document.symbol,
+        "body": document.body,
+        "lang": document.language,
+        "date": document.date,
         "title": document.title,
         "session": document.session,
         "agenda": document.agenda_item,
         "body_name": document.body_name,
-        "headings": headings,
-        "ends": ends,
+        "file": None if file == document.source else file,
     }
-    return {name: value for name, value in values.items() if value is not None}
+    values = [metadata[name] or None for name in DOCUMENT_LAYOUT]
+    while values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+def unpack_document(packed: Sequence[Any]) -> dict[str, Any]:
+    """The metadata dict of a stored document tuple (:func:`pack_document`),
+    its keys in the order :func:`block_fields` gives them: source, file,
+    symbol, body, lang, date, year, checksum, then title, session, agenda and
+    body_name when known, headings and ends."""
+    got = dict(zip(DOCUMENT_LAYOUT, packed, strict=False))
+    date = got.get("date") or ""
+    document = {
+        "source": got["source"],
+        "file": got.get("file") or got["source"],
+        "symbol": got.get("symbol") or "",
+        "body": got.get("body") or "",
+        "lang": got.get("lang") or "",
+        "date": date,
+        "year": _year(date),
+        "checksum": got.get("checksum") or "",
+        "title": got.get("title"),
+        "session": got.get("session"),
+        "agenda": got.get("agenda"),
+        "body_name": got.get("body_name"),
+    }
+    document = {name: value for name, value in document.items() if value is not None}
+    document["headings"] = list(got.get("headings") or ())
+    document["ends"] = list(got.get("ends") or ())
+    return document
 
 
 # --------------------------------------------------------------------------- reading
@@ -201,10 +247,11 @@ def _document(searcher: Any, first: int) -> dict[str, Any]:
     key = ("document", first)
     found = cache.get(key)
     if found is None:
-        found = searcher.stored_fields(first).get("document") if first >= 0 else None
-        if not found or not found.get("ends"):
+        packed = searcher.stored_fields(first).get("document") if first >= 0 else None
+        found = unpack_document(packed) if packed else None
+        if not found or not found["ends"]:
             raise StoredFieldsDamaged(_damaged(first, "its document's first block stores nothing"))
-        strings = [v for v in found.values() if isinstance(v, str)] + found.get("headings", [])
+        strings = [v for v in found.values() if isinstance(v, str)] + found["headings"]
         cache.put(key, found, 256 + sum(map(len, strings)))
     return found
 

@@ -22,6 +22,7 @@ from searchkit.stored import (
     block_document,
     block_fields,
     document_fields,
+    unpack_document,
 )
 from searchkit.symbols import find_symbols
 
@@ -106,14 +107,16 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
     assert len(firsts) == 1505  # one per document
     assert all(positions[n] == 0 for n in firsts)
     assert [n for n, p in enumerate(positions) if p == 0] == firsts
-    assert all(raw[n]["document"]["checksum"] for n in firsts)
+    documents = {n: unpack_document(raw[n]["document"]) for n in firsts}
+    assert all(d["checksum"] and d["file"] for d in documents.values())
+    assert all(isinstance(raw[n]["document"], tuple) for n in firsts)
     empty = [f for f in raw if not f]
     assert len(empty) > 10_000  # most blocks (of 13,158) store nothing at all
     assert all(set(f) <= {"document", "blocks"} for f in raw)
     chunks = 0
     for i, n in enumerate(firsts):
         end = firsts[i + 1] if i + 1 < len(firsts) else len(raw)
-        ends = raw[n]["document"]["ends"]
+        ends = documents[n]["ends"]
         assert ends[-1] == end - n  # the chunks cover the document's blocks
         holders = [m - n for m in range(n, end) if "blocks" in raw[m]]
         assert holders == [e - 1 for e in ends]  # each chunk in its last block
@@ -275,7 +278,7 @@ def test_a_long_document_reads_back_from_every_chunk(tmp_path: Path) -> None:
     ix = _write(tmp_path, seed, document)
     expected = as_stored_before(seed, "seed.txt") | as_stored_before(document, "long.txt")
     with ix.searcher() as searcher:
-        raw = searcher.stored_fields(8)["document"]
+        raw = unpack_document(searcher.stored_fields(8)["document"])
         assert len(raw["ends"]) > 20  # the long document spans many chunks
         got = {f["key"]: f for f in all_blocks(searcher)}
     assert got == expected
@@ -373,3 +376,14 @@ def test_a_changed_file_shows_its_new_text_and_deleted_files_are_gone(
         assert searcher.doc_count_all() > searcher.doc_count()  # deleted blocks not merged away
         got = {f["key"]: f for f in all_blocks(searcher)}
     assert got == expected
+
+
+def test_chunks_hold_consecutive_blocks_up_to_the_limit() -> None:
+    from searchkit.stored import chunk_ends
+
+    assert chunk_ends([]) == []
+    assert chunk_ends([0]) == [1]
+    assert chunk_ends([5, 5, 5], limit=10) == [2, 3]
+    assert chunk_ends([5, 5, 0, 0, 5], limit=10) == [4, 5]  # empty blocks join a full chunk
+    assert chunk_ends([30, 5, 30], limit=10) == [1, 2, 3]  # a longer block is a chunk alone
+    assert chunk_ends([CHUNK_CHARS // 2] * 5) == [2, 4, 5]
