@@ -31,6 +31,7 @@ characters of text held (:data:`CACHE_CHARS`).
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -53,7 +54,8 @@ DOCUMENT_LAYOUT = (
 CHUNK_CHARS = 8192
 
 #: What the documents and chunks cached on one searcher may hold: characters of
-#: text (a document's metadata counts as its strings' length plus 256).
+#: text (a document's metadata counts as its strings' length plus 256). At the
+#: bound the cache takes about 16 MB of memory (Russian text, rows, records).
 CACHE_CHARS = 4_000_000
 _CACHE = "_searchkit_stored"
 
@@ -271,9 +273,10 @@ def _chunk(searcher: Any, first: int, chunk: int, ends: list[int]) -> tuple:
 class _Cache:
     """Documents and chunks read through one searcher, least recently used
     dropped first once they hold more than :data:`CACHE_CHARS`; and the
-    searcher's reader of the ``at`` column."""
+    searcher's reader of the ``at`` column. Safe to share between threads."""
 
     def __init__(self, searcher: Any) -> None:
+        self._lock = threading.Lock()
         self._at = searcher.reader().column_reader("at")
         self._items: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._weights: dict[tuple[str, int], int] = {}
@@ -283,20 +286,24 @@ class _Cache:
         return int(self._at[docnum])
 
     def get(self, key: tuple[str, int]) -> Any:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
 
     def put(self, key: tuple[str, int], value: Any, weight: int) -> None:
         if weight > CACHE_CHARS:
             return  # would evict everything else
-        while self._items and self.held + weight > CACHE_CHARS:
-            old, _ = self._items.popitem(last=False)
-            self.held -= self._weights.pop(old)
-        self._items[key] = value
-        self._weights[key] = weight
-        self.held += weight
+        with self._lock:
+            if key in self._items:  # another thread read it meanwhile
+                return
+            while self._items and self.held + weight > CACHE_CHARS:
+                old, _ = self._items.popitem(last=False)
+                self.held -= self._weights.pop(old)
+            self._items[key] = value
+            self._weights[key] = weight
+            self.held += weight
 
 
 def _cache(searcher: Any) -> _Cache:
