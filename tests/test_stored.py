@@ -376,6 +376,11 @@ def test_a_changed_file_shows_its_new_text_and_deleted_files_are_gone(
         assert searcher.doc_count_all() > searcher.doc_count()  # deleted blocks not merged away
         got = {f["key"]: f for f in all_blocks(searcher)}
     assert got == expected
+    merged = open_index(index)
+    merged.optimize()  # whoosh merges the segments: positions and chunks move with the blocks
+    with open_index(index).searcher() as searcher:
+        assert searcher.doc_count_all() == searcher.doc_count() == len(expected)
+        assert {f["key"]: f for f in all_blocks(searcher)} == expected
 
 
 def test_chunks_hold_consecutive_blocks_up_to_the_limit() -> None:
