@@ -111,8 +111,9 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     """The whoosh documents for one :class:`Document`, one per block.
 
     ``file`` is the corpus-relative path of the file it came from (default: its source).
-    Filter fields are indexed in every block; what is shown is stored compactly,
-    the document's metadata once, in its first block (:mod:`searchkit.stored`).
+    Filter fields are indexed in every block; what is shown is stored compactly
+    (:mod:`searchkit.stored`): the document's metadata once, in its first
+    block, and the blocks' texts in chunks, each in its chunk's last block.
     """
     file = file or document.source
     indexed: dict[str, Any] = {
@@ -122,22 +123,28 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
     }
     headings = stored.headings_of(document)
     heading_no: dict[str | None, int] = {heading: i for i, heading in enumerate(headings)}
-    first = document.blocks[0].ordinal if document.blocks else 0
+    ends = stored.chunk_ends([len(block.text) for block in document.blocks])
+    cites = [",".join(find_symbols(block.text)) for block in document.blocks]
+    last = {end - 1 for end in ends}
+    start = 0
     for i, block in enumerate(document.blocks):
-        cites = ",".join(find_symbols(block.text))
         record = dict(indexed)
         record.update(
             kind=block.kind,
             number=block.number or "",
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
-            cites=cites or None,  # "" indexes nothing
-            block=stored.pack_block(
-                document.source, block, heading_no.get(block.heading), cites, first
-            ),
+            cites=cites[i] or None,  # "" indexes nothing
+            at=i,
         )
         if i == 0:
-            record["document"] = stored.pack_document(document, file, headings)
+            record["document"] = stored.pack_document(document, file, headings, ends)
+        if i in last:  # the chunk's last block stores the chunk
+            record["blocks"] = tuple(
+                stored.pack_block(b, heading_no.get(b.heading), cites[start + j])
+                for j, b in enumerate(document.blocks[start : i + 1])
+            )
+            start = i + 1
         yield record
 
 
@@ -187,7 +194,7 @@ def indexed_sources(ix: Any) -> dict[str, str]:
             file = term.decode("utf-8") if isinstance(term, bytes) else term
             docnum = searcher.document_number(file=file)
             if docnum is not None:
-                found[file] = stored.block_fields(searcher, docnum).get("checksum", "")
+                found[file] = stored.block_document(searcher, docnum).get("checksum", "")
     return found
 
 

@@ -17,22 +17,26 @@ lang, date, year   document metadata for filters
 
 Stored fields (what a hit shows)
 --------------------------------
-block      every block: one compact tuple of its source, ordinal, text, kind,
-           number, heading (a position in the document's list of headings),
-           cited symbols and its document's first ordinal (when not 0)
-document   the document's first block only: its metadata, once
-           (file, checksum, symbol, body, lang, date, year, title, session,
-           agenda, body_name, headings); the checksum, the SHA-256 of the
-           file's bytes, drives incremental reindexing
+at         every block: its position among its document's blocks, in a
+           column of numbers (not stored, not indexed)
+document   the document's first block only: a tuple of its metadata, once
+           (source, checksum, symbol, body, lang, date, title, session,
+           agenda, body_name, headings, file) and where its chunks end;
+           the checksum, the SHA-256 of the file's bytes, drives incremental
+           reindexing
+blocks     the last block of each chunk: the rows (text, ordinal, kind,
+           number, heading position, cited symbols) of the chunk's blocks,
+           compressed together; other blocks store nothing
 
 Never read stored fields directly: :func:`searchkit.stored.block_fields` gives
 a block's fields merged with its document's (schema 4 stored all of them in
-every block, which made stored fields a third of the index).
+every block, which made stored fields a third of the index; schema 5 and 6
+stored each block's text on its own, compressed 1.7×).
 """
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from .analysis import ANALYZER_VERSION, lemma_analyzer
 from .codec import PackedPositions
@@ -74,6 +78,7 @@ def build_schema() -> fields.Schema:
         # year range spans a few dozen values, so ranges stay fast.
         year=fields.NUMERIC(bits=32, signed=False, shift_step=0),
         # Stored only, never indexed (see searchkit.stored).
-        block=fields.STORED(),
+        blocks=fields.STORED(),
         document=fields.STORED(),
+        at=fields.COLUMN(columns.NumericColumn("I")),
     )

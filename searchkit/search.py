@@ -35,7 +35,7 @@ from .query import (
     parse,
 )
 from .store import current_generation
-from .stored import block_fields
+from .stored import block_document, block_fields
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
@@ -192,8 +192,8 @@ def _rank_in_bulk(
             fields[block] = block_fields(searcher, block)
         return fields[block]
 
-    def document(block: int) -> str | None:
-        return stored(block).get("source") or None
+    def document(block: int) -> str | None:  # its metadata only: no text decompressed
+        return block_document(searcher, block).get("source") or None
 
     if per_document:  # a wider pool: proximity may change which block of a document is best
         best = scoring.top_per_group(matches, depth * 3, mask, document, per_document * 3)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import store
-from .stored import block_fields
+from .stored import block_document
 
 if TYPE_CHECKING:
     from .indexer import IndexReport
@@ -100,7 +100,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
             if docnum is None:
                 continue
             documents += 1
-            languages[block_fields(searcher, docnum).get("lang") or "unknown"] += 1
+            languages[block_document(searcher, docnum).get("lang") or "unknown"] += 1
     return IndexStats(
         path=str(root),
         generation=generation,

@@ -1,36 +1,67 @@
 """What the index stores to show a block, and reading it back.
 
-whoosh pickles and compresses each block's stored fields on their own, so
-whatever a block repeats costs bytes in every block. A block therefore stores
-one tuple, ``block`` (see :data:`BLOCK_LAYOUT`): its source, ordinal and text,
-then its kind (left out for a paragraph), printed number, the position of its
-heading in its document's list of headings, the symbols it cites and the
-ordinal of its document's first block (each left out when empty or 0,
-trailing ones dropped). The document's metadata (file, checksum, symbol,
-body, language, date, year, title, session, agenda item, body name and the
-list of headings) is stored once, as the dict ``document`` in its first block.
+whoosh pickles each block's stored fields and compresses them with zlib one
+block at a time, so a block's text is compressed on its own (1.7× on UN
+text) and whatever every block repeats costs bytes in every block. Since
+schema 7 a document's blocks are therefore stored together, in *chunks*:
 
-:func:`block_fields` puts the two together again into the flat dict every
+* every block has ``at``, its position among its document's blocks, in a
+  column of 4-byte numbers (not a stored field): its document's first block
+  is ``at`` blocks before it (a document's blocks are written one after
+  another and whoosh keeps their order, also when it merges segments);
+* the document's first block stores the tuple ``document``
+  (:data:`DOCUMENT_LAYOUT`): its metadata (source, checksum, symbol, body,
+  language, date, title, session, agenda item, body name, and the file when
+  it is not the source), its list of headings and ``ends``, where each chunk
+  of its blocks ends;
+* the last block of each chunk stores ``blocks``, a tuple with one row per
+  block of the chunk (:data:`ROW_LAYOUT`: text, ordinal, and kind, printed
+  number, heading position and cited symbols when not empty). A chunk holds
+  at most :data:`CHUNK_CHARS` characters of text (or a single longer block),
+  which whoosh compresses as one: 2.4× instead of 1.7×, and a hit
+  decompresses one chunk, never a whole long document;
+* every other block stores nothing.
+
+:func:`block_fields` puts the pieces together again into the flat dict every
 reader of stored fields works with (search hits, ``show``, ``stats``,
 incremental reindexing): the same dict each block stored by itself before
-schema 5.
+schema 5. Documents and chunks read are cached per searcher, bounded by the
+characters of text held (:data:`CACHE_CHARS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .errors import IndexError_
 from .model import Block, Document
 
-#: The fields of a block's stored tuple, in order.
-BLOCK_LAYOUT = ("source", "ordinal", "text", "kind", "number", "heading_no", "cites", "first")
-#: The kind of a block whose stored tuple leaves its kind out.
+#: The fields of a block's row in its chunk, in order.
+ROW_LAYOUT = ("text", "ordinal", "kind", "number", "heading_no", "cites")
+#: The kind of a block whose row leaves its kind out.
 DEFAULT_KIND = "paragraph"
+#: The fields of a document's stored tuple, in order (``year`` is read from
+#: ``date``; ``file`` is there only when it is not the source).
+DOCUMENT_LAYOUT = (
+    "source", "ends", "headings", "checksum", "symbol", "body", "lang", "date",
+    "title", "session", "agenda", "body_name", "file",
+)  # fmt: skip
+#: A chunk holds blocks up to this many characters of text (a longer block is a chunk alone).
+CHUNK_CHARS = 8192
 
-#: Cached documents per searcher; beyond this many the cache starts again.
-_CACHE_SIZE = 4096
-_CACHE = "_searchkit_documents"
+#: What the documents and chunks cached on one searcher may hold: characters of
+#: text (a document's metadata counts as its strings' length plus 256). At the
+#: bound the cache takes about 16 MB of memory (Russian text, rows, records).
+CACHE_CHARS = 4_000_000
+_CACHE = "_searchkit_stored"
+
+
+class StoredFieldsDamaged(IndexError_):
+    """A block's stored fields are not where its position says they are."""
 
 
 # --------------------------------------------------------------------------- writing
@@ -41,24 +72,36 @@ def headings_of(document: Document) -> list[str]:
     return list(dict.fromkeys(b.heading for b in document.blocks if b.heading is not None))
 
 
-def pack_block(
-    source: str, block: Block, heading_no: int | None, cites: str, first: int = 0
-) -> tuple:
-    """The tuple a block stores (:data:`BLOCK_LAYOUT`); ``first`` is the ordinal
-    of its document's first block (readers number blocks from 0)."""
+def pack_block(block: Block, heading_no: int | None, cites: str) -> tuple:
+    """A block's row in its chunk (:data:`ROW_LAYOUT`), trailing empty values dropped."""
     values = [
-        source,
-        block.ordinal,
         block.text,
+        block.ordinal,
         None if block.kind == DEFAULT_KIND else block.kind,
         block.number or None,
         heading_no,
         cites or None,
-        first or None,
     ]
     while values[-1] is None:
         values.pop()
     return tuple(values)
+
+
+def chunk_ends(lengths: Sequence[int], limit: int | None = None) -> list[int]:
+    """Where each chunk ends (exclusive) for blocks of these text lengths:
+    consecutive blocks up to ``limit`` (:data:`CHUNK_CHARS`) characters
+    together, at least one block each."""
+    limit = CHUNK_CHARS if limit is None else limit
+    ends: list[int] = []
+    held = 0
+    for i, length in enumerate(lengths):
+        if i and held + length > limit:
+            ends.append(i)
+            held = 0
+        held += length
+    if lengths:
+        ends.append(len(lengths))
+    return ends
 
 
 def document_filters(document: Document, file: str) -> dict[str, Any]:
@@ -71,22 +114,64 @@ def document_filters(document: Document, file: str) -> dict[str, Any]:
         "body": document.body or "",
         "lang": document.language or "",
         "date": date,
-        "year": int(date[:4]) if date[:4].isdigit() else None,
+        "year": _year(date),
     }
 
 
-def pack_document(document: Document, file: str, headings: list[str]) -> dict[str, Any]:
-    """The dict a document's first block stores: its metadata, ``None`` values left out."""
-    values = {
-        **document_filters(document, file),
-        "checksum": document.checksum or "",
+def _year(date: str) -> int | None:
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
+def pack_document(document: Document, file: str, headings: list[str], ends: list[int]) -> tuple:
+    """The tuple a document's first block stores (:data:`DOCUMENT_LAYOUT`): its
+    metadata, headings and chunk ends; ``file`` left out when it is the
+    source, empty values as ``None``, trailing ones dropped."""
+    metadata = {
+        "source": document.source,
+        "ends": ends,
+        "headings": headings or None,
+        "checksum": document.checksum,
+        "symbol": document.symbol,
+        "body": document.body,
+        "lang": document.language,
+        "date": document.date,
         "title": document.title,
         "session": document.session,
         "agenda": document.agenda_item,
         "body_name": document.body_name,
-        "headings": headings,
+        "file": None if file == document.source else file,
     }
-    return {name: value for name, value in values.items() if value is not None}
+    values = [metadata[name] or None for name in DOCUMENT_LAYOUT]
+    while values[-1] is None:
+        values.pop()
+    return tuple(values)
+
+
+def unpack_document(packed: Sequence[Any]) -> dict[str, Any]:
+    """The metadata dict of a stored document tuple (:func:`pack_document`),
+    its keys in the order :func:`block_fields` gives them: source, file,
+    symbol, body, lang, date, year, checksum, then title, session, agenda and
+    body_name when known, headings and ends."""
+    got = dict(zip(DOCUMENT_LAYOUT, packed, strict=False))
+    date = got.get("date") or ""
+    document = {
+        "source": got["source"],
+        "file": got.get("file") or got["source"],
+        "symbol": got.get("symbol") or "",
+        "body": got.get("body") or "",
+        "lang": got.get("lang") or "",
+        "date": date,
+        "year": _year(date),
+        "checksum": got.get("checksum") or "",
+        "title": got.get("title"),
+        "session": got.get("session"),
+        "agenda": got.get("agenda"),
+        "body_name": got.get("body_name"),
+    }
+    document = {name: value for name, value in document.items() if value is not None}
+    document["headings"] = list(got.get("headings") or ())
+    document["ends"] = list(got.get("ends") or ())
+    return document
 
 
 # --------------------------------------------------------------------------- reading
@@ -100,18 +185,22 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
     it has one), and those of ``file``, ``checksum``, ``symbol``, ``body``,
     ``lang``, ``date``, ``year``, ``title``, ``session``, ``agenda``,
     ``body_name`` its document has. ``searcher`` is a whoosh searcher; the
-    documents read are cached on it.
+    documents and chunks read are cached on it.
     """
-    stored = searcher.stored_fields(docnum)
-    packed: tuple[Any, ...] = tuple(stored["block"])
-    padded: tuple[Any, ...] = packed + (None,) * (len(BLOCK_LAYOUT) - len(packed))
-    source, ordinal, text, kind, number, heading_no, cites, first = padded
-    own = stored.get("document")
-    if own is not None:  # the document's first block holds its metadata
-        _remember(searcher, source, own)
-        document = own
-    else:
-        document = document_fields(searcher, source, docnum - ordinal + (first or 0))
+    cache = _cache(searcher)
+    at = cache.position(docnum)
+    first = docnum - at
+    document = _document(searcher, first)
+    ends = document["ends"]
+    chunk = bisect_right(ends, at)
+    start = ends[chunk - 1] if chunk else 0
+    rows = _chunk(searcher, first, chunk, ends)
+    if chunk >= len(ends) or len(rows) != ends[chunk] - start:
+        raise StoredFieldsDamaged(_damaged(docnum, "its chunk of text is not stored"))
+    packed: tuple[Any, ...] = tuple(rows[at - start])
+    padded = packed + (None,) * (len(ROW_LAYOUT) - len(packed))
+    text, ordinal, kind, number, heading_no, cites = padded
+    source = document["source"]
     fields = {
         "key": f"{source}#{ordinal}",
         "source": source,
@@ -121,40 +210,24 @@ def block_fields(searcher: Any, docnum: int) -> dict[str, Any]:
         "number": number or "",
         "cites": cites or "",
     }
-    fields.update((name, value) for name, value in document.items() if name != "headings")
+    fields.update((k, v) for k, v in document.items() if k not in ("headings", "ends"))
     headings = document.get("headings") or ()
     if heading_no is not None and heading_no < len(headings):
         fields["heading"] = headings[heading_no]
     return fields
 
 
-def document_fields(searcher: Any, source: str, near: int | None = None) -> dict[str, Any]:
-    """The stored metadata of the document ``source`` (``{}`` if none is stored),
-    read from its first block and cached on ``searcher``.
-
-    ``near`` is where the first block should be: a document's blocks are
-    written one after another and whoosh keeps their order, so it is a block's
-    number minus its distance from the first. It is checked, and the block that
-    stores the document is looked up among the blocks of ``source`` when wrong.
-    """
-    found = _cache(searcher).get(source)
-    if found is None:
-        found = _first_block(searcher, source, near).get("document") or {}
-        _remember(searcher, source, found)
-    return found
+def block_document(searcher: Any, docnum: int) -> dict[str, Any]:
+    """The stored metadata of the document block ``docnum`` belongs to (its
+    source, file, checksum, language...), without reading any text."""
+    first = docnum - _cache(searcher).position(docnum)
+    return _public(_document(searcher, first))
 
 
-def _first_block(searcher: Any, source: str, near: int | None) -> dict[str, Any]:
-    reader = searcher.reader()
-    if near is not None and 0 <= near < reader.doc_count_all() and not reader.is_deleted(near):
-        stored: dict[str, Any] = searcher.stored_fields(near)
-        if "document" in stored and tuple(stored.get("block") or ())[:1] == (source,):
-            return stored
-    for docnum in searcher.document_numbers(source=source):
-        stored = searcher.stored_fields(docnum)
-        if "document" in stored:
-            return dict(stored)
-    return {}
+def document_fields(searcher: Any, source: str) -> dict[str, Any]:
+    """The stored metadata of the document ``source`` (``{}`` if none is stored)."""
+    docnum = searcher.document_number(source=source)
+    return {} if docnum is None else block_document(searcher, docnum)
 
 
 def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:
@@ -163,14 +236,79 @@ def all_blocks(searcher: Any) -> Iterator[dict[str, Any]]:
         yield block_fields(searcher, docnum)
 
 
-def _cache(searcher: Any) -> dict[str, dict[str, Any]]:
-    # One cache per searcher object: a refreshed searcher is a new object.
-    cache: dict[str, dict[str, Any]] = searcher.__dict__.setdefault(_CACHE, {})
-    return cache
+def _public(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "ends"}
 
 
-def _remember(searcher: Any, source: str, document: dict[str, Any]) -> None:
+def _damaged(docnum: int, why: str) -> str:
+    return f"stored fields of block {docnum} are damaged ({why}); run searchkit reindex --full"
+
+
+def _document(searcher: Any, first: int) -> dict[str, Any]:
     cache = _cache(searcher)
-    if len(cache) >= _CACHE_SIZE:
-        cache.clear()
-    cache[source] = document
+    key = ("document", first)
+    found = cache.get(key)
+    if found is None:
+        packed = searcher.stored_fields(first).get("document") if first >= 0 else None
+        found = unpack_document(packed) if packed else None
+        if not found or not found["ends"]:
+            raise StoredFieldsDamaged(_damaged(first, "its document's first block stores nothing"))
+        strings = [v for v in found.values() if isinstance(v, str)] + found["headings"]
+        cache.put(key, found, 256 + sum(map(len, strings)))
+    return found
+
+
+def _chunk(searcher: Any, first: int, chunk: int, ends: list[int]) -> tuple:
+    if chunk >= len(ends):
+        return ()
+    cache = _cache(searcher)
+    key = ("chunk", first + ends[chunk] - 1)  # the chunk's last block stores it
+    found = cache.get(key)
+    if found is None:
+        found = tuple(searcher.stored_fields(key[1]).get("blocks") or ())
+        cache.put(key, found, sum(len(row[0]) for row in found) + 16 * len(found))
+    return found
+
+
+class _Cache:
+    """Documents and chunks read through one searcher, least recently used
+    dropped first once they hold more than :data:`CACHE_CHARS`; and the
+    searcher's reader of the ``at`` column. Safe to share between threads."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._lock = threading.Lock()
+        self._at = searcher.reader().column_reader("at")
+        self._items: OrderedDict[tuple[str, int], Any] = OrderedDict()
+        self._weights: dict[tuple[str, int], int] = {}
+        self.held = 0
+
+    def position(self, docnum: int) -> int:
+        return int(self._at[docnum])
+
+    def get(self, key: tuple[str, int]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, int], value: Any, weight: int) -> None:
+        if weight > CACHE_CHARS:
+            return  # would evict everything else
+        with self._lock:
+            if key in self._items:  # another thread read it meanwhile
+                return
+            while self._items and self.held + weight > CACHE_CHARS:
+                old, _ = self._items.popitem(last=False)
+                self.held -= self._weights.pop(old)
+            self._items[key] = value
+            self._weights[key] = weight
+            self.held += weight
+
+
+def _cache(searcher: Any) -> _Cache:
+    # One cache per searcher object: a refreshed searcher is a new object.
+    cache: _Cache | None = searcher.__dict__.get(_CACHE)
+    if cache is None:
+        cache = searcher.__dict__[_CACHE] = _Cache(searcher)
+    return cache

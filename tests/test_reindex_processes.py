@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -366,12 +367,12 @@ def test_progress_bar_on_a_terminal_and_one_line_otherwise(tmp_path: Path) -> No
     assert "3 updated" in out
 
 
-def _file_size_limit() -> None:
-    """In the child: no file may grow past 64 KiB (EFBIG, as on a full disk)."""
+def _file_size_limit(limit: int) -> None:
+    """In the child: no file may grow past ``limit`` bytes (EFBIG, as on a full disk)."""
     import resource
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
 def test_a_write_error_keeps_the_last_commit_and_says_why(tmp_path: Path) -> None:
@@ -380,7 +381,9 @@ def test_a_write_error_keeps_the_last_commit_and_says_why(tmp_path: Path) -> Non
     assert run(corpus.root, index)[0] == 0
     before = state(index)
     corpus.mutate(changed=100, added=20, deleted=0)
-    proc = start(corpus.root, index, "--full", preexec_fn=_file_size_limit)
+    largest = max(path.stat().st_size for path in index.rglob("*") if path.is_file())
+    limit = partial(_file_size_limit, largest // 2)  # the rebuild writes as large a file
+    proc = start(corpus.root, index, "--full", preexec_fn=limit)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert err.strip() == f"searchkit: error: cannot write the index at {index}: File too large"

@@ -1,4 +1,5 @@
-"""Document metadata is stored once per document and merged back into every block."""
+"""Document metadata is stored once per document, block texts in chunks of a
+document's blocks, and both are merged back into every block."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from searchkit import Index, reindex, search
+from searchkit import Index, reindex, search, stored
 from searchkit.browse import show
 from searchkit.codec import open_writer
 from searchkit.indexer import block_records, corpus_files, indexed_sources, open_index
 from searchkit.model import Document
 from searchkit.readers import Catalog, file_checksum, read_documents, read_path
 from searchkit.schema import build_schema
-from searchkit.stored import BLOCK_LAYOUT, all_blocks, block_fields, document_fields
+from searchkit.stored import (
+    CHUNK_CHARS,
+    ROW_LAYOUT,
+    StoredFieldsDamaged,
+    all_blocks,
+    block_document,
+    block_fields,
+    document_fields,
+    unpack_document,
+)
 from searchkit.symbols import find_symbols
 
 from .conftest import SEED
@@ -89,23 +99,40 @@ def test_every_block_of_the_bundled_document_carries_its_masthead(seed_index: Pa
     assert last["checksum"] == file_checksum(SEED)
 
 
-def test_only_the_first_block_stores_the_document(shared_index: tuple[Path, Any]) -> None:
+def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path, Any]) -> None:
     with open_index(shared_index[0]).searcher() as searcher:
         raw = list(searcher.all_stored_fields())
-        firsts = [f for f in raw if "document" in f]
-        assert len(firsts) == 1505  # one per document
-        assert all(f["block"][1] == 0 for f in firsts)  # readers number blocks from 0
-        assert all(f["document"]["checksum"] for f in firsts)
-        others = [f for f in raw if "document" not in f]
-        assert len(others) > 11_000
-        assert all(set(f) == {"block"} for f in others)  # no title, checksum, symbol...
-        assert all(3 <= len(f["block"]) <= len(BLOCK_LAYOUT) for f in raw)
-        # a plain unnumbered paragraph stores its source, ordinal and text only
-        assert any(len(f["block"]) == 3 for f in others)
+        at = searcher.reader().column_reader("at")
+        positions = [at[n] for n in range(len(raw))]
+    firsts = [n for n, f in enumerate(raw) if "document" in f]
+    assert len(firsts) == 1505  # one per document
+    assert all(positions[n] == 0 for n in firsts)
+    assert [n for n, p in enumerate(positions) if p == 0] == firsts
+    documents = {n: unpack_document(raw[n]["document"]) for n in firsts}
+    assert all(d["checksum"] and d["file"] for d in documents.values())
+    assert all(isinstance(raw[n]["document"], tuple) for n in firsts)
+    empty = [f for f in raw if not f]
+    assert len(empty) > 10_000  # most blocks (of 13,158) store nothing at all
+    assert all(set(f) <= {"document", "blocks"} for f in raw)
+    chunks = 0
+    for i, n in enumerate(firsts):
+        end = firsts[i + 1] if i + 1 < len(firsts) else len(raw)
+        ends = documents[n]["ends"]
+        assert ends[-1] == end - n  # the chunks cover the document's blocks
+        holders = [m - n for m in range(n, end) if "blocks" in raw[m]]
+        assert holders == [e - 1 for e in ends]  # each chunk in its last block
+        start = 0
+        for e in ends:
+            rows = raw[n + e - 1]["blocks"]
+            assert len(rows) == e - start
+            assert all(2 <= len(row) <= len(ROW_LAYOUT) for row in rows)
+            assert len(rows) == 1 or sum(len(row[0]) for row in rows) <= CHUNK_CHARS
+            start = e
+        chunks += len(ends)
+    assert chunks > len(firsts) + 150  # long documents span several chunks
+    with open_index(shared_index[0]).searcher() as searcher:
         headed = next(
-            n
-            for n, f in enumerate(raw)
-            if f["block"][5:6] not in ((), (None,)) and "document" not in f
+            n for n, f in enumerate(raw) if not f and "heading" in block_fields(searcher, n)
         )
         assert isinstance(block_fields(searcher, headed)["heading"], str)
 
@@ -177,19 +204,17 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
         assert after[0].ordinal == before[0].ordinal > 0
 
 
-def test_a_document_is_found_by_source_when_not_where_expected(
-    seed_index: Path,
-) -> None:
+def test_a_document_is_found_by_its_source(seed_index: Path) -> None:
     with open_index(seed_index).searcher() as searcher:
         source = block_fields(searcher, 0)["source"]
+        document = document_fields(searcher, source)
+        assert document["checksum"] == file_checksum(SEED)
+        assert document["session"] == "Шестая сессия"
+        assert document["source"] == source
+        assert "ends" not in document and document["headings"]
         last = searcher.doc_count_all() - 1
-    for near in (None, last, -5, 10**6):  # wrong guesses fall back to its blocks
-        with open_index(seed_index).searcher() as searcher:
-            document = document_fields(searcher, source, near)
-            assert document["checksum"] == file_checksum(SEED)
-            assert document["session"] == "Шестая сессия"
-        with open_index(seed_index).searcher() as searcher:
-            assert document_fields(searcher, "no-such-file.txt", near) == {}
+        assert block_document(searcher, last) == document
+        assert document_fields(searcher, "no-such-file.txt") == {}
 
 
 def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -> None:
@@ -218,3 +243,153 @@ def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -
     assert {f["title"] for f in got[8:]} == {"Другой заголовок"}
     assert {f["title"] for f in got[:8]} == {document.title}
     assert all(f["session"] == "Шестая сессия" and f["checksum"] for f in got)
+
+
+def _long_document(source: str = "long.txt") -> Document:
+    """The bundled document's blocks over and over (600 blocks, many chunks),
+    with an empty block and one block longer than a chunk among them."""
+    seed = read_path(SEED, source)
+    blocks = [
+        replace(
+            seed.blocks[i % len(seed.blocks)], ordinal=i, text=f"{i}. {seed.blocks[i % 8].text}"
+        )
+        for i in range(600)
+    ]
+    blocks[17] = replace(blocks[17], text="", kind="paragraph", number=None)
+    huge = " ".join(b.text for b in seed.blocks) * 12
+    assert len(huge) > CHUNK_CHARS
+    blocks[300] = replace(blocks[300], text=huge)
+    return replace(seed, blocks=tuple(blocks))
+
+
+def _write(path: Path, *documents: Document) -> Any:
+    from whoosh import index as windex
+
+    ix = windex.create_in(str(path), build_schema())
+    with ix.writer() as writer:
+        for document in documents:
+            for record in block_records(document):
+                writer.add_document(**record)
+    return ix
+
+
+def test_a_long_document_reads_back_from_every_chunk(tmp_path: Path) -> None:
+    document = _long_document()
+    seed = read_path(SEED, "seed.txt")
+    ix = _write(tmp_path, seed, document)
+    expected = as_stored_before(seed, "seed.txt") | as_stored_before(document, "long.txt")
+    with ix.searcher() as searcher:
+        raw = unpack_document(searcher.stored_fields(8)["document"])
+        assert len(raw["ends"]) > 20  # the long document spans many chunks
+        got = {f["key"]: f for f in all_blocks(searcher)}
+    assert got == expected
+    assert got["long.txt#17"]["text"] == ""
+    assert len(got["long.txt#300"]["text"]) > CHUNK_CHARS
+    for docnum in (8, 8 + 17, 8 + 299, 8 + 300, 8 + 301, 8 + 599, 3):  # nothing cached yet
+        with ix.searcher() as searcher:
+            fields = block_fields(searcher, docnum)
+            assert fields == expected[fields["key"]]
+
+
+def test_the_cache_holds_at_most_its_bound(tmp_path: Path, monkeypatch: Any) -> None:
+    import random
+
+    document = _long_document()
+    ix = _write(tmp_path, document)
+    expected = as_stored_before(document, "long.txt")
+    monkeypatch.setattr(stored, "CACHE_CHARS", 20_000)
+    order = list(range(600)) * 2
+    random.Random(7).shuffle(order)
+    with ix.searcher() as searcher:
+        cache = stored._cache(searcher)
+        most = 0
+        for docnum in order:
+            fields = block_fields(searcher, docnum)
+            assert fields == expected[f"long.txt#{docnum}"]
+            assert cache.held <= 20_000
+            most = max(most, cache.held)
+        assert most > 15_000  # it did fill up, and dropped old chunks
+        huge = block_fields(searcher, 300)["text"]
+        assert len(huge) > 20_000 and ("chunk", 300) not in cache._items  # too big to keep
+    monkeypatch.setattr(stored, "CACHE_CHARS", 8_000_000)
+    with ix.searcher() as searcher:
+        list(all_blocks(searcher))
+        assert stored._cache(searcher).held > sum(len(b.text) for b in document.blocks)
+
+
+def test_a_damaged_index_names_the_block_and_the_cure(tmp_path: Path) -> None:
+    from whoosh import index as windex
+
+    ix = windex.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        for record in block_records(read_path(SEED, "seed.txt")):
+            record.pop("document", None)
+            writer.add_document(**record)
+    with ix.searcher() as searcher:
+        try:
+            block_fields(searcher, 5)
+        except StoredFieldsDamaged as exc:
+            assert "block 0" in str(exc) and "reindex --full" in str(exc)
+        else:
+            raise AssertionError("no error for a document without its first block")
+
+
+def test_a_changed_file_shows_its_new_text_and_deleted_files_are_gone(
+    tmp_path: Path, shared_corpus: Path
+) -> None:
+    """Incremental reindexing deletes a changed file's blocks and writes them
+    again in a new segment: hits, ``show`` and every other document's blocks
+    must read the new layout right, also through a searcher opened before."""
+    long_source = "un-documents/ref/ru/2009_hri_core_aze_2008.txt"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(shared_corpus / long_source, corpus / "aze.txt")
+    shutil.copy(SEED, corpus / "seed.txt")
+    shutil.copy(SEED, corpus / "seed2.txt")
+    index = tmp_path / "index"
+    reindex(corpus, index, workers=1)
+    document = read_path(corpus / "aze.txt", "aze.txt")
+    block = next(b for b in document.blocks[250:] if b.number and len(b.text) > 200)
+    old = " ".join(block.text.split()[:6])
+    with Index(index) as ix:
+        hit = next(h for h in ix.search(f'"{old}"', limit=5) if h.ordinal == block.ordinal)
+        assert hit.text == block.text
+        new_text = "Правительство учредило фонд поддержки мигрантов в горных районах. " + block.text
+        text = (corpus / "aze.txt").read_text("utf-8")
+        assert text.count(block.text) == 1
+        (corpus / "aze.txt").write_text(text.replace(block.text, new_text), "utf-8")
+        (corpus / "seed2.txt").unlink()
+        report = reindex(corpus, index, workers=1)
+        assert report.updated == ["aze.txt"] and report.deleted == ["seed2.txt"]
+        hits = ix.search('"фонд поддержки мигрантов в горных районах"', limit=5)
+        assert [(h.source, h.ordinal) for h in hits] == [("aze.txt", block.ordinal)]
+        assert hits[0].text == new_text and hits[0].paragraph == block.number
+    passage = show(index, "aze.txt", block.number, context=1)
+    assert passage.block.text == new_text
+    assert [b.text for b in passage.before] == [document.blocks[block.ordinal - 1].text]
+    changed = read_path(corpus / "aze.txt", "aze.txt")
+    expected = as_stored_before(changed, "aze.txt") | as_stored_before(
+        read_path(SEED, "seed.txt"), "seed.txt"
+    )
+    for key in expected:
+        expected[key]["checksum"] = file_checksum(corpus / key.split("#")[0])
+    with open_index(index).searcher() as searcher:
+        assert searcher.doc_count_all() > searcher.doc_count()  # deleted blocks not merged away
+        got = {f["key"]: f for f in all_blocks(searcher)}
+    assert got == expected
+    merged = open_index(index)
+    merged.optimize()  # whoosh merges the segments: positions and chunks move with the blocks
+    with open_index(index).searcher() as searcher:
+        assert searcher.doc_count_all() == searcher.doc_count() == len(expected)
+        assert {f["key"]: f for f in all_blocks(searcher)} == expected
+
+
+def test_chunks_hold_consecutive_blocks_up_to_the_limit() -> None:
+    from searchkit.stored import chunk_ends
+
+    assert chunk_ends([]) == []
+    assert chunk_ends([0]) == [1]
+    assert chunk_ends([5, 5, 5], limit=10) == [2, 3]
+    assert chunk_ends([5, 5, 0, 0, 5], limit=10) == [4, 5]  # empty blocks join a full chunk
+    assert chunk_ends([30, 5, 30], limit=10) == [1, 2, 3]  # a longer block is a chunk alone
+    assert chunk_ends([CHUNK_CHARS // 2] * 5) == [2, 4, 5]
