@@ -16,7 +16,9 @@ vocabulary; :class:`SearchResult` says both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from .query import (
     parse,
 )
 from .store import current_generation
-from .stored import block_document, block_fields
+from .stored import DEFAULT_KIND, block_document, block_fields
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
@@ -139,16 +141,29 @@ def run(
         query, parsed, result.layout = switched, parse(switched, reader), switched
     depth = max(offset + limit, RERANK_DEPTH)
     allowed = _filter_docs(searcher, Term("lang", lang)) if lang else None
-    ranked = _rank_in_bulk(searcher, parsed, depth, lang, allowed, per_document, facets, result)
-    if ranked is None:
+    candidates: Iterator[tuple[float, dict[str, Any]]]
+    blocks = _rank_in_bulk(searcher, parsed, depth, lang, allowed, per_document, facets, result)
+    if blocks is not None:
+        # re-ranked by the indexed kind and number; stored fields read only
+        # for the blocks shown (and the copies _distinct drops on the way)
+        factors = _kind_factors(searcher, [block for _, block in blocks])
+        order = sorted(
+            (
+                (score * factor, block)
+                for (score, block), factor in zip(blocks, factors, strict=True)
+            ),
+            key=lambda pair: -pair[0],
+        )
+        candidates = ((score, block_fields(searcher, block)) for score, block in order)
+    else:
         ranked = _rank_with_whoosh(searcher, parsed, depth, allowed, per_document, facets, result)
+        candidates = iter(
+            sorted(((score * _kind_factor(f), f) for score, f in ranked), key=lambda p: -p[0])
+        )
     result.suggestion = _suggest(searcher, query, parsed)
-    rescored = _distinct(
-        sorted(((score * _kind_factor(f), f) for score, f in ranked), key=lambda pair: -pair[0])
-    )
     result.hits = [
         _to_hit(fields, score, parsed, snippet_format)
-        for score, fields in rescored[offset : offset + limit]
+        for score, fields in islice(_distinct(candidates), offset, offset + limit)
     ]
     return result
 
@@ -162,9 +177,9 @@ def _rank_in_bulk(
     per_document: int | None,
     facets: bool,
     result: SearchResult,
-) -> list[tuple[float, dict[str, Any]]] | None:
+) -> list[tuple[float, int]] | None:
     """The best ``depth`` blocks scored by :mod:`searchkit.scoring`, with their
-    proximity bonus; ``None`` when the query needs whoosh (``"…"~N``)."""
+    proximity bonus, best first; ``None`` when the query needs whoosh (``"…"~N``)."""
     from . import scoring  # numpy: imported by the first search, not by every command
 
     matches = scoring.evaluate(searcher, parsed.core)
@@ -185,12 +200,6 @@ def _rank_in_bulk(
         found = matches.mask if mask is None else matches.mask & mask
         for name, fieldname in FACETS.items():
             result.facets[name] = _facet_counts(engine.counts(fieldname, found))
-    fields: dict[int, dict[str, Any]] = {}
-
-    def stored(block: int) -> dict[str, Any]:
-        if block not in fields:
-            fields[block] = block_fields(searcher, block)
-        return fields[block]
 
     def document(block: int) -> str | None:  # its metadata only: no text decompressed
         return block_document(searcher, block).get("source") or None
@@ -205,7 +214,7 @@ def _rank_in_bulk(
     )
     if per_document:
         ranked = list(scoring.per_group(ranked, document, per_document))[:depth]
-    return [(score, stored(d)) for score, d in ranked]
+    return ranked
 
 
 def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
@@ -274,26 +283,48 @@ def _filter_docs(searcher: Any, term: Any) -> set[int]:
     return cache[key]
 
 
-def _distinct(ranked: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
+def _distinct(
+    ranked: Iterable[tuple[float, dict[str, Any]]],
+) -> Iterator[tuple[float, dict[str, Any]]]:
     """Drop a hit that repeats a better one word for word: the same block of the
     same document (by symbol, else title) in another copy of the file. Hits are
-    (score, :func:`~searchkit.stored.block_fields`) pairs."""
+    (score, :func:`~searchkit.stored.block_fields`) pairs, read as needed."""
     seen: set[tuple[Any, ...]] = set()
-    out = []
     for score, hit in ranked:
         doc = hit.get("symbol") or hit.get("title") or hit.get("source")
         key = (doc, hit.get("lang"), hit.get("kind"), hit.get("number"), hit.get("text"))
         if key not in seen:
             seen.add(key)
-            out.append((score, hit))
-    return out
+            yield score, hit
 
 
 def _kind_factor(hit: dict[str, Any]) -> float:
-    kind = hit.get("kind", "paragraph")
+    return _factor(hit.get("kind", DEFAULT_KIND), hit.get("number"))
+
+
+def _kind_factors(searcher: Any, blocks: list[int]) -> list[float]:
+    """:func:`_kind_factor` of each block, from the indexed ``kind`` and
+    ``number`` (no stored fields read)."""
+    from . import scoring
+
+    engine = scoring.engine(searcher)
+    kind_codes, kinds = engine.values("kind")
+    number_codes, numbers = engine.values("number")
+    out = []
+    for block in blocks:
+        kind, number = kind_codes[block], number_codes[block]
+        out.append(
+            _factor(
+                kinds[kind] if kind >= 0 else DEFAULT_KIND, numbers[number] if number >= 0 else ""
+            )
+        )
+    return out
+
+
+def _factor(kind: str, number: str | None) -> float:
     if kind in KIND_FACTORS:
         return KIND_FACTORS[kind]
-    if kind in ("paragraph", "subparagraph", "article") and hit.get("number"):
+    if kind in ("paragraph", "subparagraph", "article") and number:
         return NUMBERED_FACTOR
     return 1.0
 

@@ -120,3 +120,26 @@ def test_a_second_copy_of_a_document_is_not_shown_twice(tmp_path: Path, corpus_c
     )
     index_corpus(corpus_copy, tmp_path / "ix")
     assert len(search(tmp_path / "ix", "консультация эксперт").hits) == 2
+
+
+@pytest.mark.parametrize("which", ["seed", "shared"])
+def test_rerank_factors_from_the_index_equal_those_from_stored_fields(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """The bulk path re-ranks by the indexed kind and number (no stored
+    fields read); every block gets the factor its stored fields give."""
+    import importlib
+
+    from whoosh.scoring import BM25F
+
+    from searchkit.indexer import open_index
+    from searchkit.stored import block_fields
+
+    search_module = importlib.import_module("searchkit.search")  # the module
+    path = request.getfixturevalue("seed_index" if which == "seed" else "shared_index")
+    path = path[0] if isinstance(path, tuple) else path
+    with open_index(path).searcher(weighting=BM25F()) as searcher:
+        blocks = list(searcher.reader().all_doc_ids())
+        expected = [search_module._kind_factor(block_fields(searcher, b)) for b in blocks]
+        assert search_module._kind_factors(searcher, blocks) == expected
+        assert len(set(expected)) > 1  # numbered paragraphs and others
