@@ -25,9 +25,11 @@ stored fields and length columns and writes posting lists as packed arrays:
 
 whoosh reads these lists through :class:`PackedMatcher` (its matcher API,
 for the queries whoosh still ranks); :func:`read_block` gives a block as numpy
-arrays to :mod:`searchkit.postings`. An index records the codec of each of its
-segments (whoosh pickles it in the table of contents), so every writer of an
-index must be made with :func:`codec` (``ix.writer(codec=codec())``).
+arrays to :mod:`searchkit.postings`. :class:`PackedFieldWriter` takes whole
+posting lists from a :class:`~searchkit.pool.TermPool` and writes them a block
+at a time. An index records the codec of each of its segments (whoosh pickles
+it in the table of contents), so every writer of an index is made by
+:func:`open_writer` (codec and pool).
 """
 
 from __future__ import annotations

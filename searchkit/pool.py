@@ -11,10 +11,13 @@ gives :class:`searchkit.codec.PackedFieldWriter` whole lists
 (:class:`TermLists`), which it writes a block at a time.
 
 Memory stays bounded by the writer's ``limitmb``: past it, the lists are
-written to an anonymous temporary file in term order (a *run*) and the pool
-starts again; at commit the runs and what is left are merged term by term,
-each term's pieces joined in the order they were added. The temporary files
-disappear with the process, even a killed one.
+written to an anonymous temporary file in term order (a *run*, pickled in
+chunks of a few thousand postings) and the pool starts again; at commit the
+runs and what is left are merged term by term, a chunk of each run at a time,
+each term's pieces joined in the order they were added. Past
+:data:`_MAX_RUNS` runs they are merged into one first, so the merge never
+holds more than that many chunks. The temporary files disappear with the
+process, even a killed one.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import groupby, islice
+from itertools import groupby
 from operator import itemgetter
 from typing import IO, Any
 
@@ -36,8 +39,12 @@ Key = tuple[str, bytes]
 _POSTING_BYTES = 90
 #: Bytes a new term costs, about (dict entry, term bytes, list).
 _TERM_BYTES = 150
-#: Terms pickled together in a run.
-_RUN_CHUNK = 1000
+#: Postings pickled together in a run, at most: the merge holds one such
+#: chunk of every run at a time.
+_RUN_CHUNK = 5_000
+#: Past this many runs, they are merged into one, so the final merge holds
+#: at most this many chunks whatever the size of the segment.
+_MAX_RUNS = 32
 
 
 class TermLists:
@@ -100,15 +107,13 @@ class TermPool:
                 yield (fieldname, btext), terms[btext]
 
     def _spill(self) -> None:
-        # closed by cleanup(), after the merge has read it
-        run = tempfile.TemporaryFile(prefix="searchkit-run-")  # noqa: SIM115
-        items = self._sorted()
-        while chunk := list(islice(items, _RUN_CHUNK)):
-            run.write(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
-        run.seek(0)
-        self.runs.append(run)
+        self.runs.append(_write_run(self._sorted()))
         self.fields = {}
         self.size = 0
+        if len(self.runs) > _MAX_RUNS:  # merge them into one: the final merge stays small
+            merged = _write_run(_join(heapq.merge(*map(_read_run, self.runs), key=itemgetter(0))))
+            self.cleanup()
+            self.runs = [merged]
         if not gc.isenabled():  # paused_gc: now is the time
             gc.collect()
 
@@ -118,7 +123,7 @@ class TermPool:
         """Every term in order with its whole posting list (runs merged)."""
         if not self.runs:
             return TermLists(self._sorted())
-        runs = (_read_run(run) for run in self.runs)
+        runs = map(_read_run, self.runs)
         return TermLists(_join(heapq.merge(*runs, self._sorted(), key=itemgetter(0))))
 
     def cleanup(self) -> None:
@@ -146,6 +151,25 @@ def paused_gc() -> Iterator[None]:
         if enabled:
             gc.enable()
         gc.collect()
+
+
+def _write_run(items: Iterable[tuple[Key, list[Any]]]) -> IO[bytes]:
+    """A run: the items pickled in chunks of about :data:`_RUN_CHUNK` postings,
+    in an anonymous temporary file (gone with the process, even a killed one;
+    closed by :meth:`TermPool.cleanup`)."""
+    run = tempfile.TemporaryFile(prefix="searchkit-run-")  # noqa: SIM115
+    chunk: list[tuple[Key, list[Any]]] = []
+    entries = 0
+    for item in items:
+        chunk.append(item)
+        entries += len(item[1])
+        if entries >= 3 * _RUN_CHUNK:
+            run.write(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+            chunk, entries = [], 0
+    if chunk:
+        run.write(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+    run.seek(0)
+    return run
 
 
 def _read_run(run: IO[bytes]) -> Iterator[tuple[Key, list[Any]]]:

@@ -159,14 +159,21 @@ def test_term_pool_writes_what_whoosh_pool_writes(tmp_path: Path, pool_mb: float
     assert grouped == stock
 
 
-def test_term_pool_spills_and_merges_in_order() -> None:
+@pytest.mark.parametrize("max_runs", [32, 3])
+def test_term_pool_spills_and_merges_in_order(
+    max_runs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searchkit import pool as pool_module
+
+    monkeypatch.setattr(pool_module, "_MAX_RUNS", max_runs)
+    monkeypatch.setattr(pool_module, "_RUN_CHUNK", 2)
     pool = TermPool(limitmb=0.0001)
     for docnum in range(50):
         pool.add_field(
             "t", docnum, [(b"a", 1, 1.0, b"x"), (f"w{docnum % 3}".encode(), 1, 2.0, b"")]
         )
     pool.add(("s", b"z", 50, 1.0, None))
-    assert len(pool.runs) > 10
+    assert len(pool.runs) > 10 if max_runs > 10 else 0 < len(pool.runs) <= max_runs
     lists = dict(pool.iter_postings())
     pool.cleanup()
     assert list(lists) == sorted(lists)
