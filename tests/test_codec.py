@@ -15,6 +15,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 
+from searchkit import codec as codec_module
 from searchkit import postings
 from searchkit.analysis import lemma_analyzer
 from searchkit.codec import PackedPositions, codec, encode_block, open_writer, read_block
@@ -22,6 +23,14 @@ from searchkit.pool import TermPool
 from searchkit.readers import read_path
 
 from .conftest import SEED
+
+
+@pytest.fixture(params=[16, 1024])
+def block(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Postings a block for the indexes a test writes: small blocks make
+    lists of many blocks out of little text; 1024 is searchkit's own."""
+    monkeypatch.setattr(codec_module, "BLOCK", request.param)
+    return int(request.param)
 
 
 def _schema(packed: bool, analyzer: Any) -> fields.Schema:
@@ -53,7 +62,8 @@ def _build(
         if pool_mb is not None:
             writer = open_writer(ix, limitmb=pool_mb)
         else:
-            writer = ix.writer(codec=codec() if packed else W3Codec())
+            stock = W3Codec(blocklimit=codec_module.BLOCK)  # the same blocks
+            writer = ix.writer(codec=codec() if packed else stock)
         for doc in docs:
             writer.add_document(**doc)
         if batch == 1:
@@ -122,7 +132,7 @@ def _words(rng: random.Random, n: int) -> str:
     return " ".join(f"w{min(int(rng.paretovariate(0.8)), 5000)}" for _ in range(n))
 
 
-def test_synthetic_lists_match_whoosh_codec(tmp_path: Path) -> None:
+def test_synthetic_lists_match_whoosh_codec(tmp_path: Path, block: int) -> None:
     rng = random.Random(7)
     docs = [
         {
@@ -140,13 +150,15 @@ def test_synthetic_lists_match_whoosh_codec(tmp_path: Path) -> None:
         tmp_path, StandardAnalyzer(stoplist=None), [docs[:400], docs[400:700], docs[700:]]
     )
     with ix.reader() as reader:
-        assert reader.doc_frequency("t", "w1") > 3 * 128  # several blocks
+        assert reader.doc_frequency("t", "w1") > 3 * min(block, 128)  # several blocks
         assert reader.doc_count() < len(docs)  # the deleted ones were merged away
         assert reader.postings("t", "rare").value_as("positions") == [70001]
 
 
 @pytest.mark.parametrize("pool_mb", [0.05, 128])
-def test_term_pool_writes_what_whoosh_pool_writes(tmp_path: Path, pool_mb: float) -> None:
+def test_term_pool_writes_what_whoosh_pool_writes(
+    tmp_path: Path, pool_mb: float, block: int
+) -> None:
     """searchkit's writer (whole lists a term at a time; with 0.05 MB, lists
     spilled to temporary runs and merged back) writes the same index as
     whoosh's pool of single postings, merges and deletions included."""
@@ -182,7 +194,7 @@ def test_term_pool_spills_and_merges_in_order(
     assert lists["s", b"z"] == [50, 1.0, b""]
 
 
-def test_seed_document_lists_match_whoosh_codec(tmp_path: Path) -> None:
+def test_seed_document_lists_match_whoosh_codec(tmp_path: Path, block: int) -> None:
     document = read_path(SEED, SEED.name)
     analyzer = lemma_analyzer(surface=True)
     docs = [
@@ -193,7 +205,7 @@ def test_seed_document_lists_match_whoosh_codec(tmp_path: Path) -> None:
     _compare(tmp_path, analyzer, [docs[: len(docs) // 2], docs[len(docs) // 2 :]])
 
 
-def test_bulk_reader_matches_whoosh_matchers(tmp_path: Path) -> None:
+def test_bulk_reader_matches_whoosh_matchers(tmp_path: Path, block: int) -> None:
     rng = random.Random(3)
     docs = [{"t": _words(rng, rng.randint(1, 80)), "k": "x"} for _ in range(1500)]
     ix = _build(tmp_path / "ix", True, StandardAnalyzer(stoplist=None), [docs])
