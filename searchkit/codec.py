@@ -93,7 +93,7 @@ def open_writer(ix: Any, limitmb: float = 128, **kwargs: Any) -> Any:
     from whoosh.writing import SegmentWriter
 
     writer = SegmentWriter(ix, codec=codec(), limitmb=limitmb, **kwargs)
-    writer.pool = TermPool(limitmb)
+    writer.pool = TermPool(limitmb, getattr(ix.storage, "folder", None))
     return writer
 
 

@@ -62,8 +62,9 @@ class TermPool:
     """A drop-in for whoosh's ``PostingPool`` (``add``, ``iter_postings``,
     ``cleanup``, ``fieldnames``) that groups postings by term (module docstring)."""
 
-    def __init__(self, limitmb: float = 128) -> None:
+    def __init__(self, limitmb: float = 128, folder: str | None = None) -> None:
         self.limit = limitmb * 1024 * 1024
+        self.folder = folder  # where runs go: the index's folder, not a RAM-backed /tmp
         self.size = 0
         self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.runs: list[IO[bytes]] = []
@@ -107,11 +108,12 @@ class TermPool:
                 yield (fieldname, btext), terms[btext]
 
     def _spill(self) -> None:
-        self.runs.append(_write_run(self._sorted()))
+        self.runs.append(_write_run(self._sorted(), self.folder))
         self.fields = {}
         self.size = 0
         if len(self.runs) > _MAX_RUNS:  # merge them into one: the final merge stays small
-            merged = _write_run(_join(heapq.merge(*map(_read_run, self.runs), key=itemgetter(0))))
+            runs = heapq.merge(*map(_read_run, self.runs), key=itemgetter(0))
+            merged = _write_run(_join(runs), self.folder)
             self.cleanup()
             self.runs = [merged]
         if not gc.isenabled():  # paused_gc: now is the time
@@ -153,11 +155,11 @@ def paused_gc() -> Iterator[None]:
         gc.collect()
 
 
-def _write_run(items: Iterable[tuple[Key, list[Any]]]) -> IO[bytes]:
+def _write_run(items: Iterable[tuple[Key, list[Any]]], folder: str | None) -> IO[bytes]:
     """A run: the items pickled in chunks of about :data:`_RUN_CHUNK` postings,
-    in an anonymous temporary file (gone with the process, even a killed one;
-    closed by :meth:`TermPool.cleanup`)."""
-    run = tempfile.TemporaryFile(prefix="searchkit-run-")  # noqa: SIM115
+    in an anonymous temporary file in ``folder`` (gone with the process, even
+    a killed one; closed by :meth:`TermPool.cleanup`)."""
+    run = tempfile.TemporaryFile(prefix="searchkit-run-", dir=folder)  # noqa: SIM115
     chunk: list[tuple[Key, list[Any]]] = []
     entries = 0
     for item in items:

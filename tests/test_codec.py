@@ -173,19 +173,24 @@ def test_term_pool_writes_what_whoosh_pool_writes(
 
 @pytest.mark.parametrize("max_runs", [32, 3])
 def test_term_pool_spills_and_merges_in_order(
-    max_runs: int, monkeypatch: pytest.MonkeyPatch
+    max_runs: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    import os
+
     from searchkit import pool as pool_module
 
     monkeypatch.setattr(pool_module, "_MAX_RUNS", max_runs)
     monkeypatch.setattr(pool_module, "_RUN_CHUNK", 2)
-    pool = TermPool(limitmb=0.0001)
+    pool = TermPool(limitmb=0.0001, folder=str(tmp_path))
     for docnum in range(50):
         pool.add_field(
             "t", docnum, [(b"a", 1, 1.0, b"x"), (f"w{docnum % 3}".encode(), 1, 2.0, b"")]
         )
     pool.add(("s", b"z", 50, 1.0, None))
     assert len(pool.runs) > 10 if max_runs > 10 else 0 < len(pool.runs) <= max_runs
+    # runs live in the given folder, nameless: nothing to clean after a kill
+    assert all(os.fstat(run.fileno()).st_dev == tmp_path.stat().st_dev for run in pool.runs)
+    assert list(tmp_path.iterdir()) == []
     lists = dict(pool.iter_postings())
     pool.cleanup()
     assert list(lists) == sorted(lists)
