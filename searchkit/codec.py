@@ -396,7 +396,7 @@ class PackedPostingsWriter(W3PostingsWriter):
                     self._maxweight,
                     length_to_byte(self._minlength),
                     length_to_byte(self._maxlength),
-                    *_FLAGS.unpack(flags.pack()),
+                    *flags.pack(),  # its two bytes, as two integers
                 )
             )
         else:

@@ -81,11 +81,10 @@ class TermPool:
         self.add_field(fieldname, docnum, [(btext, 0, weight, value or b"")])
 
     def add_field(
-        self, fieldname: str, docnum: int, items: list[tuple[bytes, int, float, Any]]
+        self, fieldname: str, docnum: int, items: list[tuple[bytes, int, float, bytes]]
     ) -> None:
         """Add a block's postings in one field: ``(btext, freq, weight, value)``
-        items as whoosh's ``Field.index`` yields them (a value may also be a
-        list of positions, see :class:`searchkit.codec.PackedPositions`)."""
+        items as whoosh's ``Field.index`` yields them."""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
