@@ -142,7 +142,10 @@ def paused_gc() -> Iterator[None]:
     hundreds of thousands of tuples; the collector would walk them over and
     over (a sixth of the indexing CPU). Indexing makes little cyclic garbage
     (about 80,000 objects for 10 MB of text), so it is collected when the
-    pool spills a run and when the segment is done.
+    pool spills a run and when the segment is done. The switch is
+    process-wide: other threads of a program that indexes in the background
+    keep their cyclic garbage until then (reference counting still frees the
+    rest at once).
     """
     enabled = gc.isenabled()
     gc.disable()
