@@ -423,7 +423,7 @@ class PackedFieldWriter(W3FieldWriter):
                 if current is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
-                column = _length_column(lengths, fieldname)
+                column = None if lengths is None else length_column(lengths, fieldname)
                 current = fieldname
             ids = flat[0::3]
             if any(b <= a for a, b in pairwise(ids)):
@@ -435,12 +435,12 @@ class PackedFieldWriter(W3FieldWriter):
             self.finish_field()
 
 
-def _length_column(perdoc: Any, fieldname: str) -> bytes | None:
-    """A field's one-byte length per document in the segment being written."""
-    if perdoc is None or not perdoc.has_column(_lenfield(fieldname)):
-        return None
-    reader = perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    return bytes(reader._dbfile.get(reader._basepos, reader._count))
+def length_column(perdoc: Any, fieldname: str) -> bytes | None:
+    """A segment's one-byte length of ``fieldname`` for each block, as whoosh
+    2.7.4 stores it (``None`` when the field has no lengths); ``perdoc`` is
+    the segment's ``W3PerDocReader``."""
+    reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return None if reader is None else bytes(reader._dbfile.get(reader._basepos, reader._count))
 
 
 # --------------------------------------------------------------------------- reading

@@ -174,18 +174,21 @@ def add_prepared(writer: Any, block: PreparedBlock) -> None:
 
 
 def _cache_length_columns() -> None:
-    """Make whoosh read a segment's field lengths once, not once per posting.
+    """Make whoosh read a segment's field lengths once, not once per call.
 
-    While a segment is written, whoosh looks up the length of the block every
-    posting belongs to (``W3PerDocReader.doc_field_length``, for the per-block
-    length bounds BM25F skipping uses): a column read through three layers of
-    Python per posting, a third of the commit. This reads each length column
-    once into bytes and answers from them. ``_cached_reader`` also caches a
+    When whoosh merges segments it copies every block's length in every field
+    one ``W3PerDocReader.doc_field_length`` call at a time (``write_per_doc``;
+    before searchkit's codec wrote whole posting lists, it also made one call
+    per posting): a column read through three layers of Python each time.
+    This reads each length column once into bytes
+    (:func:`~searchkit.codec.length_column`) and answers from them. ``_cached_reader`` also caches a
     field's *lack* of a length column (whoosh would ``stat`` the missing file
-    for every posting of an unscored field). Same answers, fewer calls.
+    on every call for an unscored field). Same answers, fewer calls.
     """
     from whoosh.codec import whoosh3
     from whoosh.util.numeric import byte_to_length
+
+    from .codec import length_column
 
     cls = whoosh3.W3PerDocReader
     if getattr(cls, "_searchkit_cached", False):
@@ -204,9 +207,7 @@ def _cache_length_columns() -> None:
         columns = self.__dict__.setdefault("_searchkit_lengths", {})
         raw = columns.get(fieldname, False)
         if raw is False:
-            reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-            raw = None if reader is None else reader._dbfile.get(reader._basepos, reader._count)
-            columns[fieldname] = raw
+            raw = columns[fieldname] = length_column(self, fieldname)
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
         if raw is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .codec import PackedMatcher
+from .codec import PackedMatcher, length_column
 
 
 class Unsupported(Exception):
@@ -115,14 +115,12 @@ def positions_at(
 
 def segment_lengths(reader: Any, fieldname: str) -> np.ndarray:
     """One segment's field lengths, decoded from whoosh's one-byte length column."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
     n = reader.doc_count_all()
     out = np.ones(n)  # whoosh's scorer uses 1 when a segment has no lengths
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    column = length_column(reader._perdoc, fieldname)
     if column is None:
         return out
-    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    raw = np.frombuffer(column, dtype=np.uint8)
     out[:] = 0.0
     out[: len(raw)] = _length_table()[raw]
     return out
