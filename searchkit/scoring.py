@@ -299,6 +299,15 @@ class Engine:
 
     # ------------------------------------------------------------- data
 
+    def _segment_lists(
+        self, fieldname: str, btext: bytes, decode: Callable[[Any], Any]
+    ) -> Iterator[tuple[Any, int, Any]]:
+        """(reader, number of its first block, ``decode`` of the term's posting
+        list) for each segment that holds the term."""
+        for reader, offset in self.segments:
+            if (fieldname, btext) in reader:
+                yield reader, offset, decode(reader.postings(fieldname, btext))
+
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(block numbers, weights) of one term over all segments, cached."""
         key = (fieldname, btext)
@@ -306,10 +315,8 @@ class Engine:
         if found is not None:
             return found
         ids, weights, directory = [], [], []
-        for reader, offset in self.segments:
-            if (fieldname, btext) not in reader:
-                continue
-            seg_ids, seg_weights, (offsets, firsts) = disk.decode(reader.postings(fieldname, btext))
+        for reader, offset, decoded in self._segment_lists(fieldname, btext, disk.decode):
+            seg_ids, seg_weights, (offsets, firsts) = decoded
             ids.append(seg_ids + offset)
             weights.append(seg_weights)
             directory.append((reader, offsets, firsts, len(seg_ids)))
@@ -331,10 +338,8 @@ class Engine:
         if found is not None:
             return found
         ids, counts, flat = [], [], []
-        for reader, offset in self.segments:
-            if (fieldname, btext) not in reader:
-                continue
-            seg_ids, seg_counts, seg_flat = disk.decode_positions(reader.postings(fieldname, btext))
+        for _, offset, decoded in self._segment_lists(fieldname, btext, disk.decode_positions):
+            seg_ids, seg_counts, seg_flat = decoded
             ids.append(seg_ids + offset)
             counts.append(seg_counts)
             flat.append(seg_flat)
