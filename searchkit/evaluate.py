@@ -10,8 +10,12 @@ A relevant item names a block by any of ``symbol``, ``paragraph`` (as
 printed), ``source`` (a substring of the file path) and ``text`` (a substring
 of the block text, compared with case, ё/е and spacing folded); a hit is that
 item when every key given matches. ``grade`` is 1 (relevant, the default), 2
-(highly relevant) or 3 (the answer). Blank lines and lines starting with ``#``
-are skipped. Gains are ``2**grade - 1``; each relevant item counts once.
+(highly relevant) or 3 (the answer); 0 records a block that was read and
+judged not relevant (a pooled set keeps them, so a rebuilt pool asks only
+about blocks nobody has read), and counts for nothing. Blank lines and lines
+starting with ``#`` are skipped. Gains are ``2**grade - 1``; each relevant
+item counts once. Besides nDCG@k, MRR@k and Recall@k the report gives P@5,
+the share of the first five hits that are relevant.
 """
 
 from __future__ import annotations
@@ -86,12 +90,16 @@ def load_judgements(path: Path | str) -> list[Judged]:
                 for r in data["relevant"]
             )
             query = str(data["query"])
+            if any(not 0 <= r.grade <= 3 for r in items):
+                raise ValueError("grade must be 0, 1, 2 or 3")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise JudgementError(f"{path}, line {no}: not a judgement ({exc})") from exc
         if not items or any(not (r.symbol or r.source or r.text) for r in items):
             raise JudgementError(
                 f"{path}, line {no}: each relevant item needs symbol, source or text"
             )
+        if not any(r.grade for r in items):
+            raise JudgementError(f"{path}, line {no}: no relevant item (grade 1 or more)")
         out.append(Judged(query, items, no))
     if not out:
         raise JudgementError(f"{path}: no judged queries")
@@ -104,6 +112,7 @@ class QueryScore:
     ndcg: float
     mrr: float
     recall: float
+    p5: float = 0.0
     error: str | None = None
 
 
@@ -128,14 +137,18 @@ class EvalReport:
     def recall(self) -> float:
         return self.mean("recall")
 
+    @property
+    def p5(self) -> float:
+        return self.mean("p5")
+
     def table(self) -> str:
         k = self.k
-        rows = [f"{'nDCG@' + str(k):>8} {'MRR@' + str(k):>7} {'R@' + str(k):>6}  query"]
+        rows = [f"{'nDCG@' + str(k):>8} {'MRR@' + str(k):>7} {'R@' + str(k):>6}   P@5  query"]
         for s in self.scores:
             note = f"  ({s.error})" if s.error else ""
-            rows.append(f"{s.ndcg:8.3f} {s.mrr:7.3f} {s.recall:6.3f}  {s.query}{note}")
+            rows.append(f"{s.ndcg:8.3f} {s.mrr:7.3f} {s.recall:6.3f} {s.p5:5.3f}  {s.query}{note}")
         rows.append(
-            f"{self.ndcg:8.3f} {self.mrr:7.3f} {self.recall:6.3f}  "
+            f"{self.ndcg:8.3f} {self.mrr:7.3f} {self.recall:6.3f} {self.p5:5.3f}  "
             f"overall ({len(self.scores)} queries)"
         )
         return "\n".join(rows)
@@ -146,17 +159,19 @@ class EvalReport:
             "ndcg": self.ndcg,
             "mrr": self.mrr,
             "recall": self.recall,
+            "p5": self.p5,
             "queries": [s.__dict__ for s in self.scores],
         }
 
 
 def score(
     hits: Sequence[Any], relevant: Sequence[Relevant], k: int = K
-) -> tuple[float, float, float]:
-    """(nDCG@k, reciprocal rank, recall@k) of ranked ``hits`` against ``relevant``."""
-    found: set[int] = set()
+) -> tuple[float, float, float, float]:
+    """(nDCG@k, reciprocal rank, recall@k, P@5) of ranked ``hits`` against ``relevant``."""
+    relevant = [r for r in relevant if r.grade > 0]
+    found: dict[int, int] = {}  # relevant item -> rank it was found at
     dcg, rr = 0.0, 0.0
-    for rank, hit in enumerate(hits[:k]):
+    for rank, hit in enumerate(hits[: max(k, 5)]):
         best = None
         for i, item in enumerate(relevant):
             if (
@@ -167,12 +182,15 @@ def score(
                 best = i
         if best is None:
             continue
-        found.add(best)
-        dcg += (2 ** relevant[best].grade - 1) / math.log2(rank + 2)
-        rr = rr or 1.0 / (rank + 1)
+        found[best] = rank
+        if rank < k:
+            dcg += (2 ** relevant[best].grade - 1) / math.log2(rank + 2)
+            rr = rr or 1.0 / (rank + 1)
     ideal = sorted((r.grade for r in relevant), reverse=True)[:k]
     idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return (dcg / idcg if idcg else 0.0), rr, len(found) / len(relevant)
+    recall = sum(rank < k for rank in found.values()) / len(relevant)
+    p5 = sum(rank < 5 for rank in found.values()) / 5
+    return (dcg / idcg if idcg else 0.0), rr, recall, p5
 
 
 def evaluate(
@@ -185,9 +203,9 @@ def evaluate(
     report = EvalReport(k=k)
     for j in judged:
         try:
-            hits = run(j.query, k)
+            hits = run(j.query, max(k, 5))
         except SearchkitError as exc:
-            report.scores.append(QueryScore(j.query, 0.0, 0.0, 0.0, str(exc)))
+            report.scores.append(QueryScore(j.query, 0.0, 0.0, 0.0, error=str(exc)))
             continue
         report.scores.append(QueryScore(j.query, *score(list(hits), j.relevant, k)))
     return report
