@@ -47,7 +47,7 @@ def available(name: str) -> str | None:
 
 def blocks(corpus: Path) -> Iterator[tuple[str, str, str]]:
     """(text, symbol, lang) of every block searchkit reads from ``corpus``."""
-    from searchkit.indexer import corpus_files
+    from searchkit.indexing import corpus_files
     from searchkit.readers import read_documents
 
     for path, source in corpus_files(corpus):

@@ -41,11 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     from whoosh import index as windex
 
     import searchkit
-    from searchkit.codec import open_writer
-    from searchkit.indexer import INDEX_NAME, block_records, corpus_files
-    from searchkit.parallel import _cache_length_columns
+    from searchkit.index._whoosh import cache_length_columns
+    from searchkit.index.generations import WHOOSH_NAME
+    from searchkit.index.records import block_records
+    from searchkit.index.schema import build_schema
+    from searchkit.index.writer import commit, open_writer
+    from searchkit.indexing import corpus_files
     from searchkit.readers import read_documents
-    from searchkit.schema import build_schema
 
     docs = gen.source_documents(Path(args.shared))
     with tempfile.TemporaryDirectory(prefix="searchkit-profile-") as tmp:
@@ -53,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         gen.write_corpus(docs, args.mb, corpus)
         flat = Path(tmp) / "flat"  # a bare whoosh index: the serial writer, nothing around it
         flat.mkdir()
-        ix = windex.create_in(str(flat), build_schema(), indexname=INDEX_NAME)
-        _cache_length_columns()  # as searchkit's writers do
+        ix = windex.create_in(str(flat), build_schema(), indexname=WHOOSH_NAME)
+        cache_length_columns()  # as searchkit's writers do
         writer = open_writer(ix, limitmb=128)
         adding, committing = cProfile.Profile(), cProfile.Profile()
         t0 = time.perf_counter()
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         adding.disable()
         t1 = time.perf_counter()
         committing.enable()
-        writer.commit()
+        commit(writer)
         committing.disable()
         t2 = time.perf_counter()
         print(f"# serial build of {args.mb:g} MB, {blocks} blocks (times under cProfile)")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SearchkitError
+from .errors import ConfigError
 
 CONFIG_NAME = "searchkit.toml"
 
@@ -39,7 +39,7 @@ def _config_file() -> Path | None:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise SearchkitError(f"SEARCHKIT_CONFIG names {path}, which is not a file")
+            raise ConfigError(f"SEARCHKIT_CONFIG names {path}, which is not a file")
         return path
     here = Path.cwd() / CONFIG_NAME
     return here if here.is_file() else None
@@ -49,21 +49,21 @@ def _from_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SearchkitError(f"{path}: cannot read the configuration: {exc}") from exc
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from exc
     table = data.get("searchkit", data)
     if not isinstance(table, dict):
-        raise SearchkitError(f"{path}: [searchkit] must be a table")
+        raise ConfigError(f"{path}: [searchkit] must be a table")
     known = {"corpus", "index", "limit"}
     unknown = sorted(set(table) - known - {"searchkit"})
     if unknown:
-        raise SearchkitError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}")
     values: dict[str, Any] = {}
     for key in ("corpus", "index"):
         if key in table:
             values[key] = (path.parent / str(table[key])).resolve()
     if "limit" in table:
         if not isinstance(table["limit"], int) or table["limit"] < 1:
-            raise SearchkitError(f"{path}: limit must be a positive whole number")
+            raise ConfigError(f"{path}: limit must be a positive whole number")
         values["limit"] = table["limit"]
     return values
 

@@ -5,28 +5,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from searchkit.indexer import indexed_sources, open_index
-from searchkit.store import current_generation
-from searchkit.stored import all_blocks
+from searchkit.index.generations import current_generation
+from searchkit.index.snapshot import open_snapshot
+from searchkit.indexing.scan import indexed_files
 
 LOG = "lastrun.json"
 
 
 def state(index: Path) -> dict[str, str]:
     """source -> checksum, as the index holds it (opened afresh)."""
-    ix = open_index(index)
-    try:
-        return indexed_sources(ix)
-    finally:
-        ix.close()
+    with open_snapshot(index) as snap:
+        return indexed_files(snap)
 
 
 def blocks_per_source(index: Path) -> dict[str, int]:
-    ix = open_index(index)
     counts: dict[str, int] = {}
-    with ix.searcher() as searcher:
-        for fields in all_blocks(searcher):
-            counts[fields["source"]] = counts.get(fields["source"], 0) + 1
+    with open_snapshot(index) as snap:
+        for block in snap.stored.all_blocks():
+            counts[block.document.source] = counts.get(block.document.source, 0) + 1
     return counts
 
 

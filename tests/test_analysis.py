@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searchkit.analysis import iter_words, lemma_analyzer, lemmas, normalize
+from searchkit.analysis import iter_words, lemmas, normalize
+from searchkit.index.schema import lemma_analyzer
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from searchkit import index_corpus, search
-from searchkit.browse import parallel, show
 from searchkit.cli import app
-from searchkit.errors import NotFound
+from searchkit.errors import EXIT_NOT_FOUND, NotFound
+from searchkit.retrieval.browse import parallel, show
 
 from .conftest import SEED
 
@@ -95,7 +95,7 @@ def test_show_unknown_symbol_or_paragraph(
     with pytest.raises(NotFound, match=message):
         show(bilingual, symbol, para)
     result = runner.invoke(app, ["show", symbol, para, "--index", str(bilingual)])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_NOT_FOUND
     assert message in result.output
 
 

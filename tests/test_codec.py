@@ -1,4 +1,4 @@
-"""searchkit.codec: packed posting lists read back exactly as whoosh's own codec
+"""searchkit.index._whoosh.codec: packed posting lists read back exactly as whoosh's own codec
 stores them, through whoosh's matchers and searchkit's bulk reader."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 
-from searchkit import codec as codec_module
-from searchkit import postings
-from searchkit.analysis import lemma_analyzer
-from searchkit.codec import PackedPositions, codec, encode_block, open_writer, read_block
-from searchkit.pool import TermPool
+from searchkit.index import postings
+from searchkit.index._whoosh import codec as codec_module
+from searchkit.index._whoosh.codec import PackedPositions, codec, encode_block, read_block
+from searchkit.index.pool import TermPool
+from searchkit.index.schema import lemma_analyzer
+from searchkit.index.writer import open_writer
 from searchkit.readers import read_path
 
 from .conftest import SEED
@@ -177,7 +178,7 @@ def test_term_pool_spills_and_merges_in_order(
 ) -> None:
     import os
 
-    from searchkit import pool as pool_module
+    from searchkit.index import pool as pool_module
 
     monkeypatch.setattr(pool_module, "_MAX_RUNS", max_runs)
     monkeypatch.setattr(pool_module, "_RUN_CHUNK", 2)
@@ -276,7 +277,7 @@ def test_positions_format_reads_what_it_writes() -> None:
 def test_real_index_is_compact(seed_index: Path) -> None:
     """Bytes a posting on the bundled corpus's index: whoosh's own codec took
     about 16 on the content field; packed lists take under 4."""
-    from searchkit.indexer import open_index
+    from searchkit.index.snapshot import open_index
 
     with open_index(seed_index).reader() as reader:
         for segment, _ in reader.leaf_readers():
@@ -300,7 +301,7 @@ def test_positions_out_of_order_are_stored_in_order() -> None:
 def test_paused_gc_restores_the_collector() -> None:
     import gc
 
-    from searchkit.pool import paused_gc
+    from searchkit.index.pool import paused_gc
 
     assert gc.isenabled()
     with paused_gc():

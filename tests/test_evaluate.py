@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.evaluate import JudgementError, Relevant, load_judgements, score
+from searchkit.errors import JudgementError
+from searchkit.eval import Relevant, load_judgements, score
 
 
 @dataclass

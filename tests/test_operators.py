@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchkit import QueryError, search
-from searchkit import query as query_mod
-from searchkit.highlight import match_spans, snippet
+from searchkit.query import compile as query_mod
 from searchkit.query import parse
+from searchkit.retrieval.highlight import match_spans, snippet
 
 
 def _paras(result) -> list[str | None]:

@@ -6,14 +6,17 @@ import multiprocessing
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.corpus import source_documents, write_corpus
 from searchkit import Index, IndexNotFound, index_corpus
-from searchkit import parallel as par
-from searchkit.indexer import open_index
-from searchkit.stored import all_blocks
+from searchkit.errors import IndexWriteError, WriteCheckFailed
+from searchkit.index import writer as segment
+from searchkit.index._whoosh import cache_length_columns
+from searchkit.index.snapshot import Snapshot, open_index
+from searchkit.indexing import scan, workers
 from tests.conftest import CORPUS
 
 fork_only = pytest.mark.skipif(
@@ -32,11 +35,11 @@ def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) 
     return root
 
 
-def _contents(index_dir: Path) -> tuple[int, list[dict], list[tuple]]:
+def _contents(index_dir: Path) -> tuple[int, list[Any], list[tuple]]:
     ix = open_index(index_dir)
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        stored = sorted(all_blocks(searcher), key=lambda f: f["key"])
+    with Snapshot(ix.searcher()) as snap:
+        reader = snap.searcher.reader()
+        stored = sorted(snap.stored.all_blocks(), key=lambda b: b.key)
         terms = [
             (field, text, reader.doc_frequency(field, text), reader.frequency(field, text))
             for field, text in reader.all_terms()
@@ -57,7 +60,7 @@ def test_parallel_index_equals_serial(mixed_corpus: Path, tmp_path: Path) -> Non
     assert count_p == count_s == serial.blocks
     assert stored_p == stored_s
     assert terms_p == terms_s
-    symbol = stored_s[-1]["symbol"]
+    symbol = stored_s[-1].document.symbol
     queries = ["незаконный ввоз мигрантов", '"рабочая группа"', "развитие", "конвенции", symbol]
     with Index(tmp_path / "serial") as a, Index(tmp_path / "parallel") as b:
         for q in queries:
@@ -89,14 +92,14 @@ def test_worker_exception_is_a_failure_of_that_file(
     corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / "bad.txt")
-    real = par.prepare_record
+    real = scan.prepare
 
     def flaky(schema, record, cache=None):  # type: ignore[no-untyped-def]
         if record["source"] == "bad.txt":
             raise ValueError("boom in the analyser")
         return real(schema, record, cache)
 
-    monkeypatch.setattr(par, "prepare_record", flaky)
+    monkeypatch.setattr(scan, "prepare", flaky)
     report = index_corpus(corpus_copy, tmp_path / "ix", workers=2)
     assert report.added == ["000_a4c9014b07e334a9.txt"]
     assert [f.source for f in report.failed] == ["bad.txt"]
@@ -111,15 +114,15 @@ def test_dead_worker_aborts_without_commit(
 ) -> None:
     first = index_corpus(corpus_copy, tmp_path / "ix", workers=1)
     shutil.copy(corpus_copy / "000_a4c9014b07e334a9.txt", corpus_copy / "dies.txt")
-    real = par.prepare_record
+    real = scan.prepare
 
     def dying(schema, record, cache=None):  # type: ignore[no-untyped-def]
         if record["source"] == "dies.txt":
             os._exit(3)
         return real(schema, record, cache)
 
-    monkeypatch.setattr(par, "prepare_record", dying)
-    with pytest.raises(par.IndexWriteError, match=r"while indexing dies\.txt"):
+    monkeypatch.setattr(scan, "prepare", dying)
+    with pytest.raises(IndexWriteError, match=r"while indexing dies\.txt"):
         index_corpus(corpus_copy, tmp_path / "ix", workers=2)
     assert open_index(tmp_path / "ix").doc_count() == first.blocks
 
@@ -129,7 +132,7 @@ def test_dead_worker_aborts_without_commit(
 def test_block_count_mismatch_is_an_error(
     corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = par.add_prepared
+    real = segment.add_prepared
 
     def lossy(writer, block):  # type: ignore[no-untyped-def]
         if writer.docnum == 5 and not getattr(writer, "dropped", False):
@@ -137,8 +140,8 @@ def test_block_count_mismatch_is_an_error(
             return
         real(writer, block)
 
-    monkeypatch.setattr(par, "add_prepared", lossy)
-    with pytest.raises(par.IndexWriteError, match=r"reported \d+ blocks but its segment holds"):
+    monkeypatch.setattr(segment, "add_prepared", lossy)
+    with pytest.raises(WriteCheckFailed, match=r"reported \d+ blocks but its segment holds"):
         index_corpus(corpus_copy, tmp_path / "ix", workers=2)
     with pytest.raises(IndexNotFound):  # the first build never became the index
         open_index(tmp_path / "ix")
@@ -146,10 +149,10 @@ def test_block_count_mismatch_is_an_error(
 
 def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    assert par.auto_workers(3) == 1  # a handful of files: one process is quicker
-    assert par.auto_workers(100) == 2
+    assert workers.auto_workers(3) == 1  # a handful of files: one process is quicker
+    assert workers.auto_workers(100) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
-    assert par.auto_workers(100) == 1
+    assert workers.auto_workers(100) == 1
 
 
 @pytest.mark.slow
@@ -177,7 +180,7 @@ def test_cached_length_columns_answer_as_whoosh_does(shared_index: tuple[Path, o
     from whoosh.util.numeric import byte_to_length
 
     index, _ = shared_index
-    par._cache_length_columns()
+    cache_length_columns()
     with open_index(index).searcher() as searcher:
         for sub, _ in searcher.leaf_searchers():
             perdoc = sub.reader()._perdoc
@@ -194,9 +197,10 @@ def test_fast_content_analysis_gives_whoosh_postings(shared_corpus: Path) -> Non
     """The indexer's one-pass analysis of the block text yields exactly the
     postings whoosh's analyzer and Positions format would (terms, frequencies,
     weights, encoded positions), on every block of the real documents."""
-    from searchkit.indexer import block_records, corpus_files
+    from searchkit.index.records import block_records
+    from searchkit.index.schema import build_schema
+    from searchkit.indexing import corpus_files
     from searchkit.readers import read_documents
-    from searchkit.schema import build_schema
 
     schema = build_schema()
     content, heading = schema["content"], schema["heading_t"]
@@ -204,9 +208,11 @@ def test_fast_content_analysis_gives_whoosh_postings(shared_corpus: Path) -> Non
     for path, source in corpus_files(shared_corpus):
         for document in read_documents(path, source):
             for record in block_records(document, source):
-                fast = par._lemma_postings(content, record["content"])
+                fast = segment._lemma_postings(content, record["content"])
                 assert fast is not None
                 assert sorted(fast) == sorted(content.index(record["content"])), record["content"]
                 blocks += 1
     assert blocks > 10_000
-    assert par._lemma_postings(heading, "Записка Секретариата") is None  # no positions: whoosh's
+    assert (
+        segment._lemma_postings(heading, "Записка Секретариата") is None
+    )  # no positions: whoosh's

@@ -6,6 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from searchkit.cli import app
+from searchkit.errors import EXIT_USAGE
 
 runner = CliRunner()
 
@@ -22,7 +23,7 @@ def test_explain_prints_tokens_tree_and_filters() -> None:
 
 def test_explain_bad_query_is_one_line_error() -> None:
     result = runner.invoke(app, ["explain", "(ввоз"])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_USAGE
     assert result.output.strip() == (
         "searchkit: error: query '(ввоз': unbalanced '(' (never closed) at position 0"
     )
@@ -76,7 +77,7 @@ def test_eval_bad_judgement_file_names_the_line(seed_index: Path, tmp_path: Path
     judged = tmp_path / "bad.jsonl"
     judged.write_text('{"query": "ввоз", "relevant": []}\n{"query": 1\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", str(judged), "--index", str(seed_index)])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_USAGE
     assert f"{judged}, line 1: each relevant item needs" in result.output
     judged.write_text('{"query": 1\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", str(judged), "--index", str(seed_index)])

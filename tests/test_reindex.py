@@ -11,15 +11,22 @@ from typer.testing import CliRunner
 from whoosh.query import Every
 
 from searchkit import Index, search
-from searchkit.cli import EXIT_INDEX, EXIT_LOCKED, app
-from searchkit.errors import IndexLocked, IndexNotFound, SchemaMismatch
-from searchkit.indexer import open_index, reindex
-from searchkit.locking import write_lock
+from searchkit.cli import app
+from searchkit.errors import (
+    EXIT_INDEX,
+    EXIT_LOCKED,
+    CorpusError,
+    IndexLocked,
+    IndexNotFound,
+    SchemaMismatch,
+)
+from searchkit.index.generations import current_generation
+from searchkit.index.lock import write_lock
+from searchkit.index.schema import FORMAT
+from searchkit.index.snapshot import Snapshot, open_index
+from searchkit.indexing import reindex
 from searchkit.readers import READERS
-from searchkit.schema import FORMAT
-from searchkit.stats import index_stats
-from searchkit.store import current_generation
-from searchkit.stored import all_blocks
+from searchkit.retrieval.stats import index_stats
 
 from .conftest import SEED
 from .reindex_helpers import files, leftovers, state, toc_generations
@@ -48,8 +55,8 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     assert sorted(first.added) == ["note0.txt", "note1.txt", "note2.txt", "seed.txt"]
     assert first.ok and first.blocks > 4 and first.duration > 0
     before = toc_generations(index)
-    snapshot = open_index(index).searcher()
-    held = sorted(f["key"] for f in all_blocks(snapshot))
+    snapshot = Snapshot(open_index(index).searcher())
+    held = sorted(b.key for b in snapshot.stored.all_blocks())
     old_toc = index / "g000001" / f"_MAIN_{before[0]}.toc"
 
     (corpus / "note0.txt").write_text(PARA.format(n="изменено"), encoding="utf-8")
@@ -71,7 +78,7 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     # a searcher opened before the commit still reads its snapshot (its TOC is gone;
     # segments whoosh merged away would be too: see the --full test, where all are)
     assert not old_toc.exists()
-    assert sorted(f["key"] for f in all_blocks(snapshot)) == held
+    assert sorted(b.key for b in snapshot.stored.all_blocks()) == held
     assert any(k.startswith("note1.txt#") for k in held)
     snapshot.close()
 
@@ -158,7 +165,8 @@ def test_stats_counts_documents_blocks_languages_and_last_run(corpus: Path, tmp_
     reindex(corpus, index)
     stats = index_stats(index)
     assert stats.documents == 5 and stats.files == 5
-    assert stats.blocks == sum(1 for _ in open_index(index).searcher().all_stored_fields())
+    with open_index(index).searcher() as searcher:
+        assert stats.blocks == sum(1 for _ in searcher.all_stored_fields())
     assert stats.languages == {"ru": 4, "en": 1}
     assert stats.size_bytes > 10_000
     assert stats.last_run["result"] == "some files failed" and stats.last_run["failed"] == 1
@@ -219,7 +227,7 @@ def test_an_empty_corpus_never_empties_the_index_by_accident(corpus: Path, tmp_p
     reindex(corpus, index)
     for path in corpus.iterdir():
         path.unlink()
-    with pytest.raises(IndexNotFound, match="is empty; refusing to remove all 4 files"):
+    with pytest.raises(CorpusError, match="is empty; refusing to remove all 4 files"):
         reindex(corpus, index)
     assert len(state(index)) == 4
     assert reindex(corpus, index, full=True).ok and state(index) == {}

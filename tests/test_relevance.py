@@ -10,7 +10,7 @@ import pytest
 
 from searchkit import search
 from searchkit.analysis import lemmas
-from searchkit.evaluate import evaluate_index, load_judgements
+from searchkit.eval import evaluate_index, load_judgements
 
 DEV = Path(__file__).parent / "judged" / "dev.jsonl"
 
@@ -76,7 +76,7 @@ def test_numbered_paragraphs_before_tables_of_contents(real_index: Path, monkeyp
     ranked = [h.kind for h in search(real_index, query)]
     assert "toc" in ranked and ranked[0] != "toc"
     assert ranked.index("toc") > ranked.index("paragraph")
-    monkeypatch.setattr(sys.modules["searchkit.search"], "KIND_FACTORS", {})
+    monkeypatch.setattr(sys.modules["searchkit.retrieval.ranking"], "KIND_FACTORS", {})
     assert next(h.kind for h in search(real_index, query)) == "toc"  # what BM25F alone does
 
 
@@ -105,7 +105,7 @@ def test_judged_set_regression_floor(real_index: Path) -> None:
 def test_engine_beats_stock_whoosh_analyzers(real_index: Path, tmp_path: Path) -> None:
     from whoosh.analysis import LanguageAnalyzer, SimpleAnalyzer
 
-    from searchkit.evaluate import evaluate
+    from searchkit.eval import evaluate
     from tests.judged.compare import baseline_runner, build_baseline, stored_blocks
 
     _needs_real_readers(real_index)

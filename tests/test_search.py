@@ -128,18 +128,14 @@ def test_rerank_factors_from_the_index_equal_those_from_stored_fields(
 ) -> None:
     """The bulk path re-ranks by the indexed kind and number (no stored
     fields read); every block gets the factor its stored fields give."""
-    import importlib
+    from searchkit.index.snapshot import open_snapshot
+    from searchkit.retrieval import ranking, results
 
-    from whoosh.scoring import BM25F
-
-    from searchkit.indexer import open_index
-    from searchkit.stored import block_fields
-
-    search_module = importlib.import_module("searchkit.search")  # the module
     path = request.getfixturevalue("seed_index" if which == "seed" else "shared_index")
     path = path[0] if isinstance(path, tuple) else path
-    with open_index(path).searcher(weighting=BM25F()) as searcher:
-        blocks = list(searcher.reader().all_doc_ids())
-        expected = [search_module._kind_factor(block_fields(searcher, b)) for b in blocks]
-        assert search_module._kind_factors(searcher, blocks) == expected
+    with open_snapshot(path) as snap:
+        blocks = [int(b) for b in snap.live.nonzero()[0]]
+        stored = [snap.stored.block(b) for b in blocks]
+        expected = [ranking.kind_factor(b.kind, b.number) for b in stored]
+        assert results._kind_factors(snap, blocks) == expected
         assert len(set(expected)) > 1  # numbered paragraphs and others

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from searchkit import search
-from searchkit.browse import show
-from searchkit.indexer import open_index
+from searchkit.index.snapshot import open_snapshot
+from searchkit.index.stored import StoredBlock
 from searchkit.readers import read_path
 from searchkit.readers.quirks import clean
-from searchkit.stored import all_blocks
+from searchkit.retrieval.browse import show
 from searchkit.symbols import symbol_from_unpc_path
 
 from .test_symbols_file_names import UN_DOCUMENTS
@@ -23,14 +23,12 @@ AZE = "un-documents/ref/ru/2009_hri_core_aze_2008.txt"
 
 
 @pytest.fixture(scope="module")
-def stored(shared_index: tuple[Path, Any]) -> dict[str, dict[str, Any]]:
-    """source -> stored fields of its first block."""
-    ix = open_index(shared_index[0])
-    found: dict[str, dict[str, Any]] = {}
-    with ix.searcher() as searcher:
-        for fields in all_blocks(searcher):
-            found.setdefault(fields["source"], fields)
-    ix.close()
+def stored(shared_index: tuple[Path, Any]) -> dict[str, StoredBlock]:
+    """source -> its first block, as stored."""
+    found: dict[str, StoredBlock] = {}
+    with open_snapshot(shared_index[0]) as snap:
+        for block in snap.stored.all_blocks():
+            found.setdefault(block.document.source, block)
     return found
 
 
@@ -41,7 +39,7 @@ def test_everything_indexes_without_failures(shared_index: tuple[Path, Any]) -> 
     assert all(failed == 0 for _, failed in report.formats.values())
 
 
-def test_documents_per_folder(stored: dict[str, dict[str, Any]], shared_corpus: Path) -> None:
+def test_documents_per_folder(stored: dict[str, StoredBlock], shared_corpus: Path) -> None:
     per_folder = Counter(source.split("/", 1)[0] for source in stored)
     ids = (shared_corpus / "unpc-devset/UNv1.0.devset.ids").read_text("utf-8").splitlines()
     symbol_languages = {(line.split()[0], lang) for line in ids for lang in ("ru", "en")}
@@ -56,15 +54,15 @@ def test_documents_per_folder(stored: dict[str, dict[str, Any]], shared_corpus: 
 
 
 def test_every_un_document_has_the_symbol_its_name_encodes(
-    stored: dict[str, dict[str, Any]],
+    stored: dict[str, StoredBlock],
 ) -> None:
     got = {
-        s.removeprefix("un-documents/"): f["symbol"]
+        s.removeprefix("un-documents/"): f.document.symbol
         for s, f in stored.items()
         if s.startswith("un-documents/")
     }
     assert got == UN_DOCUMENTS
-    languages = {s: stored["un-documents/" + s]["lang"] for s in UN_DOCUMENTS}
+    languages = {s: stored["un-documents/" + s].document.language for s in UN_DOCUMENTS}
     assert {s for s, lang in languages.items() if lang == "en"} == {
         s for s in UN_DOCUMENTS if s.startswith("source/en/")
     }

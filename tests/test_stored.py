@@ -8,71 +8,83 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from searchkit import Index, reindex, search, stored
-from searchkit.browse import show
-from searchkit.codec import open_writer
-from searchkit.indexer import block_records, corpus_files, indexed_sources, open_index
-from searchkit.model import Document
-from searchkit.readers import Catalog, file_checksum, read_documents, read_path
-from searchkit.schema import build_schema
-from searchkit.stored import (
+from searchkit import Index, reindex, search
+from searchkit.errors import StoredFieldsDamaged
+from searchkit.index import stored
+from searchkit.index.records import block_records
+from searchkit.index.schema import build_schema
+from searchkit.index.snapshot import Snapshot, open_index
+from searchkit.index.stored import (
     CHUNK_CHARS,
     ROW_LAYOUT,
-    StoredFieldsDamaged,
-    all_blocks,
-    block_document,
-    block_fields,
-    document_fields,
+    StoredBlock,
+    StoredDocument,
+    StoredReader,
     unpack_document,
 )
+from searchkit.index.writer import open_writer
+from searchkit.indexing import corpus_files
+from searchkit.indexing.scan import indexed_files
+from searchkit.model import Document
+from searchkit.readers import Catalog, file_checksum, read_documents, read_path
+from searchkit.retrieval.browse import show
 from searchkit.symbols import find_symbols
 
 from .conftest import SEED
 
 
-def as_stored_before(document: Document, file: str) -> dict[str, dict[str, Any]]:
-    """key -> the stored fields every block carried before schema 5: its own and
-    all of its document's, ``None`` values left out."""
+def as_stored_before(
+    document: Document, file: str, checksum: str | None = None
+) -> dict[str, StoredBlock]:
+    """key -> the record every block must read back as: its own fields and all
+    of its document's, made from the document itself (as each block stored
+    them before schema 5), not from the stored layout."""
     year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
-    out = {}
+    headings: list[str] = []
     for block in document.blocks:
-        fields = {
-            "key": f"{document.source}#{block.ordinal}",
-            "source": document.source,
-            "file": file,
-            "checksum": document.checksum or "",
-            "symbol": document.symbol or "",
-            "body": document.body or "",
-            "lang": document.language or "",
-            "date": document.date or "",
-            "year": year,
-            "title": document.title,
-            "session": document.session,
-            "agenda": document.agenda_item,
-            "body_name": document.body_name,
-            "kind": block.kind,
-            "number": block.number or "",
-            "ordinal": block.ordinal,
-            "heading": block.heading,
-            "text": block.text,
-            "cites": ",".join(find_symbols(block.text)),
-        }
-        out[fields["key"]] = {k: v for k, v in fields.items() if v is not None}
-    return out
+        if block.heading is not None and block.heading not in headings:
+            headings.append(block.heading)
+    doc = StoredDocument(
+        source=document.source,
+        file=file,
+        checksum=checksum or document.checksum or "",
+        symbol=document.symbol or None,
+        body=document.body or None,
+        language=document.language or None,
+        date=document.date or None,
+        year=year,
+        title=document.title or None,
+        session=document.session or None,
+        agenda_item=document.agenda_item or None,
+        body_name=document.body_name or None,
+        headings=tuple(headings),
+    )
+    return {
+        f"{document.source}#{block.ordinal}": StoredBlock(
+            document=doc,
+            ordinal=block.ordinal,
+            text=block.text,
+            kind=block.kind,
+            number=block.number or None,
+            heading=block.heading,
+            cites=tuple(find_symbols(block.text)),
+        )
+        for block in document.blocks
+    }
 
 
-def _expected(corpus: Path) -> dict[str, dict[str, Any]]:
+def _expected(corpus: Path) -> dict[str, StoredBlock]:
     catalog = Catalog.load(corpus)
-    expected: dict[str, dict[str, Any]] = {}
+    expected: dict[str, StoredBlock] = {}
     for path, source in corpus_files(corpus):
         for document in read_documents(path, source, catalog):
             expected.update(as_stored_before(document, source))
     return expected
 
 
-def _merged(index: Path) -> dict[str, dict[str, Any]]:
-    with open_index(index).searcher() as searcher:
-        return {fields["key"]: fields for fields in all_blocks(searcher)}
+def _merged(index: Path) -> dict[str, StoredBlock]:
+    with Snapshot(open_index(index).searcher()) as snap:
+        return {block.key: block for block in snap.stored.all_blocks()}
 
 
 def test_every_block_of_the_shared_corpus_reads_as_before(
@@ -82,7 +94,7 @@ def test_every_block_of_the_shared_corpus_reads_as_before(
     got = _merged(shared_index[0])
     assert len(got) == len(expected) > 13_000
     assert got == expected
-    later = [f for f in got.values() if f["ordinal"] > 0 and f.get("title") and f.get("heading")]
+    later = [f for f in got.values() if f.ordinal > 0 and f.document.title and f.heading]
     assert len(later) > 500  # blocks far from their document's first one, titled, headed
 
 
@@ -90,13 +102,16 @@ def test_every_block_of_the_bundled_document_carries_its_masthead(seed_index: Pa
     got = _merged(seed_index)
     expected = _expected(SEED.parent)
     assert got == expected
-    last = max(got.values(), key=lambda f: f["ordinal"])
-    assert last["ordinal"] > 0
-    assert last["session"] == "Шестая сессия"
-    assert last["agenda"].startswith("Пункт 2 (с) предварительной повестки дня")
-    assert last["title"].startswith("Доклад о работе совещания Рабочей группы")
-    assert last["date"] == "2012-07-10" and last["year"] == 2012
-    assert last["checksum"] == file_checksum(SEED)
+    last = max(got.values(), key=lambda f: f.ordinal)
+    doc = last.document
+    assert last.ordinal > 0
+    assert doc.session == "Шестая сессия"
+    assert doc.agenda_item and doc.agenda_item.startswith(
+        "Пункт 2 (с) предварительной повестки дня"
+    )
+    assert doc.title and doc.title.startswith("Доклад о работе совещания Рабочей группы")
+    assert doc.date == "2012-07-10" and doc.year == 2012
+    assert doc.checksum == file_checksum(SEED)
 
 
 def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path, Any]) -> None:
@@ -109,7 +124,7 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
     assert all(positions[n] == 0 for n in firsts)
     assert [n for n, p in enumerate(positions) if p == 0] == firsts
     documents = {n: unpack_document(raw[n]["document"]) for n in firsts}
-    assert all(d["checksum"] and d["file"] for d in documents.values())
+    assert all(d.checksum and d.file for d, _ in documents.values())
     assert all(isinstance(raw[n]["document"], tuple) for n in firsts)
     empty = [f for f in raw if not f]
     assert len(empty) > 10_000  # most blocks (of 13,158) store nothing at all
@@ -117,7 +132,7 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
     chunks = 0
     for i, n in enumerate(firsts):
         end = firsts[i + 1] if i + 1 < len(firsts) else len(raw)
-        ends = documents[n]["ends"]
+        ends = documents[n][1]
         assert ends[-1] == end - n  # the chunks cover the document's blocks
         holders = [m - n for m in range(n, end) if "blocks" in raw[m]]
         assert holders == [e - 1 for e in ends]  # each chunk in its last block
@@ -131,10 +146,9 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
         chunks += len(ends)
     assert chunks > len(firsts) + 150  # long documents span several chunks
     with open_index(shared_index[0]).searcher() as searcher:
-        headed = next(
-            n for n, f in enumerate(raw) if not f and "heading" in block_fields(searcher, n)
-        )
-        assert isinstance(block_fields(searcher, headed)["heading"], str)
+        reader = StoredReader(searcher)
+        headed = next(n for n, f in enumerate(raw) if not f and reader.block(n).heading)
+        assert isinstance(reader.block(headed).heading, str)
 
 
 def test_checksums_come_from_the_document_record(
@@ -142,11 +156,8 @@ def test_checksums_come_from_the_document_record(
 ) -> None:
     """Incremental reindexing compares these with the files: every file, also the
     one holding 1,464 devset documents, must give its own checksum back."""
-    ix = open_index(shared_index[0])
-    try:
-        held = indexed_sources(ix)
-    finally:
-        ix.close()
+    with Snapshot(open_index(shared_index[0]).searcher()) as snap:
+        held = indexed_files(snap)
     assert set(held) == {source for _path, source in corpus_files(shared_corpus)}
     assert len(held) > 40
     for file, checksum in held.items():
@@ -172,8 +183,7 @@ def test_a_hit_deep_in_a_document_shows_its_documents_metadata(
 def test_show_gives_the_masthead_for_any_paragraph(seed_index: Path) -> None:
     document = read_path(SEED, "seed.txt")
     numbered = [b for b in document.blocks if b.number and b.ordinal > 2]
-    with open_index(seed_index).searcher() as searcher:
-        sources = {f["source"] for f in all_blocks(searcher)}
+    sources = {b.document.source for b in _merged(seed_index).values()}
     passage = show(seed_index, sources.pop(), numbered[-1].number, context=1)
     assert passage.block.text == numbered[-1].text
     assert passage.block.heading == numbered[-1].heading
@@ -206,15 +216,17 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
 
 def test_a_document_is_found_by_its_source(seed_index: Path) -> None:
     with open_index(seed_index).searcher() as searcher:
-        source = block_fields(searcher, 0)["source"]
-        document = document_fields(searcher, source)
-        assert document["checksum"] == file_checksum(SEED)
-        assert document["session"] == "Шестая сессия"
-        assert document["source"] == source
-        assert "ends" not in document and document["headings"]
+        reader = StoredReader(searcher)
+        source = reader.block(0).document.source
+        document = reader.document_named(source)
+        assert document is not None
+        assert document.checksum == file_checksum(SEED)
+        assert document.session == "Шестая сессия"
+        assert document.source == source
+        assert document.headings
         last = searcher.doc_count_all() - 1
-        assert block_document(searcher, last) == document
-        assert document_fields(searcher, "no-such-file.txt") == {}
+        assert reader.document(last) == document
+        assert reader.document_named("no-such-file.txt") is None
 
 
 def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -> None:
@@ -237,12 +249,12 @@ def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -
     got = []
     for docnum in range(16):  # a fresh searcher each time: no document cached
         with ix.searcher() as searcher:
-            got.append(block_fields(searcher, docnum))
-    assert [f["source"] for f in got] == ["a.txt"] * 8 + ["b.txt"] * 8
-    assert [f["ordinal"] for f in got[8:]] == list(range(3, 19, 2))
-    assert {f["title"] for f in got[8:]} == {"Другой заголовок"}
-    assert {f["title"] for f in got[:8]} == {document.title}
-    assert all(f["session"] == "Шестая сессия" and f["checksum"] for f in got)
+            got.append(StoredReader(searcher).block(docnum))
+    assert [f.document.source for f in got] == ["a.txt"] * 8 + ["b.txt"] * 8
+    assert [f.ordinal for f in got[8:]] == list(range(3, 19, 2))
+    assert {f.document.title for f in got[8:]} == {"Другой заголовок"}
+    assert {f.document.title for f in got[:8]} == {document.title}
+    assert all(f.document.session == "Шестая сессия" and f.document.checksum for f in got)
 
 
 def _long_document(source: str = "long.txt") -> Document:
@@ -279,16 +291,16 @@ def test_a_long_document_reads_back_from_every_chunk(tmp_path: Path) -> None:
     ix = _write(tmp_path, seed, document)
     expected = as_stored_before(seed, "seed.txt") | as_stored_before(document, "long.txt")
     with ix.searcher() as searcher:
-        raw = unpack_document(searcher.stored_fields(8)["document"])
-        assert len(raw["ends"]) > 20  # the long document spans many chunks
-        got = {f["key"]: f for f in all_blocks(searcher)}
+        _, ends = unpack_document(searcher.stored_fields(8)["document"])
+        assert len(ends) > 20  # the long document spans many chunks
+        got = {b.key: b for b in StoredReader(searcher).all_blocks()}
     assert got == expected
-    assert got["long.txt#17"]["text"] == ""
-    assert len(got["long.txt#300"]["text"]) > CHUNK_CHARS
+    assert got["long.txt#17"].text == ""
+    assert len(got["long.txt#300"].text) > CHUNK_CHARS
     for docnum in (8, 8 + 17, 8 + 299, 8 + 300, 8 + 301, 8 + 599, 3):  # nothing cached yet
         with ix.searcher() as searcher:
-            fields = block_fields(searcher, docnum)
-            assert fields == expected[fields["key"]]
+            block = StoredReader(searcher).block(docnum)
+            assert block == expected[block.key]
 
 
 def test_the_cache_holds_at_most_its_bound(tmp_path: Path, monkeypatch: Any) -> None:
@@ -301,20 +313,21 @@ def test_the_cache_holds_at_most_its_bound(tmp_path: Path, monkeypatch: Any) -> 
     order = list(range(600)) * 2
     random.Random(7).shuffle(order)
     with ix.searcher() as searcher:
-        cache = stored._cache(searcher)
+        cache = StoredReader(searcher)
         most = 0
         for docnum in order:
-            fields = block_fields(searcher, docnum)
-            assert fields == expected[f"long.txt#{docnum}"]
+            block = cache.block(docnum)
+            assert block == expected[f"long.txt#{docnum}"]
             assert cache.held <= 20_000
             most = max(most, cache.held)
         assert most > 15_000  # it did fill up, and dropped old chunks
-        huge = block_fields(searcher, 300)["text"]
+        huge = cache.block(300).text
         assert len(huge) > 20_000 and ("chunk", 300) not in cache._items  # too big to keep
     monkeypatch.setattr(stored, "CACHE_CHARS", 8_000_000)
     with ix.searcher() as searcher:
-        list(all_blocks(searcher))
-        assert stored._cache(searcher).held > sum(len(b.text) for b in document.blocks)
+        cache = StoredReader(searcher)
+        list(cache.all_blocks())
+        assert cache.held > sum(len(b.text) for b in document.blocks)
 
 
 def test_a_damaged_index_names_the_block_and_the_cure(tmp_path: Path) -> None:
@@ -327,7 +340,7 @@ def test_a_damaged_index_names_the_block_and_the_cure(tmp_path: Path) -> None:
             writer.add_document(**record)
     with ix.searcher() as searcher:
         try:
-            block_fields(searcher, 5)
+            StoredReader(searcher).block(5)
         except StoredFieldsDamaged as exc:
             assert "block 0" in str(exc) and "reindex --full" in str(exc)
         else:
@@ -368,24 +381,22 @@ def test_a_changed_file_shows_its_new_text_and_deleted_files_are_gone(
     assert passage.block.text == new_text
     assert [b.text for b in passage.before] == [document.blocks[block.ordinal - 1].text]
     changed = read_path(corpus / "aze.txt", "aze.txt")
-    expected = as_stored_before(changed, "aze.txt") | as_stored_before(
-        read_path(SEED, "seed.txt"), "seed.txt"
-    )
-    for key in expected:
-        expected[key]["checksum"] = file_checksum(corpus / key.split("#")[0])
+    expected = as_stored_before(
+        changed, "aze.txt", file_checksum(corpus / "aze.txt")
+    ) | as_stored_before(read_path(SEED, "seed.txt"), "seed.txt", file_checksum(SEED))
     with open_index(index).searcher() as searcher:
         assert searcher.doc_count_all() > searcher.doc_count()  # deleted blocks not merged away
-        got = {f["key"]: f for f in all_blocks(searcher)}
+        got = {b.key: b for b in StoredReader(searcher).all_blocks()}
     assert got == expected
     merged = open_index(index)
     merged.optimize()  # whoosh merges the segments: positions and chunks move with the blocks
     with open_index(index).searcher() as searcher:
         assert searcher.doc_count_all() == searcher.doc_count() == len(expected)
-        assert {f["key"]: f for f in all_blocks(searcher)} == expected
+        assert {b.key: b for b in StoredReader(searcher).all_blocks()} == expected
 
 
 def test_chunks_hold_consecutive_blocks_up_to_the_limit() -> None:
-    from searchkit.stored import chunk_ends
+    from searchkit.index.stored import chunk_ends
 
     assert chunk_ends([]) == []
     assert chunk_ends([0]) == [1]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from searchkit import analysis, index_corpus
-from searchkit.evaluate import EvalReport, evaluate, evaluate_index, load_judgements
+from searchkit.eval import EvalReport, evaluate, evaluate_index, load_judgements
 
 DEV = Path(__file__).with_name("dev.jsonl")
 
@@ -38,11 +38,20 @@ class BaselineHit:
 
 
 def stored_blocks(index_dir: Path) -> list[dict[str, Any]]:
-    from searchkit.indexer import open_index
-    from searchkit.stored import all_blocks
+    from searchkit.index.snapshot import open_snapshot
 
-    with open_index(index_dir).searcher() as s:
-        return list(all_blocks(s))
+    with open_snapshot(index_dir) as snap:
+        return [
+            {
+                "text": b.text,
+                "heading": b.heading,
+                "symbol": b.document.symbol,
+                "number": b.number,
+                "source": b.document.source,
+                "kind": b.kind,
+            }
+            for b in snap.stored.all_blocks()
+        ]
 
 
 def build_baseline(blocks: list[dict[str, Any]], analyzer: Any, path: Path) -> Any:

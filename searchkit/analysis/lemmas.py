@@ -1,0 +1,122 @@
+"""Lemmas: every reading of a word form, and a text's terms with their positions.
+
+Russian words get every pymorphy3 normal form (most probable first, at most
+:data:`MAX_LEMMAS`, cached per word form); Latin words their English Snowball
+stem; anything else (numbers, other scripts) stays as it is.
+:func:`term_positions` is what the index stores of a text: each lemma (and,
+with ``surface``, the normalised form marked ``=form``) at the word's
+position. The same functions run at index, query and highlight time.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache, lru_cache
+from typing import Any
+
+from .words import CYRILLIC, LATIN, WORD_RE, iter_words, normalize
+
+#: Bump when tokens produced for the same text change: old indexes must be rebuilt.
+ANALYZER_VERSION = 2
+
+#: Prefix of the surface-form terms in the ``content`` field.
+SURFACE_MARK = "="
+
+_morph_lock = threading.Lock()
+_morph: Any = None
+
+
+def morph() -> Any:
+    """The shared pymorphy3 analyser, built on first use."""
+    global _morph
+    if _morph is None:
+        with _morph_lock:
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+#: At most this many distinct lemmas are indexed for one ambiguous word form.
+MAX_LEMMAS = 3
+
+
+@lru_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """All lemmas of a normalised word form, most probable first.
+
+    Russian words get pymorphy3's normal forms (ё folded); Latin words their
+    English Snowball stem; anything else (numbers, other scripts) stays as is.
+    """
+    if CYRILLIC.search(word):
+        seen: dict[str, None] = {}
+        for parse in morph().parse(word):
+            seen.setdefault(parse.normal_form.replace("ё", "е"), None)
+            if len(seen) >= MAX_LEMMAS:
+                break
+        return tuple(seen) or (word,)
+    if LATIN.search(word) and word.isalpha():
+        return (_english_stem(word),)
+    return (word,)
+
+
+@lru_cache(maxsize=100_000)
+def _english_stem(word: str) -> str:
+    from whoosh.lang.snowball.english import EnglishStemmer
+
+    return _stemmer(EnglishStemmer).stem(word)
+
+
+@cache
+def _stemmer(cls: type) -> Any:
+    return cls()
+
+
+def best_lemma(word: str) -> str:
+    """The most probable lemma of a normalised word form."""
+    return lemmas(word)[0]
+
+
+def term_positions(text: str, surface: bool = False) -> dict[bytes, list[int]]:
+    """What :func:`lemma_analyzer` makes of ``text``, grouped: each term (lemma,
+    or ``=form`` when ``surface``) as UTF-8 bytes, and its word positions.
+
+    The indexer's fast path (:mod:`searchkit.index.writer`): the same terms at the
+    same positions as the whoosh analyzer, without a token object per word,
+    and each distinct word of the text (hyphens included) analysed once per
+    process (:func:`_word_terms`).
+    """
+    found: dict[bytes, list[int]] = {}
+    pos = 0
+    for raw in WORD_RE.findall(text):
+        entries, width = _word_terms(raw, surface)
+        for offset, terms in entries:
+            at = pos + offset
+            for term in terms:
+                where = found.get(term)
+                if where is None:
+                    found[term] = [at]
+                else:
+                    where.append(at)
+        pos += width
+    return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_terms(raw: str, surface: bool) -> tuple[tuple[tuple[int, tuple[bytes, ...]], ...], int]:
+    """The terms one word of a text gives (its parts too, when hyphenated), at
+    positions counted from the word's first, and how many positions it takes."""
+    entries = []
+    width = 0
+    for word in iter_words(raw):
+        terms = lemmas(word.text) + ((SURFACE_MARK + word.text,) if surface else ())
+        entries.append((word.pos, tuple(term.encode("utf-8") for term in terms)))
+        width += not word.whole
+    return tuple(entries), width
+
+
+def query_lemmas(word: str) -> tuple[str, ...]:
+    """Lemmas of a word typed in a query (normalised first)."""
+    norm, _ = normalize(word)
+    return lemmas(norm) if norm else ()

@@ -1,0 +1,439 @@
+"""The ``searchkit`` command: a thin layer over the library API.
+
+Each command is named after the library function it calls. A user error
+(:class:`~searchkit.errors.UserError`) is printed as one line on stderr and
+ends the command with that error's exit code (the README's table); an
+internal error is a bug, and shows its traceback.
+Where the index and corpus are: option > SEARCHKIT_INDEX / SEARCHKIT_CORPUS >
+searchkit.toml > ./index and ./corpus (see searchkit.config).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ..errors import (
+    EXIT_FAILED_FILES,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    InternalError,
+    SearchkitError,
+)
+
+app = typer.Typer(
+    name="searchkit",
+    help="Full-text search for UN conference documents, Russian first. "
+    "Hits are cited as 'SYMBOL, para. N'.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option("--index", "-i", help="Index folder [env SEARCHKIT_INDEX; default ./index]."),
+]
+CorpusArg = Annotated[
+    Path | None,
+    typer.Argument(help="Folder of documents [env SEARCHKIT_CORPUS; default ./corpus]."),
+]
+ColorOpt = Annotated[bool, typer.Option("--no-color", help="Plain text even on a terminal.")]
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class GroupBy(StrEnum):
+    none = "none"
+    document = "document"
+
+
+def _fail(error: SearchkitError) -> NoReturn:
+    """End the command on an error: one line and the error's exit code; an
+    internal error (a bug) goes on with its traceback."""
+    if isinstance(error, InternalError):
+        raise error
+    typer.echo(f"searchkit: error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from ..config import settings
+
+    try:
+        return settings()
+    except SearchkitError as exc:
+        _fail(exc)
+
+
+def _index_path(index: Path | None) -> Path:
+    return index if index is not None else _settings().index
+
+
+def _corpus_path(corpus: Path | None) -> Path:
+    return corpus if corpus is not None else _settings().corpus
+
+
+def _color(no_color: bool) -> bool:
+    return not no_color and sys.stdout.isatty()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"searchkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Full-text search for UN conference documents, Russian first."""
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, and the callback that drives it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}", style="dim"),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(source: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=source[-40:])
+
+    return bar, advance
+
+
+def reindex_cmd(
+    corpus: CorpusArg = None,
+    index: IndexOpt = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild from scratch and swap the new index in.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Wait this long for another writer before exiting with code 3.",
+        ),
+    ] = 0.0,
+    max_size: Annotated[
+        float,
+        typer.Option(
+            "--max-size",
+            min=0.001,
+            metavar="MB",
+            help="Skip (and report) files larger than this many megabytes.",
+        ),
+    ] = 20.0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the summary line: no bar, no skipped files.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-j",
+            min=1,
+            help="Processes that read and analyse files [default: one per CPU core "
+            "for 16 files or more, else 1].",
+        ),
+    ] = None,
+) -> None:
+    """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.
+
+    Incremental by content checksum, one commit; --full rebuilds and swaps the
+    new index in atomically. Exit codes: 0 done, 1 some files failed (the rest
+    indexed), 2 usage error, 3 another writer holds the index, 4 index
+    unreadable or of another version (run 'searchkit reindex --full').
+    """
+    from ..indexing import reindex
+
+    index_dir = _index_path(index)
+    corpus_dir = _corpus_path(corpus)
+    if not corpus_dir.is_dir():
+        typer.echo(f"searchkit: error: corpus folder {corpus_dir} does not exist", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    show_bar = sys.stderr.isatty() and not (quiet or json_out)
+    bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)
+    try:
+        with bar:
+            report = reindex(
+                corpus_dir,
+                index_dir,
+                full=full,
+                wait=wait,
+                progress=advance,
+                max_file_size=int(max_size * 1024 * 1024),
+                workers=workers,
+            )
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        if not quiet:
+            for failure in report.failed:
+                typer.echo(f"skipped {failure.source}: {failure.reason}", err=True)
+        typer.echo(f"{index_dir}: {report.summary()}")
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED_FILES)
+
+
+app.command("reindex")(reindex_cmd)
+app.command("index", help="Same as 'reindex' (kept for scripts written for the first versions).")(
+    reindex_cmd
+)
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="What to look for (Russian or English).")],
+    index: IndexOpt = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Hits to show [default 10].")
+    ] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    json_out: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    group_by: Annotated[
+        GroupBy, typer.Option("--group-by", help="'document': the best 2 blocks per document.")
+    ] = GroupBy.none,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only this language (ru, en…).")
+    ] = None,
+    parallel: Annotated[
+        str | None,
+        typer.Option("--parallel", help="Also print each hit's paragraph in this language."),
+    ] = None,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Count matching blocks by body, year, language.")
+    ] = False,
+    no_color: ColorOpt = False,
+    snippets: Annotated[
+        str, typer.Option("--snippets", help="Mark matches as plain [[…]] or html <mark>.")
+    ] = "plain",
+) -> None:
+    """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
+
+    \b
+    Query language (README, 'Query language'):
+      ввоз мигрантов        all words, any inflected form (ё = е)
+      "незаконный ввоз"     phrase across inflection;  "ввоз мигрантов"~3  near
+      =мигрантов            that exact form (also inside phrases)
+      мигрант OR беженец    either;  -беженец / NOT беженец  exclude;  ( ) group
+      мигр*                 prefix (at most 200 word forms)
+      symbol:CTOC/COP/*  body:CTOC/COP  cites:A/RES/70/1  lang:ru  kind:paragraph
+      year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
+      CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
+    No block with every word: the best with some are shown, and said. A query
+    typed in the Latin layout (vbuhfyns) is searched as Russian; unknown words
+    get a did-you-mean. 'searchkit explain QUERY' shows how a query is read.
+    """
+    if snippets not in ("plain", "html"):
+        typer.echo("searchkit: error: --snippets is plain or html", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from ..retrieval import search
+    from ..retrieval.browse import parallels
+    from . import render
+
+    index_dir = _index_path(index)
+    fmt = Format.json if json_out else fmt
+    color = fmt is Format.text and _color(no_color)
+    if color and snippets == "plain":
+        snippets = "color"  # the highlighter marks matches in ANSI itself
+    try:
+        result = search(
+            index_dir,
+            query,
+            limit or _settings().limit,
+            offset=offset,
+            lang=lang,
+            per_document=2 if group_by is GroupBy.document else None,
+            facets=facets,
+            snippet_format=snippets,
+        )
+        side = (
+            {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
+            if parallel
+            else {}
+        )
+    except SearchkitError as exc:
+        _fail(exc)
+    if fmt is Format.json:
+        typer.echo(render.hits_json(result.hits, side))
+    elif fmt is Format.jsonl:
+        if result.hits:
+            typer.echo(render.hits_jsonl(result.hits, side))
+    elif fmt is Format.csv:
+        typer.echo(render.hits_csv(result.hits))
+    else:
+        for note in result.notes:
+            typer.echo(note, err=True)
+        if not result.hits:
+            typer.echo(f"no results for {query!r}")
+        else:
+            typer.echo(render.hits_text(result.hits, color, side).rstrip("\n"))
+    if facets:
+        typer.echo(render.facets_text(result.facets), err=fmt is not Format.text)
+
+
+@app.command("show")
+def show_cmd(
+    symbol: Annotated[str, typer.Argument(help="Document symbol (or file, if it has none).")],
+    para: Annotated[
+        str, typer.Argument(help="Paragraph as printed ('3', '3 (a)', '*') or '#ORDINAL'.")
+    ],
+    index: IndexOpt = None,
+    context: Annotated[
+        int, typer.Option("--context", "-C", min=0, help="Blocks to show before and after.")
+    ] = 1,
+    lang: Annotated[str | None, typer.Option("--lang", help="Which language version.")] = None,
+    parallel: Annotated[
+        str | None, typer.Option("--parallel", help="Also print this language's version.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the passage as JSON.")] = False,
+    no_color: ColorOpt = False,
+) -> None:
+    """Show a paragraph in its context, with the document's masthead and its citation."""
+    from ..retrieval.browse import show
+    from .render import passage_text
+
+    try:
+        passage = show(
+            _index_path(index),
+            symbol,
+            para,
+            context=context,
+            lang=lang,
+            parallel_langs=(parallel,) if parallel else (),
+        )
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(passage.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(passage_text(passage, _color(no_color)))
+    if parallel and parallel not in passage.parallel:
+        typer.echo(f"no {parallel} version of this paragraph in the index", err=True)
+
+
+@app.command("stats")
+def stats_cmd(
+    index: IndexOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What the index holds (documents, blocks, languages, size) and how the last reindex went."""
+    from ..retrieval.stats import index_stats
+
+    index_dir = _index_path(index)
+    try:
+        stats = index_stats(index_dir)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    langs = ", ".join(f"{lang} {n}" for lang, n in stats.languages.items()) or "none"
+    typer.echo(f"index      {stats.path} (generation {stats.generation})")
+    typer.echo(f"files      {stats.files}")
+    typer.echo(f"documents  {stats.documents}")
+    typer.echo(f"blocks     {stats.blocks}")
+    typer.echo(f"languages  {langs}")
+    typer.echo(f"size       {stats.size_bytes / 1024 / 1024:.1f} MB")
+    run = stats.last_run
+    if run is None:
+        typer.echo("last run   unknown (no lastrun.json)")
+    else:
+        counts = ", ".join(
+            f"{run.get(k, 0)} {k}" for k in ("added", "updated", "deleted", "unchanged", "failed")
+        )
+        tail = f": {run['error']}" if run.get("error") else ""
+        typer.echo(
+            f"last run   {run.get('finished')} {run.get('mode')} {run.get('result')}{tail}"
+            f" ({counts})"
+        )
+
+
+# --------------------------------------------------------------------------- query tools
+
+
+@app.command("explain")
+def explain_cmd(
+    query: Annotated[str, typer.Argument(help="A query, as you would give it to search.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show how a query is understood: tokens, folded letters, every lemma
+    reading, the parsed tree, filters and the plan that runs."""
+    from ..query.explain import explain
+
+    try:
+        result = explain(query)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.text())
+
+
+@app.command("eval")
+def eval_cmd(
+    judgements: Annotated[Path, typer.Argument(help="Judged queries, JSON Lines (see README).")],
+    index: IndexOpt = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Cut-off rank.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Score the index on judged queries: nDCG@k, MRR@k, Recall@k, P@5, overall and per query."""
+    from ..eval import evaluate_index, load_judgements
+
+    try:
+        report = evaluate_index(_index_path(index), load_judgements(judgements), k)
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.table())
+
+
+def main() -> None:
+    """The console script: run a command; a bug ends it with its traceback and exit 70."""
+    try:
+        app()
+    except Exception:  # not a user error: a bug in searchkit, shown whole
+        traceback.print_exc()
+        typer.echo(
+            "searchkit: internal error (a bug in searchkit); please report it with the above",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

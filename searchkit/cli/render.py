@@ -1,0 +1,134 @@
+"""Output formats for hits and passages: text (coloured on a terminal), JSON,
+JSON Lines, CSV. Pure functions from data to strings; the CLI prints them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ..model import Block, Hit
+from ..retrieval.browse import Passage
+
+FORMATS = ("text", "json", "jsonl", "csv")
+CSV_FIELDS = (
+    "citation",
+    "symbol",
+    "paragraph",
+    "kind",
+    "heading",
+    "score",
+    "language",
+    "date",
+    "source",
+    "ordinal",
+    "snippet",
+    "text",
+)
+
+# ANSI styles: citation bold cyan, dim for secondary lines (matches are coloured
+# by the highlighter itself: search(..., snippet_format="color")).
+_CITE, _DIM, _RESET = "\x1b[1;36m", "\x1b[2m", "\x1b[0m"
+
+
+def _cite(text: str, color: bool) -> str:
+    return f"{_CITE}{text}{_RESET}" if color else text
+
+
+def block_line(block: Block) -> str:
+    """A block as printed: number first, as in the document."""
+    if block.kind == "footnote":
+        return f"{block.number or ''} {block.text}".strip()
+    if block.number and block.kind == "paragraph":
+        return f"{block.number}. {block.text}"
+    if block.number and block.kind == "subparagraph":
+        letter = block.number.rsplit(" ", 1)[-1]
+        return f"{letter} {block.text}"
+    return block.text
+
+
+def hits_text(
+    hits: Iterable[Hit], color: bool, parallel: dict[int, dict[str, Block]] | None = None
+) -> str:
+    out: list[str] = []
+    for i, hit in enumerate(hits):
+        out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f})")
+        if hit.heading:
+            out.append(f"  {hit.heading}")
+        out.append(f"  {hit.snippet}")
+        for lang, block in (parallel or {}).get(i, {}).items():
+            out.append(f"  [{lang}] {block_line(block)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _hit_dict(hit: Hit, parallel: dict[str, Block] | None) -> dict[str, Any]:
+    data = hit.to_dict()
+    if parallel:
+        data["parallel"] = {lang: block_line(b) for lang, b in parallel.items()}
+    return data
+
+
+def hits_json(hits: list[Hit], parallel: dict[int, dict[str, Block]] | None = None) -> str:
+    return json.dumps(
+        [_hit_dict(h, (parallel or {}).get(i)) for i, h in enumerate(hits)],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def hits_jsonl(hits: list[Hit], parallel: dict[int, dict[str, Block]] | None = None) -> str:
+    return "\n".join(
+        json.dumps(_hit_dict(h, (parallel or {}).get(i)), ensure_ascii=False)
+        for i, h in enumerate(hits)
+    )
+
+
+def hits_csv(hits: list[Hit]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for hit in hits:
+        writer.writerow(hit.to_dict())
+    return buffer.getvalue().rstrip("\n")
+
+
+def facets_text(facets: dict[str, dict[str, int]]) -> str:
+    lines = []
+    for name, counts in facets.items():
+        shown = ", ".join(f"{key} {count}" for key, count in list(counts.items())[:15])
+        lines.append(f"{name}: {shown or '-'}")
+    return "\n".join(lines)
+
+
+def passage_text(passage: Passage, color: bool) -> str:
+    doc = passage.document
+    out: list[str] = []
+    if doc.body_name:
+        out.append(doc.body_name)
+    for label, value in (
+        ("Title", doc.title),
+        ("Date", doc.date),
+        ("Session", doc.session),
+        ("Agenda item", doc.agenda_item),
+        ("Language", doc.language),
+    ):
+        if value:
+            out.append(f"{label}: {value}")
+    out.append("")
+    for block in passage.before:
+        out.append(f"{_DIM}{block_line(block)}{_RESET}" if color else block_line(block))
+        out.append("")
+    out.append(f"> {block_line(passage.block)}")
+    for lang, block in passage.parallel.items():
+        out.append(f"> [{lang}] {block_line(block)}")
+    out.append("")
+    for block in passage.after:
+        out.append(f"{_DIM}{block_line(block)}{_RESET}" if color else block_line(block))
+        out.append("")
+    out.append(_cite(passage.citation, color))
+    return "\n".join(out)

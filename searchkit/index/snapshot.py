@@ -1,0 +1,359 @@
+"""One consistent view of the index, read in bulk, with its caches.
+
+:func:`open_index` opens the current generation of an index folder (checking
+its format); a :class:`Snapshot` is one commit of it as a search sees it:
+whoosh's searcher, and what the ranker and the result pages need from it,
+decoded once and kept while the snapshot lives:
+
+* each term's posting list as two arrays (block numbers, term frequencies),
+  and for phrases its positions, in bounded least-recently-used caches;
+* the field lengths BM25F needs, one array per field; which blocks are live;
+* each block's value of a one-value field (``kind``, ``year``, ``lang``…) as
+  codes into a list of values, for facets, filters and re-ranking;
+* the stored records of the blocks shown (:class:`~.stored.StoredReader`).
+
+A snapshot never changes: :meth:`Snapshot.refresh` gives a new one when the
+index has moved on, and the caches go with the old one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import SchemaMismatch
+from . import generations
+from . import postings as disk
+from ._whoosh import deleted_blocks
+from .stored import StoredReader
+
+#: Postings kept decoded per snapshot (8 bytes each: block number and weight):
+#: 128 MB at most, about a third of all postings at 650k blocks.
+CACHE_POSTINGS = 16_000_000
+#: Word positions kept decoded per snapshot, for phrases (4 bytes each, plus 8
+#: per posting of the term): under 100 MB.
+CACHE_POSITIONS = 8_000_000
+#: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
+CACHE_MASKS = 64
+#: A term's positions are decoded for the chosen blocks only (and not cached)
+#: when those hold at most this share of the term's postings.
+PARTIAL_DECODE = 0.2
+
+
+def open_index(index_dir: Path | str) -> Any:
+    """Open the current generation of an index (a whoosh index); check its format.
+
+    Raises :class:`~searchkit.errors.IndexNotFound` when there is no index and
+    :class:`~searchkit.errors.SchemaMismatch` when it is unreadable or from
+    another format (the message says to run ``searchkit reindex --full``).
+    Takes no lock: a concurrent commit or ``--full`` swap is retried over,
+    never waited for.
+    """
+    from whoosh import index as windex
+
+    root = Path(index_dir)
+    last_error: Exception | None = None
+    for _attempt in range(5):
+        generation = generations.read_pointer(root)["generation"]
+        try:
+            return windex.open_dir(str(root / generation), indexname=generations.WHOOSH_NAME)
+        except Exception as exc:  # whoosh raises many kinds of errors for damaged files
+            last_error = exc
+            moved = generations.current_generation(root) != generation
+            if moved or isinstance(exc, OSError):
+                # a --full swap, or a commit deleting replaced files, raced us: retry
+                time.sleep(0.02)
+                continue
+            break
+    raise SchemaMismatch(
+        f"index at {root} cannot be opened ({last_error}); {generations.REBUILD}"
+    ) from last_error
+
+
+def open_snapshot(index_dir: Path | str) -> Snapshot:
+    """The index's current commit (see :class:`Snapshot`)."""
+    return Snapshot(open_index(index_dir).searcher(), Path(index_dir))
+
+
+class Snapshot:
+    """One commit of the index: whoosh's searcher and its decoded data."""
+
+    def __init__(self, searcher: Any, root: Path | None = None) -> None:
+        self.searcher = searcher
+        self.root = root
+        self.generation = generations.current_generation(root) if root is not None else None
+        self.schema = searcher.schema
+        self.n = searcher.doc_count_all()
+        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.live = np.ones(self.n, dtype=bool)
+        for reader, offset in self.segments:
+            dead = deleted_blocks(reader)
+            if dead:
+                self.live[np.array(dead, dtype=np.int64) + offset] = False
+        self.stored = StoredReader(searcher)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings = _Lru(lambda: CACHE_POSTINGS, lambda found: len(found[0]))
+        #: Where each cached term's posting blocks start: per segment (reader,
+        #: file offsets, index of each block's first posting, postings).
+        self._blocks: dict[tuple[str, bytes], list[tuple[Any, np.ndarray, np.ndarray, int]]] = {}
+        self._positions = _Lru(lambda: CACHE_POSITIONS, lambda found: len(found[2]))
+        self._masks: OrderedDict[Any, np.ndarray] = OrderedDict()
+        self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
+
+    # ------------------------------------------------------------- life
+
+    def refresh(self) -> Snapshot:
+        """This snapshot if it is still the index's latest commit, else a new one
+        (of the new generation after a ``--full`` swap)."""
+        if self.root is not None and generations.current_generation(self.root) != self.generation:
+            fresh = open_snapshot(self.root)
+            self.close()
+            return fresh
+        searcher = self.searcher.refresh()
+        return self if searcher is self.searcher else Snapshot(searcher, self.root)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- vocabulary
+
+    def _bytes(self, fieldname: str, text: Any) -> bytes:
+        return text if isinstance(text, bytes) else self.schema[fieldname].to_bytes(text)
+
+    def doc_frequency(self, fieldname: str, text: Any) -> int:
+        """How many blocks hold the term (deleted ones not yet merged away included)."""
+        return int(self.searcher.reader().doc_frequency(fieldname, self._bytes(fieldname, text)))
+
+    def idf(self, fieldname: str, text: Any) -> float:
+        """whoosh's inverse document frequency of the term."""
+        return float(self.searcher.idf(fieldname, self._bytes(fieldname, text)))
+
+    def avg_length(self, fieldname: str) -> float:
+        return float(self.searcher.avg_field_length(fieldname) or 1)
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        """The field's terms that start with ``prefix``, in order."""
+        for term in self.searcher.reader().expand_prefix(fieldname, prefix):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
+        """The field's terms within ``maxdist`` edits of ``text`` that share its
+        first ``prefix`` characters."""
+        reader = self.searcher.reader()
+        return list(reader.terms_within(fieldname, text, maxdist, prefix=prefix))
+
+    def lexicon(self, fieldname: str) -> Iterator[str]:
+        for term in self.searcher.lexicon(fieldname):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def first_block(self, fieldname: str, text: str) -> int | None:
+        """A live block holding the term (``None`` when none does)."""
+        return self.searcher.document_number(**{fieldname: text})
+
+    # ------------------------------------------------------------- postings
+
+    def _segment_lists(
+        self, fieldname: str, btext: bytes, decode: Callable[[Any], Any]
+    ) -> Iterator[tuple[Any, int, Any]]:
+        """(reader, number of its first block, ``decode`` of the term's posting
+        list) for each segment that holds the term."""
+        for reader, offset in self.segments:
+            if (fieldname, btext) in reader:
+                yield reader, offset, decode(reader.postings(fieldname, btext))
+
+    def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(block numbers, weights) of one term over all segments, cached
+        (deleted blocks included: callers mask them with :attr:`live`)."""
+        btext = self._bytes(fieldname, text)
+        key = (fieldname, btext)
+        found = self._postings.get(key)
+        if found is not None:
+            return found
+        ids, weights, directory = [], [], []
+        for reader, offset, decoded in self._segment_lists(fieldname, btext, disk.decode):
+            seg_ids, seg_weights, (offsets, firsts) = decoded
+            ids.append(seg_ids + offset)
+            weights.append(seg_weights)
+            directory.append((reader, offsets, firsts, len(seg_ids)))
+        self._blocks[key] = directory
+        found = (
+            (np.concatenate(ids), np.concatenate(weights))
+            if ids
+            else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        )
+        for gone in self._postings.put(key, found):
+            self._blocks.pop(gone, None)
+        return found
+
+    def positions(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(block numbers, occurrences per block, all positions) of one term,
+        cached: the positions of block ``ids[i]`` are the next ``counts[i]``."""
+        btext = self._bytes(fieldname, text)
+        key = (fieldname, btext)
+        found = self._positions.get(key)
+        if found is not None:
+            return found
+        ids, counts, flat = [], [], []
+        for _, offset, decoded in self._segment_lists(fieldname, btext, disk.decode_positions):
+            seg_ids, seg_counts, seg_flat = decoded
+            ids.append(seg_ids + offset)
+            counts.append(seg_counts)
+            flat.append(seg_flat)
+        empty = np.zeros(0, dtype=np.int64)
+        found = (
+            (np.concatenate(ids), np.concatenate(counts), np.concatenate(flat))
+            if ids
+            else (empty, empty, empty)
+        )
+        self._positions.put(key, found)
+        return found
+
+    def occurrences(
+        self, fieldname: str, text: Any, blocks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(block, position) of every occurrence of a term in the flagged blocks.
+
+        From the cached positions when the term has them; else, when the
+        flagged blocks hold only a small share of the term's postings (a rare
+        word in the phrase narrowed them), just those postings are decoded,
+        from the posting blocks that hold them; else all of the term's
+        positions are decoded and cached."""
+        btext = self._bytes(fieldname, text)
+        if (fieldname, btext) not in self._positions:
+            ids, _ = self.postings(fieldname, btext)
+            chosen = np.flatnonzero(blocks[ids])
+            if len(chosen) <= PARTIAL_DECODE * len(ids):
+                docs: list[int] = []
+                where: list[int] = []
+                for i, found in self._positions_of(fieldname, btext, chosen):
+                    docs.extend([int(ids[i])] * len(found))
+                    where.extend(found)
+                return np.array(docs, dtype=np.int64), np.array(where, dtype=np.int64)
+        ids, counts, flat = self.positions(fieldname, btext)
+        take = np.repeat(blocks[ids], counts)
+        return np.repeat(ids, counts)[take].astype(np.int64), flat[take].astype(np.int64)
+
+    def positions_in(self, fieldname: str, text: Any, docs: Iterable[int]) -> dict[int, list[int]]:
+        """The positions of a term in each of ``docs`` that holds it."""
+        btext = self._bytes(fieldname, text)
+        ids, _ = self.postings(fieldname, btext)
+        wanted = np.array(sorted(docs), dtype=np.int64)
+        where = np.searchsorted(ids, wanted)
+        held = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == wanted)
+        return {
+            int(ids[i]): found for i, found in self._positions_of(fieldname, btext, where[held])
+        }
+
+    def _positions_of(
+        self, fieldname: str, btext: bytes, chosen: np.ndarray
+    ) -> Iterator[tuple[int, list[int]]]:
+        """(posting, positions) of the ``chosen`` postings of a term (ascending
+        indexes into its cached postings), read from just the posting blocks
+        that hold them, found in the block directory kept with the postings."""
+        base = 0
+        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
+            local = chosen[(chosen >= base) & (chosen < base + count)] - base
+            if len(local):
+                matcher = reader.postings(fieldname, btext)
+                for i, found in disk.positions_at(matcher, offsets, firsts, local.tolist()):
+                    yield base + i, found
+            base += count
+
+    # ------------------------------------------------------------- per block
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each block's length in ``fieldname`` (as whoosh stores it: one byte)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            parts = [disk.segment_lengths(reader, fieldname) for reader, _ in self.segments]
+            found = self._lengths[fieldname] = np.concatenate(parts)
+        return found
+
+    def values(self, fieldname: str) -> tuple[np.ndarray, list[Any]]:
+        """Each block's value of a one-value field (``body``, ``year``, ``lang``)
+        as an index into a list of values (-1 for none), made once per snapshot
+        from the field's posting lists."""
+        found = self._values.get(fieldname)
+        if found is None:
+            field = self.schema[fieldname]
+            codes = np.full(self.n, -1, dtype=np.int64)
+            values: list[Any] = []
+            index: dict[Any, int] = {}
+            for reader, offset in self.segments:
+                for btext in field.sortable_terms(reader, fieldname):
+                    value = field.from_bytes(btext)
+                    if value not in index:
+                        index[value] = len(values)
+                        values.append(value)
+                    ids, _, _ = disk.decode(reader.postings(fieldname, btext))
+                    codes[ids + offset] = index[value]
+            found = self._values[fieldname] = (codes, values)
+        return found
+
+    def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
+        """How many flagged blocks have each value of ``fieldname`` (``None``: no value)."""
+        codes, values = self.values(fieldname)
+        tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
+        out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
+        out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
+        return out
+
+    def mask(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """A match flag per block, made by ``make()`` once and cached under
+        ``key`` (filters: at most :data:`CACHE_MASKS`, the oldest dropped first)."""
+        found = self._masks.get(key)
+        if found is None:
+            found = make()
+            if len(self._masks) >= CACHE_MASKS:
+                self._masks.popitem(last=False)
+            self._masks[key] = found
+        return found
+
+    def term_mask(self, fieldname: str, terms: Iterable[Any]) -> np.ndarray:
+        """Flags of the blocks holding any of ``terms`` in ``fieldname``."""
+        out = np.zeros(self.n, dtype=bool)
+        for term in terms:
+            ids, _ = self.postings(fieldname, term)
+            out[ids] = True
+        return out & self.live
+
+
+class _Lru:
+    """Entries kept while their sizes add up to at most ``budget()`` (one is
+    always kept); the least recently used are dropped first."""
+
+    def __init__(self, budget: Callable[[], int], size: Callable[[Any], int]) -> None:
+        self.entries: OrderedDict[Any, Any] = OrderedDict()
+        self.total = 0
+        self._budget, self._size = budget, size
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.entries
+
+    def get(self, key: Any) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> list[Any]:
+        """Keep ``value``; return the keys dropped to stay within the budget."""
+        self.entries[key] = value
+        self.total += self._size(value)
+        dropped = []
+        while self.total > self._budget() and len(self.entries) > 1:
+            gone, old = self.entries.popitem(last=False)
+            self.total -= self._size(old)
+            dropped.append(gone)
+        return dropped

@@ -1,0 +1,217 @@
+"""Compiling the query tree (:mod:`.syntax`) into a :class:`~.plan.Plan`.
+
+Words become :class:`~.plan.WordMatch` (every reading, the surface form, the
+parts of a dashed word); ``=form`` a :class:`~.plan.FormMatch`; ``prefix*``
+expands over the surface forms the index holds (at most
+:data:`MAX_EXPANSION`); phrases and ``"…"~N`` a :class:`~.plan.PhraseMatch`;
+filters their field's value, prefix or range. Stop words are left out of
+plain word lists (never out of phrases). Besides what must match, the plan
+names what only adds to the score: the query's lemmas in the document title,
+the block a label and a number name (``статья 51``), the words whose
+closeness counts. It also tells the highlighter what to mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import Any, Protocol
+
+from ..analysis import STOP_WORDS, SURFACE_MARK, lemmas
+from ..errors import QueryError
+from ..symbols import canonical, fold_lookalikes
+from . import plan as p
+from .syntax import And, Filter, Not, Or, Phrase, Symbol, Word, parse_tree
+
+#: A ``prefix*`` may stand for at most this many word forms of the index.
+MAX_EXPANSION = 200
+#: Label words (lemmas) -> the kinds of block they name by number ("статья 51").
+NUMBER_LABELS = {
+    "статья": ("article",), "article": ("article",), "articl": ("article",),
+    "пункт": ("paragraph", "subparagraph"), "параграф": ("paragraph",),
+    "paragraph": ("paragraph", "subparagraph"), "para": ("paragraph", "subparagraph"),
+}  # fmt: skip
+
+
+class Vocabulary(Protocol):
+    """What the compiler asks of an index: the terms of a field that start so."""
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]: ...
+
+
+def parse(text: str, vocabulary: Vocabulary | None = None) -> p.Plan:
+    """Parse and compile ``text``; ``vocabulary`` (an index) expands ``prefix*``
+    (without one, a prefix matches nothing: ``explain`` needs no index)."""
+    tree = parse_tree(text)
+    if tree is None:
+        raise QueryError(text, "nothing to search for")
+    return _Compiler(text, vocabulary).compile(tree)
+
+
+class _Compiler:
+    def __init__(self, text: str, vocabulary: Vocabulary | None) -> None:
+        self.text = text
+        self.vocabulary = vocabulary
+        self.plan = p.Plan(text, None)
+        self.negated = 0  # > 0 while compiling under a NOT: nothing to highlight there
+
+    def compile(self, tree: Any) -> p.Plan:
+        children = list(tree.children) if isinstance(tree, And) else [tree]
+        positive = [c for c in children if not isinstance(c, Not | Filter)]
+        content = [c for c in positive if not isinstance(c, Symbol)]
+        if len(content) > 1 and any(not _stop(c) for c in content):
+            self.plan.dropped += [c.norm for c in content if _stop(c)]
+            positive = [c for c in positive if not _stop(c)]
+        restrict = [c for c in children if isinstance(c, Not | Filter)]
+        if not positive and not any(isinstance(c, Filter) for c in restrict):
+            raise QueryError(self.text, "only excluded words: add a word to search for")
+        result = self.plan
+        result.tree = tree
+        result.clauses = tuple(self.node(c) for c in positive)
+        result.limits = tuple(self.node(c) for c in restrict)
+        words = [w for w in positive if isinstance(w, Word) and not w.prefix]
+        result.near = tuple(self.word_match(w) for w in words)
+        result.numbered = _numbered(words)
+        result.title = tuple(sorted(result.lemmas))
+        return result
+
+    # ---------------------------------------------------------------- nodes
+
+    def node(self, node: Any) -> p.Node:
+        if isinstance(node, And):
+            return p.AllOf(tuple(self.node(c) for c in node.children))
+        if isinstance(node, Or):
+            return p.AnyOf(tuple(self.node(c) for c in node.children))
+        if isinstance(node, Not):
+            self.negated += 1
+            try:
+                return p.NoneOf(self.node(node.child))
+            finally:
+                self.negated -= 1
+        if isinstance(node, Filter):
+            self.plan.filters.append(node)
+            return self.filter(node)
+        if isinstance(node, Symbol):
+            self.plan.symbols.append(node.symbol)
+            return p.SymbolMatch(node.symbol, node.prefix)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        self._note(node)
+        return self.word_match(node)
+
+    def _note(self, w: Word, phrase: int | None = None, slop: int | None = None) -> None:
+        if self.negated:
+            return
+        self.plan.highlight.append(
+            p.HighlightTerm(
+                frozenset(w.lemmas),
+                w.norm,
+                w.exact,
+                w.prefix,
+                w.lemmas[0] if w.lemmas else "",
+                phrase,
+                slop,
+            )
+        )
+        if not w.exact and not w.prefix:
+            self.plan.words.append(w)
+
+    def word_match(self, w: Word) -> p.PhraseWord:
+        if w.exact:
+            return p.FormMatch(w.norm)
+        if w.prefix:
+            return p.PrefixMatch(w.norm, self.expand(w))
+        parts = tuple(lemmas(part) for part in w.parts) if len(w.parts) > 1 else ()
+        return p.WordMatch(w.lemmas, w.norm, parts)
+
+    def expand(self, w: Word) -> tuple[str, ...]:
+        """The surface forms of the index that start with ``w``."""
+        if self.vocabulary is None:
+            return ()
+        forms = []
+        for term in self.vocabulary.expand_prefix("content", SURFACE_MARK + w.norm):
+            forms.append(term[len(SURFACE_MARK) :])
+            if len(forms) > MAX_EXPANSION:
+                raise QueryError(
+                    self.text,
+                    f"prefix {w.raw}* matches more than {MAX_EXPANSION} word forms; "
+                    "type more letters",
+                    w.start,
+                )
+        return tuple(forms)
+
+    def phrase(self, phrase: Phrase) -> p.PhraseMatch:
+        for w in phrase.words:
+            self._note(w, phrase.start, phrase.slop)
+        words = tuple(self.word_match(w) for w in phrase.words)
+        return p.PhraseMatch(words, None if phrase.slop is None else max(1, phrase.slop))
+
+    # ---------------------------------------------------------------- filters
+
+    def filter(self, f: Filter) -> p.Node:
+        value = f.value
+        if f.field in ("symbol", "body", "cites"):
+            prefix = value.endswith("*")
+            bare = value.rstrip("*")
+            sym = canonical(bare.rstrip("/")) or _loose_symbol(bare.rstrip("/"))
+            if not sym:
+                raise QueryError(self.text, f"{f.field}: {value!r} is not a UN symbol", f.start)
+            if prefix:
+                return p.FieldPrefix(f.field, sym + "/" if bare.endswith("/") else sym)
+            return p.FieldMatch(f.field, sym)
+        if f.field == "year":
+            lo, hi, lo_ex, hi_ex = _range(self.text, f, r"\d{4}", "YYYY")
+            lo_n = int(lo) + lo_ex if lo else None
+            hi_n = int(hi) - hi_ex if hi else None
+            return p.FieldRange("year", lo_n, hi_n)
+        if f.field == "date":
+            lo, hi, lo_ex, hi_ex = _range(
+                self.text, f, r"\d{4}(?:-\d{2}(?:-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD"
+            )
+            if lo is not None and lo == hi and not lo_ex:
+                return p.FieldPrefix("date", lo)
+            start = (lo + "\uffff") if lo and lo_ex else lo
+            end = hi if hi is None or hi_ex else hi + "\uffff"
+            return p.FieldRange("date", start, end, hi_excl=bool(hi_ex))
+        return p.FieldMatch(f.field, value.lower())
+
+
+def _stop(node: Any) -> bool:
+    return isinstance(node, Word) and not node.exact and node.norm in STOP_WORDS
+
+
+def _numbered(words: list[Word]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """ "Статья 51", "пункт 7", "para. 3": the number and the kinds of block it names."""
+    found = []
+    for label, number in pairwise(words):
+        kinds = next((NUMBER_LABELS[lem] for lem in label.lemmas if lem in NUMBER_LABELS), None)
+        if kinds and number.norm.isdigit():
+            found.append((number.norm, kinds))
+    return tuple(found)
+
+
+def _loose_symbol(text: str) -> str | None:
+    text = fold_lookalikes(text).upper()
+    return text if re.fullmatch(r"[A-Z][A-Z0-9.]*(?:/[A-Z0-9.()\-]+)*", text) else None
+
+
+def _range(text: str, f: Filter, unit: str, shape: str) -> tuple[Any, Any, bool, bool]:
+    """Read ``V``, ``A..B``, ``A..``, ``..B``, ``>=V``, ``>V``, ``<=V``, ``<V``.
+
+    Returns (lo, hi, lo_excl, hi_excl).
+    """
+    v = f.value
+    if m := re.fullmatch(rf"({unit})?\.\.({unit})?", v):
+        if m.group(1) or m.group(2):
+            return m.group(1), m.group(2), False, False
+    elif m := re.fullmatch(rf"(>=|<=|>|<)({unit})", v):
+        op, val = m.groups()
+        if op.startswith(">"):
+            return val, None, op == ">", False
+        return None, val, False, op == "<"
+    elif re.fullmatch(unit, v):
+        return v, v, False, False
+    raise QueryError(
+        text, f"{f.field}: expects {shape}, a range A..B or >=, <= (got {v!r})", f.start
+    )

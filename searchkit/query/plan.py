@@ -1,0 +1,205 @@
+"""The query plan: what a query asks the index for, as typed data.
+
+:func:`searchkit.query.parse` turns the user's text into a :class:`Plan`;
+the ranker (:mod:`searchkit.retrieval.ranker`) answers it. A plan says *what*
+matches, in terms of the index's fields and terms; how much each match counts
+is the ranker's business (:mod:`searchkit.retrieval.ranking`).
+
+Match nodes:
+
+* :class:`WordMatch`   a word, by any of its readings (lemmas) in the block text
+                       or its heading, by its surface form, or, when written with
+                       a dash, by its parts in a row
+* :class:`FormMatch`   ``=form``: that surface form in the text
+* :class:`PrefixMatch` ``prefix*``: any of the surface forms it expands to
+* :class:`PhraseMatch` words in a row (``slop`` None) or within ``slop`` words
+                       of each other in any order, in the text
+* :class:`SymbolMatch` a UN symbol: the document's own, or one the block cites
+* :class:`FieldMatch`, :class:`FieldPrefix`, :class:`FieldRange`  filters
+* :class:`AllOf`, :class:`AnyOf`, :class:`NoneOf`  and, or, not
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from .syntax import Filter, Word
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    readings: tuple[str, ...]  # lemmas, most probable first
+    form: str  # the normalised surface form (searched as ``=form``)
+    parts: tuple[tuple[str, ...], ...] = ()  # each part's readings, for a dashed word
+
+
+@dataclass(frozen=True)
+class FormMatch:
+    form: str
+
+
+@dataclass(frozen=True)
+class PrefixMatch:
+    prefix: str
+    forms: tuple[str, ...]  # the index's surface forms starting so (may be empty)
+
+
+PhraseWord: TypeAlias = WordMatch | FormMatch | PrefixMatch
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    words: tuple[PhraseWord, ...]
+    slop: int | None = None  # None: adjacent, in order; N: within N words, any order
+
+
+@dataclass(frozen=True)
+class SymbolMatch:
+    symbol: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FieldPrefix:
+    field: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class FieldRange:
+    """``lo``..``hi`` of a one-value field (``year`` as numbers, ``date`` as
+    ISO strings); ``None`` is open; ``lo`` is inclusive, ``hi`` too unless
+    ``hi_excl``."""
+
+    field: str
+    lo: int | str | None
+    hi: int | str | None
+    hi_excl: bool = False
+
+
+@dataclass(frozen=True)
+class AllOf:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class NoneOf:
+    child: Node
+
+
+Node: TypeAlias = (
+    WordMatch
+    | FormMatch
+    | PrefixMatch
+    | PhraseMatch
+    | SymbolMatch
+    | FieldMatch
+    | FieldPrefix
+    | FieldRange
+    | AllOf
+    | AnyOf
+    | NoneOf
+)
+
+#: Nodes that restrict which blocks match and score nothing of their own.
+FILTERS = (FieldMatch, FieldPrefix, FieldRange)
+
+
+@dataclass
+class HighlightTerm:
+    """What marks a word of the block text as a match of one query word."""
+
+    lemmas: frozenset[str] = frozenset()
+    surface: str = ""
+    exact: bool = False
+    prefix: bool = False
+    best: str = ""  # the most probable lemma of the query word
+    phrase: int | None = None  # words of one phrase share a number: marked only together
+    slop: int | None = None  # the phrase's ~N
+
+
+@dataclass
+class Plan:
+    """A parsed query: what must match, what only adds to the score, and what
+    the highlighter and the user need to know.
+
+    A block matches when it matches every one of ``clauses`` (the query's
+    positive parts, stop words left out) and every one of ``limits``
+    (filters and exclusions). ``words`` are the plain words in the order
+    typed, outside phrases too: proximity and label + number bonuses are
+    found among them.
+    """
+
+    text: str
+    tree: Any
+    clauses: tuple[Node, ...] = ()
+    limits: tuple[Node, ...] = ()
+    title: tuple[str, ...] = ()  # lemmas looked up in the document title (score only)
+    numbered: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("51", ("article",)): a bonus
+    near: tuple[PhraseWord, ...] = ()  # words whose closeness adds to the score
+    highlight: list[HighlightTerm] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # stop words left out
+    filters: list[Filter] = field(default_factory=list)
+    symbols: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # plain words (did-you-mean)
+
+    @property
+    def lemmas(self) -> set[str]:
+        return {lem for h in self.highlight for lem in h.lemmas}
+
+    def show(self) -> str:
+        """The plan as indented text (``searchkit explain``)."""
+        lines = [_show(node, "") for node in (*self.clauses, *self.limits)]
+        if self.title:
+            lines.append(f"title (score only): {' | '.join(self.title)}")
+        for number, kinds in self.numbered:
+            lines.append(f"bonus: the {'/'.join(kinds)} numbered {number}")
+        if len(self.near) > 1:
+            lines.append("closeness of: " + " ".join(_label(w) for w in self.near))
+        return "\n".join(lines)
+
+
+def _label(node: Any) -> str:
+    if isinstance(node, WordMatch):
+        parts = f" parts({' '.join('|'.join(p) for p in node.parts)})" if node.parts else ""
+        return f"{'|'.join(node.readings)} or ={node.form}{parts}"
+    if isinstance(node, FormMatch):
+        return f"={node.form}"
+    if isinstance(node, PrefixMatch):
+        shown = " ".join(node.forms[:5]) + (" …" if len(node.forms) > 5 else "")
+        return f"{node.prefix}* ({len(node.forms)} forms: {shown})"
+    return repr(node)
+
+
+def _show(node: Any, indent: str) -> str:
+    if isinstance(node, AllOf | AnyOf):
+        head = f"{indent}{'ALL OF' if isinstance(node, AllOf) else 'ANY OF'}"
+        return "\n".join([head, *(_show(c, indent + "  ") for c in node.children)])
+    if isinstance(node, NoneOf):
+        return f"{indent}NONE OF\n{_show(node.child, indent + '  ')}"
+    if isinstance(node, PhraseMatch):
+        near = f" within {node.slop} words" if node.slop is not None else " in a row"
+        return f"{indent}PHRASE{near}: " + " + ".join(_label(w) for w in node.words)
+    if isinstance(node, SymbolMatch):
+        return f"{indent}SYMBOL {node.symbol}{'*' if node.prefix else ''} (document or cited)"
+    if isinstance(node, FieldMatch):
+        return f"{indent}FILTER {node.field} = {node.value}"
+    if isinstance(node, FieldPrefix):
+        return f"{indent}FILTER {node.field} starts with {node.prefix}"
+    if isinstance(node, FieldRange):
+        hi = "" if node.hi is None else f"{'<' if node.hi_excl else ''}{node.hi}"
+        lo = "" if node.lo is None else str(node.lo).replace("\uffff", "+")
+        return f"{indent}FILTER {node.field} in {lo}..{hi.replace(chr(0xFFFF), '+')}"
+    return f"{indent}WORD {_label(node)}"

@@ -1,0 +1,83 @@
+"""Plan → hits (retrieval): the one ranker, every ranking knob, highlighting, browsing, stats.
+
+* :mod:`.results`    a query's page of hits (:func:`run`, :class:`SearchResult`)
+* :mod:`.ranker`     plans scored over every block with numpy (BM25F, phrases, ~N)
+* :mod:`.ranking`    every weight and factor of the ranking
+* :mod:`.highlight`  matched words marked, the best fragment cut
+* :mod:`.suggest`    keyboard layout, did you mean
+* :mod:`.browse`     a paragraph in its context, the same paragraph in another language
+* :mod:`.stats`      what an index holds
+
+:func:`search` answers one query; an :class:`Index` keeps one snapshot of the
+index open (and its decoded posting lists) for many.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..index.snapshot import Snapshot, open_snapshot
+from .results import SearchResult, run
+
+
+def search(
+    index_dir: Path | str,
+    query: str,
+    limit: int = 10,
+    *,
+    offset: int = 0,
+    lang: str | None = None,
+    per_document: int | None = None,
+    facets: bool = False,
+    snippet_format: str = "plain",
+) -> SearchResult:
+    """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
+
+    See :func:`.results.run` for the keyword options.
+    """
+    with open_snapshot(index_dir) as snap:
+        return run(
+            snap,
+            query,
+            limit,
+            offset=offset,
+            lang=lang,
+            per_document=per_document,
+            facets=facets,
+            snippet_format=snippet_format,
+        )
+
+
+class Index:
+    """An open index with a warm snapshot, for many queries in one process.
+
+    >>> with Index("index") as ix:            # doctest: +SKIP
+    ...     for hit in ix.search("ввоз мигрантов"):
+    ...         print(hit.citation)
+
+    Each search first moves to the index's latest commit (and to the new
+    generation after ``reindex --full``); the posting lists decoded for one
+    commit are kept until the next.
+    """
+
+    def __init__(self, index_dir: Path | str) -> None:
+        self.path = Path(index_dir)
+        self.snapshot: Snapshot = open_snapshot(self.path)
+
+    def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
+        """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
+        self.snapshot = self.snapshot.refresh()
+        return run(self.snapshot, query, limit, **options)
+
+    def close(self) -> None:
+        self.snapshot.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Index", "SearchResult", "run", "search"]

@@ -1,0 +1,60 @@
+"""Every ranking knob, in one place.
+
+A block's score is BM25F (whoosh's formula: ``idf · tf·(K1+1) /
+(tf + K1·(1 − B + B·len/avglen))``, where a field's term frequency counts
+``FIELD_BOOSTS`` times) summed over the query's matching terms, with these
+weights:
+
+* a word counts by its most probable reading in full and by its other
+  readings at ``OTHER_READING_BOOST``, in the block text and its heading;
+  the very form typed adds ``EXACT_FORM_BOOST`` times its own score;
+* the document title only adds to blocks that match by themselves;
+* consecutive query words within ``PROXIMITY_SLOP`` words of each other add
+  ``PROXIMITY_BOOST`` times their scores (the first ``PROXIMITY_WORDS`` words);
+* a label and a number (``статья 51``, ``para 7``) add ``NUMBER_BONUS`` to
+  the block of that kind and number;
+* filters and exclusions add ``FILTER_SCORE`` (they decide which blocks
+  match, not how well).
+
+The best ``RERANK_DEPTH`` blocks are then multiplied by their kind's factor:
+numbered paragraphs and articles ``NUMBERED_FACTOR``, tables of contents,
+mastheads and unclassified blocks less (``KIND_FACTORS``). All of it is
+applied at query time: changing a knob needs no reindexing.
+"""
+
+from __future__ import annotations
+
+#: BM25F's term-frequency saturation and length normalisation (whoosh's defaults).
+K1 = 1.2
+B = 0.75
+
+#: How much a term found in each field counts (its frequency is multiplied).
+FIELD_BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
+#: The fields a query word must be found in (the title only adds to the score).
+MATCH_FIELDS = ("content", "heading_t")
+TITLE_FIELD = "title_t"
+
+OTHER_READING_BOOST = 0.5
+EXACT_FORM_BOOST = 0.6
+PROXIMITY_BOOST = 0.5
+PROXIMITY_SLOP = 4
+PROXIMITY_WORDS = 8
+NUMBER_BONUS = 25.0
+FILTER_SCORE = 1.0
+
+#: How many top hits are re-ranked by block kind.
+RERANK_DEPTH = 50
+#: Score factors by block kind (tables of contents hold every word of the
+#: report but are never the paragraph a user wants to cite).
+KIND_FACTORS = {"toc": 0.3, "masthead": 0.5, "other": 0.8}
+NUMBERED_FACTOR = 1.1
+NUMBERED_KINDS = ("paragraph", "subparagraph", "article")
+
+
+def kind_factor(kind: str, number: str | None) -> float:
+    """The re-ranking factor of a block of this kind and printed number."""
+    if kind in KIND_FACTORS:
+        return KIND_FACTORS[kind]
+    if kind in NUMBERED_KINDS and number:
+        return NUMBERED_FACTOR
+    return 1.0

@@ -1,0 +1,58 @@
+"""What an index holds: files, documents, blocks, languages, size, the last run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..index import generations
+from ..index.runlog import last_run
+from ..index.snapshot import open_snapshot
+
+
+@dataclass
+class IndexStats:
+    """Counts for one index; ``last_run`` is the last reindex's log (or ``None``)."""
+
+    path: str
+    generation: str
+    files: int
+    documents: int
+    blocks: int
+    languages: dict[str, int] = field(default_factory=dict)  # documents per language
+    size_bytes: int = 0
+    last_run: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def index_stats(index_dir: Path | str) -> IndexStats:
+    """Files, documents, blocks, documents per language, size on disk, last run."""
+    root = Path(index_dir)
+    languages: Counter[str] = Counter()
+    with open_snapshot(root) as snap:
+        generation = snap.generation or ""
+        blocks = int(snap.live.sum())
+        files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
+            1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
+        )
+        documents = 0
+        for source in snap.lexicon("source"):
+            block = snap.first_block("source", source)
+            if block is None:
+                continue
+            documents += 1
+            languages[snap.stored.document(block).language or "unknown"] += 1
+    return IndexStats(
+        path=str(root),
+        generation=generation,
+        files=files,
+        documents=documents,
+        blocks=blocks,
+        languages=dict(languages.most_common()),
+        size_bytes=generations.disk_size(root),
+        last_run=last_run(root),
+    )
