@@ -93,7 +93,7 @@ def _color(no_color: bool) -> bool:
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from ..version import __version__
 
         typer.echo(f"searchkit {__version__}")
         raise typer.Exit()
