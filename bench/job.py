@@ -30,12 +30,30 @@ def _rss_mb() -> dict[str, float]:
     }
 
 
+def _time_fsync() -> list[float]:
+    """Count the seconds searchkit's writers spend flushing files to disk
+    (the durability of a commit); the list's one number grows as they do."""
+    from searchkit.index import generations
+
+    spent = [0.0]
+    fsync = generations._fsync
+
+    def timed(path: Path) -> None:
+        t = time.perf_counter()
+        fsync(path)
+        spent[0] += time.perf_counter() - t
+
+    generations._fsync = timed  # type: ignore[assignment]
+    return spent
+
+
 def run(spec: dict) -> dict:
     from . import engines
 
     op, name = spec["op"], spec["engine"]
     out = Path(spec["out"])
     if op in ("build", "reindex"):
+        synced = _time_fsync() if name.startswith("searchkit") else None
         started = time.perf_counter()
         if op == "build":
             n = engines.build(name, Path(spec["corpus"]), out)
@@ -51,6 +69,8 @@ def run(spec: dict) -> dict:
                 "failed": len(report.failed),
             }
         result["seconds"] = round(time.perf_counter() - started, 3)
+        if synced is not None:
+            result["fsync_s"] = round(synced[0], 3)
         result["index_bytes"] = engines.dir_size(out)
         return result | _rss_mb()
     if op == "query":

@@ -107,12 +107,20 @@ def tables(size: dict[str, Any]) -> str:
             f"{r['index_bytes'] / MB:9.1f} {r['size_ratio']:5.2f} "
             f"{_ratio(sk, r['seconds']):>7}"
         )
+    fsync = size["index"].get("searchkit", {}).get("fsync_s")
+    if fsync is not None:
+        build = size["index"]["searchkit"]["seconds"]
+        lines.append(
+            f"durability: fsync took {fsync:.2f} s of searchkit's {build:.1f} s build "
+            f"({100 * fsync / build:.1f}%)"
+        )
     if "reindex" in size:
         r = size["reindex"]
         lines.append(
             f"incremental reindex after {r['changed']} of {corpus['files']} files changed "
             f"(1%): {r['seconds']:.1f} s, {r['blocks']} blocks rewritten, "
             f"RSS {r['rss_mb']:.0f} MB"
+            + (f", fsync {r['fsync_s']:.2f} s" if "fsync_s" in r else "")
         )
     lines.append("Queries, warm searcher, ms (p50 / p95 / p99); ratio = searchkit p95 / engine p95")
     lines.append(
@@ -138,9 +146,16 @@ def tables(size: dict[str, Any]) -> str:
         )
     if "cold_start" in size:
         c = size["cold_start"]
+        imports = c.get("imports_s")
+        against = (
+            f"; importing whoosh, numpy, pymorphy3 + dictionary: {imports:.2f} s, "
+            f"ratio {c['median_s'] / imports:.2f}x"
+            if imports
+            else ""
+        )
         lines.append(
             f"CLI cold start (process start to first hit, median of {c['runs']}): "
-            f"{c['median_s']:.2f} s  (bare 'python -c pass': {c['python_s']:.2f} s)"
+            f"{c['median_s']:.2f} s  (bare 'python -c pass': {c['python_s']:.2f} s{against})"
         )
     return "\n".join(lines)
 

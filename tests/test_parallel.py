@@ -37,8 +37,8 @@ def mixed_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) 
 
 def _contents(index_dir: Path) -> tuple[int, list[Any], list[tuple]]:
     ix = open_index(index_dir)
-    with Snapshot(ix.searcher()) as snap:
-        reader = snap.searcher.reader()
+    with Snapshot(ix.reader()) as snap:
+        reader = snap.reader
         stored = sorted(snap.stored.all_blocks(), key=lambda b: b.key)
         terms = [
             (field, text, reader.doc_frequency(field, text), reader.frequency(field, text))

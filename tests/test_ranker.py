@@ -4,6 +4,8 @@ counts, on real text: every query form, phrases and ``~N`` included."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,21 +47,27 @@ WORDS = [
 ]
 
 
-def snapshot(index: Path) -> Snapshot:
-    return Snapshot(open_index(index).searcher(weighting=oracle.BoostedBM25F()))
+@contextmanager
+def opened(index: Path) -> Iterator[tuple[Snapshot, Any]]:
+    """A snapshot of the index and, over the same reader, whoosh's searcher."""
+    searcher = open_index(index).searcher(weighting=oracle.BoostedBM25F())
+    try:
+        yield Snapshot(searcher.reader()), searcher
+    finally:
+        searcher.close()
 
 
 def assert_same_scores(index: Path, text: str) -> int:
-    with snapshot(index) as snap:
+    with opened(index) as (snap, searcher):
         plan = parse(text, snap)
         ours = Ranker(snap).required(plan)
-        theirs = oracle.scores(snap.searcher, oracle.required(plan))
+        theirs = oracle.scores(searcher, oracle.required(plan))
         matched = {int(d) for d in ours.mask.nonzero()[0]}
         assert matched == set(theirs), text
         for docnum, score in theirs.items():
             assert ours.scores[docnum] == pytest.approx(score, rel=1e-9), text
         # the count too: whoosh's own walk of the matcher tree
-        assert int(ours.mask.sum()) == len(set(snap.searcher.docs_for_query(oracle.required(plan))))
+        assert int(ours.mask.sum()) == len(set(searcher.docs_for_query(oracle.required(plan))))
         return len(matched)
 
 
@@ -106,14 +114,14 @@ def test_proximity_bonus_equals_whoosh_span_scoring(shared_index: tuple[Path, An
     """The ranker adds the proximity bonus itself; whoosh scores the same
     query with span clauses. Both must give each top block the same score."""
     index, _ = shared_index
-    with snapshot(index) as snap:
+    with opened(index) as (snap, searcher):
         for text in ["незаконный ввоз мигрантов", "права человека", "целей устойчивого развития"]:
             plan = parse(text, snap)
             assert len(plan.near) > 1  # the query has word pairs to score by proximity
             result = results.SearchResult(text)
             ranked = results._rank(snap, plan, 30, None, None, False, result)
             assert ranked
-            theirs = oracle.scores(snap.searcher, oracle.with_proximity(plan))
+            theirs = oracle.scores(searcher, oracle.with_proximity(plan))
             assert result.total == len(theirs)
             boosted = 0
             plain = Ranker(snap).required(plan)
@@ -147,7 +155,7 @@ def test_near_is_ranked_by_the_ranker_as_whoosh_ranks_it(
 
 
 def test_a_phrase_needs_its_words_in_order_and_adjacent(seed_index: Path) -> None:
-    with snapshot(seed_index) as snap:
+    with opened(seed_index) as (snap, _searcher):
         ranker = Ranker(snap)
         for text, reverse in [
             ('"незаконного ввоза мигрантов"', '"мигрантов ввоза незаконного"'),
@@ -175,7 +183,7 @@ def test_decoded_postings_stay_within_the_cache_bound(
     monkeypatch.setattr(snapshot_module, "CACHE_POSTINGS", 50)
     monkeypatch.setattr(snapshot_module, "CACHE_POSITIONS", 40)
     monkeypatch.setattr(snapshot_module, "PARTIAL_DECODE", 0.0)  # decode whole position lists
-    with snapshot(seed_index) as snap:
+    with opened(seed_index) as (snap, _searcher):
         for text in [*WORDS, '"мигрантов по суше"', '"рабочей группы"']:
             Ranker(snap).required(parse(text, snap))
             postings, positions = snap._postings, snap._positions
@@ -188,9 +196,9 @@ def test_decoded_postings_stay_within_the_cache_bound(
 
 def whoosh_facets(index: Path, text: str) -> tuple[int, dict[str, dict[str, int]]]:
     """(matching blocks, facet counts) as whoosh's searcher groups them."""
-    with snapshot(index) as snap:
+    with opened(index) as (snap, searcher):
         plan = parse(text, snap)
-        found = snap.searcher.search(
+        found = searcher.search(
             oracle.required(plan),
             limit=20,
             groupedby={
@@ -200,7 +208,7 @@ def whoosh_facets(index: Path, text: str) -> tuple[int, dict[str, dict[str, int]
             maptype=sorting.Count,
         )
         facets = {name: results._facet_counts(found.groups(name)) for name in results.FACETS}
-        return len(set(snap.searcher.docs_for_query(oracle.required(plan)))), facets
+        return len(set(searcher.docs_for_query(oracle.required(plan)))), facets
 
 
 @pytest.mark.parametrize(
@@ -259,7 +267,7 @@ def test_filter_flags_stay_within_their_bound(
     seed_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(snapshot_module, "CACHE_MASKS", 2)
-    with snapshot(seed_index) as snap:
+    with opened(seed_index) as (snap, _searcher):
         counts = []
         for year in range(2008, 2014):
             found = Ranker(snap).required(parse(f"мигрантов year:{year}..2099", snap))
@@ -270,7 +278,7 @@ def test_filter_flags_stay_within_their_bound(
 
 def test_total_is_every_match_not_just_the_page(seed_index: Path) -> None:
     result = search(seed_index, "конференция", limit=2)
-    with snapshot(seed_index) as snap:
-        theirs = len(set(snap.searcher.docs_for_query(oracle.required(parse("конференция")))))
+    with opened(seed_index) as (_snap, searcher):
+        theirs = len(set(searcher.docs_for_query(oracle.required(parse("конференция")))))
     assert len(result.hits) == 2
     assert result.total == theirs > 2

@@ -55,7 +55,7 @@ def test_report_lists_added_updated_deleted_unchanged_in_one_commit(
     assert sorted(first.added) == ["note0.txt", "note1.txt", "note2.txt", "seed.txt"]
     assert first.ok and first.blocks > 4 and first.duration > 0
     before = toc_generations(index)
-    snapshot = Snapshot(open_index(index).searcher())
+    snapshot = Snapshot(open_index(index).reader())
     held = sorted(b.key for b in snapshot.stored.all_blocks())
     old_toc = index / "g000001" / f"_MAIN_{before[0]}.toc"
 

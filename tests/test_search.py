@@ -136,6 +136,6 @@ def test_rerank_factors_from_the_index_equal_those_from_stored_fields(
     with open_snapshot(path) as snap:
         blocks = [int(b) for b in snap.live.nonzero()[0]]
         stored = [snap.stored.block(b) for b in blocks]
-        expected = [ranking.kind_factor(b.kind, b.number) for b in stored]
+        expected = [ranking.kind_factor(b.kind, bool(b.number)) for b in stored]
         assert results._kind_factors(snap, blocks) == expected
         assert len(set(expected)) > 1  # numbered paragraphs and others

@@ -83,7 +83,7 @@ def _expected(corpus: Path) -> dict[str, StoredBlock]:
 
 
 def _merged(index: Path) -> dict[str, StoredBlock]:
-    with Snapshot(open_index(index).searcher()) as snap:
+    with Snapshot(open_index(index).reader()) as snap:
         return {block.key: block for block in snap.stored.all_blocks()}
 
 
@@ -146,7 +146,7 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
         chunks += len(ends)
     assert chunks > len(firsts) + 150  # long documents span several chunks
     with open_index(shared_index[0]).searcher() as searcher:
-        reader = StoredReader(searcher)
+        reader = StoredReader(searcher.reader())
         headed = next(n for n, f in enumerate(raw) if not f and reader.block(n).heading)
         assert isinstance(reader.block(headed).heading, str)
 
@@ -156,7 +156,7 @@ def test_checksums_come_from_the_document_record(
 ) -> None:
     """Incremental reindexing compares these with the files: every file, also the
     one holding 1,464 devset documents, must give its own checksum back."""
-    with Snapshot(open_index(shared_index[0]).searcher()) as snap:
+    with Snapshot(open_index(shared_index[0]).reader()) as snap:
         held = indexed_files(snap)
     assert set(held) == {source for _path, source in corpus_files(shared_corpus)}
     assert len(held) > 40
@@ -216,9 +216,10 @@ def test_an_open_index_sees_a_changed_title_after_reindex(tmp_path: Path) -> Non
 
 def test_a_document_is_found_by_its_source(seed_index: Path) -> None:
     with open_index(seed_index).searcher() as searcher:
-        reader = StoredReader(searcher)
+        reader = StoredReader(searcher.reader())
+        snap = Snapshot(searcher.reader())
         source = reader.block(0).document.source
-        document = reader.document_named(source)
+        document = snap.document_named(source)
         assert document is not None
         assert document.checksum == file_checksum(SEED)
         assert document.session == "Шестая сессия"
@@ -226,7 +227,7 @@ def test_a_document_is_found_by_its_source(seed_index: Path) -> None:
         assert document.headings
         last = searcher.doc_count_all() - 1
         assert reader.document(last) == document
-        assert reader.document_named("no-such-file.txt") is None
+        assert snap.document_named("no-such-file.txt") is None
 
 
 def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -> None:
@@ -249,7 +250,7 @@ def test_a_document_numbered_from_elsewhere_keeps_its_metadata(tmp_path: Path) -
     got = []
     for docnum in range(16):  # a fresh searcher each time: no document cached
         with ix.searcher() as searcher:
-            got.append(StoredReader(searcher).block(docnum))
+            got.append(StoredReader(searcher.reader()).block(docnum))
     assert [f.document.source for f in got] == ["a.txt"] * 8 + ["b.txt"] * 8
     assert [f.ordinal for f in got[8:]] == list(range(3, 19, 2))
     assert {f.document.title for f in got[8:]} == {"Другой заголовок"}
@@ -293,13 +294,13 @@ def test_a_long_document_reads_back_from_every_chunk(tmp_path: Path) -> None:
     with ix.searcher() as searcher:
         _, ends = unpack_document(searcher.stored_fields(8)["document"])
         assert len(ends) > 20  # the long document spans many chunks
-        got = {b.key: b for b in StoredReader(searcher).all_blocks()}
+        got = {b.key: b for b in StoredReader(searcher.reader()).all_blocks()}
     assert got == expected
     assert got["long.txt#17"].text == ""
     assert len(got["long.txt#300"].text) > CHUNK_CHARS
     for docnum in (8, 8 + 17, 8 + 299, 8 + 300, 8 + 301, 8 + 599, 3):  # nothing cached yet
         with ix.searcher() as searcher:
-            block = StoredReader(searcher).block(docnum)
+            block = StoredReader(searcher.reader()).block(docnum)
             assert block == expected[block.key]
 
 
@@ -313,7 +314,7 @@ def test_the_cache_holds_at_most_its_bound(tmp_path: Path, monkeypatch: Any) -> 
     order = list(range(600)) * 2
     random.Random(7).shuffle(order)
     with ix.searcher() as searcher:
-        cache = StoredReader(searcher)
+        cache = StoredReader(searcher.reader())
         most = 0
         for docnum in order:
             block = cache.block(docnum)
@@ -325,7 +326,7 @@ def test_the_cache_holds_at_most_its_bound(tmp_path: Path, monkeypatch: Any) -> 
         assert len(huge) > 20_000 and ("chunk", 300) not in cache._items  # too big to keep
     monkeypatch.setattr(stored, "CACHE_CHARS", 8_000_000)
     with ix.searcher() as searcher:
-        cache = StoredReader(searcher)
+        cache = StoredReader(searcher.reader())
         list(cache.all_blocks())
         assert cache.held > sum(len(b.text) for b in document.blocks)
 
@@ -340,7 +341,7 @@ def test_a_damaged_index_names_the_block_and_the_cure(tmp_path: Path) -> None:
             writer.add_document(**record)
     with ix.searcher() as searcher:
         try:
-            StoredReader(searcher).block(5)
+            StoredReader(searcher.reader()).block(5)
         except StoredFieldsDamaged as exc:
             assert "block 0" in str(exc) and "reindex --full" in str(exc)
         else:
@@ -386,13 +387,13 @@ def test_a_changed_file_shows_its_new_text_and_deleted_files_are_gone(
     ) | as_stored_before(read_path(SEED, "seed.txt"), "seed.txt", file_checksum(SEED))
     with open_index(index).searcher() as searcher:
         assert searcher.doc_count_all() > searcher.doc_count()  # deleted blocks not merged away
-        got = {b.key: b for b in StoredReader(searcher).all_blocks()}
+        got = {b.key: b for b in StoredReader(searcher.reader()).all_blocks()}
     assert got == expected
     merged = open_index(index)
     merged.optimize()  # whoosh merges the segments: positions and chunks move with the blocks
     with open_index(index).searcher() as searcher:
         assert searcher.doc_count_all() == searcher.doc_count() == len(expected)
-        assert {b.key: b for b in StoredReader(searcher).all_blocks()} == expected
+        assert {b.key: b for b in StoredReader(searcher.reader()).all_blocks()} == expected
 
 
 def test_chunks_hold_consecutive_blocks_up_to_the_limit() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..model import Block, Document
 from ..symbols import find_symbols
+from .schema import shape_code
 from .stored import chunk_ends, document_filters, headings_of, pack_block, pack_document
 
 
@@ -45,6 +46,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             heading_t=block.heading or "",
             cites=cites[i] or None,  # "" indexes nothing
             at=i,
+            shape=shape_code(block.kind, block.number),
         )
         if i == 0:
             record["document"] = pack_document(document, file, headings, ends)

@@ -22,6 +22,9 @@ so it can change without rebuilding the index.
 Stored fields (what a hit shows) are laid out by :mod:`.stored`: ``document``
 in a document's first block, ``blocks`` in the last block of each chunk, and
 ``at``, each block's position in its document, in a column of numbers.
+``shape``, a one-byte column, holds each block's kind and whether it is
+numbered (:func:`shape_code`), which re-ranking reads for the top hits
+without decoding the ``kind`` and ``number`` posting lists.
 
 :class:`WordTokenizer` and :class:`LemmaFilter` wrap :mod:`searchkit.analysis`
 for whoosh. whoosh pickles the schema, and with it these classes' import
@@ -38,6 +41,7 @@ from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 
 from ..analysis import ANALYZER_VERSION, SURFACE_MARK, iter_words, lemmas
+from ..model import KINDS
 from ._whoosh.codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
@@ -71,7 +75,20 @@ def build_schema() -> fields.Schema:
         blocks=fields.STORED(),
         document=fields.STORED(),
         at=fields.COLUMN(columns.NumericColumn("I")),
+        shape=fields.COLUMN(columns.NumericColumn("B")),
     )
+
+
+def shape_code(kind: str, number: str | None) -> int:
+    """A block's kind (its place in :data:`~searchkit.model.KINDS`) and whether
+    it has a printed number, as one byte."""
+    at = KINDS.index(kind) if kind in KINDS else KINDS.index("other")
+    return 2 * at + (1 if number else 0)
+
+
+def shape_of(code: int) -> tuple[str, bool]:
+    """(kind, numbered) of a :func:`shape_code`."""
+    return KINDS[min(code // 2, len(KINDS) - 1)], bool(code & 1)
 
 
 def _packed(field: fields.TEXT) -> fields.TEXT:

@@ -2,14 +2,16 @@
 
 :func:`open_index` opens the current generation of an index folder (checking
 its format); a :class:`Snapshot` is one commit of it as a search sees it:
-whoosh's searcher, and what the ranker and the result pages need from it,
-decoded once and kept while the snapshot lives:
+whoosh's reader (not its searcher: nothing here runs whoosh's queries), and
+what the ranker and the result pages need from it, decoded once and kept
+while the snapshot lives:
 
 * each term's posting list as two arrays (block numbers, term frequencies),
   and for phrases its positions, in bounded least-recently-used caches;
 * the field lengths BM25F needs, one array per field; which blocks are live;
-* each block's value of a one-value field (``kind``, ``year``, ``lang``…) as
-  codes into a list of values, for facets, filters and re-ranking;
+* each block's value of a one-value field (``year``, ``lang``, ``body``…) as
+  codes into a list of values, for facets and range filters; each block's
+  kind and whether it is numbered, from a one-byte column, for re-ranking;
 * the stored records of the blocks shown (:class:`~.stored.StoredReader`).
 
 A snapshot never changes: :meth:`Snapshot.refresh` gives a new one when the
@@ -19,6 +21,7 @@ index has moved on, and the caches go with the old one.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -30,7 +33,8 @@ from ..errors import SchemaMismatch
 from . import generations
 from . import postings as disk
 from ._whoosh import deleted_blocks
-from .stored import StoredReader
+from .schema import shape_of
+from .stored import StoredDocument, StoredReader
 
 #: Postings kept decoded per snapshot (8 bytes each: block number and weight):
 #: 128 MB at most, about a third of all postings at 650k blocks.
@@ -77,25 +81,39 @@ def open_index(index_dir: Path | str) -> Any:
 
 def open_snapshot(index_dir: Path | str) -> Snapshot:
     """The index's current commit (see :class:`Snapshot`)."""
-    return Snapshot(open_index(index_dir).searcher(), Path(index_dir))
+    root = Path(index_dir)
+    generation = generations.current_generation(root)
+    ix = open_index(root)
+    return Snapshot(ix.reader(), ix, root, generation)
 
 
 class Snapshot:
-    """One commit of the index: whoosh's searcher and its decoded data."""
+    """One commit of the index: whoosh's reader and its decoded data.
 
-    def __init__(self, searcher: Any, root: Path | None = None) -> None:
-        self.searcher = searcher
+    ``ix`` (the whoosh index) and ``root`` (its folder) let :meth:`refresh`
+    follow later commits; a snapshot made of a bare reader stays as it is.
+    """
+
+    def __init__(
+        self,
+        reader: Any,
+        ix: Any = None,
+        root: Path | None = None,
+        generation: str | None = None,
+    ) -> None:
+        self.reader = reader
+        self.ix = ix
         self.root = root
-        self.generation = generations.current_generation(root) if root is not None else None
-        self.schema = searcher.schema
-        self.n = searcher.doc_count_all()
-        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.generation = generation
+        self.schema = reader.schema
+        self.n = reader.doc_count_all()
+        self.segments = list(reader.leaf_readers())
         self.live = np.ones(self.n, dtype=bool)
-        for reader, offset in self.segments:
-            dead = deleted_blocks(reader)
+        for segment, offset in self.segments:
+            dead = deleted_blocks(segment)
             if dead:
                 self.live[np.array(dead, dtype=np.int64) + offset] = False
-        self.stored = StoredReader(searcher)
+        self.stored = StoredReader(reader)
         self._lengths: dict[str, np.ndarray] = {}
         self._postings = _Lru(lambda: CACHE_POSTINGS, lambda found: len(found[0]))
         #: Where each cached term's posting blocks start: per segment (reader,
@@ -104,21 +122,26 @@ class Snapshot:
         self._positions = _Lru(lambda: CACHE_POSITIONS, lambda found: len(found[2]))
         self._masks: OrderedDict[Any, np.ndarray] = OrderedDict()
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self._shape_columns: dict[int, Any] = {}
 
     # ------------------------------------------------------------- life
 
     def refresh(self) -> Snapshot:
         """This snapshot if it is still the index's latest commit, else a new one
-        (of the new generation after a ``--full`` swap)."""
-        if self.root is not None and generations.current_generation(self.root) != self.generation:
+        (of the new generation after a ``--full`` swap); the old one is closed."""
+        if self.ix is None or self.root is None:
+            return self
+        if generations.current_generation(self.root) != self.generation:
             fresh = open_snapshot(self.root)
             self.close()
             return fresh
-        searcher = self.searcher.refresh()
-        return self if searcher is self.searcher else Snapshot(searcher, self.root)
+        if self.ix.latest_generation() == self.reader.generation():
+            return self
+        # whoosh reuses the segments that did not change and closes the rest
+        return Snapshot(self.ix.reader(reuse=self.reader), self.ix, self.root, self.generation)
 
     def close(self) -> None:
-        self.searcher.close()
+        self.reader.close()
 
     def __enter__(self) -> Snapshot:
         return self
@@ -133,33 +156,36 @@ class Snapshot:
 
     def doc_frequency(self, fieldname: str, text: Any) -> int:
         """How many blocks hold the term (deleted ones not yet merged away included)."""
-        return int(self.searcher.reader().doc_frequency(fieldname, self._bytes(fieldname, text)))
-
-    def idf(self, fieldname: str, text: Any) -> float:
-        """whoosh's inverse document frequency of the term."""
-        return float(self.searcher.idf(fieldname, self._bytes(fieldname, text)))
+        return int(self.reader.doc_frequency(fieldname, self._bytes(fieldname, text)))
 
     def avg_length(self, fieldname: str) -> float:
-        return float(self.searcher.avg_field_length(fieldname) or 1)
+        """The field's mean length over all blocks (whoosh's), 1 when it has none."""
+        return float(self.reader.field_length(fieldname) / (self.n or 1) or 1)
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         """The field's terms that start with ``prefix``, in order."""
-        for term in self.searcher.reader().expand_prefix(fieldname, prefix):
+        for term in self.reader.expand_prefix(fieldname, prefix):
             yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
         """The field's terms within ``maxdist`` edits of ``text`` that share its
         first ``prefix`` characters."""
-        reader = self.searcher.reader()
-        return list(reader.terms_within(fieldname, text, maxdist, prefix=prefix))
+        return list(self.reader.terms_within(fieldname, text, maxdist, prefix=prefix))
 
     def lexicon(self, fieldname: str) -> Iterator[str]:
-        for term in self.searcher.lexicon(fieldname):
+        for term in self.reader.lexicon(fieldname):
             yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def first_block(self, fieldname: str, text: str) -> int | None:
-        """A live block holding the term (``None`` when none does)."""
-        return self.searcher.document_number(**{fieldname: text})
+        """The first live block holding the term (``None`` when none does)."""
+        ids, _ = self.postings(fieldname, text)
+        held = ids[self.live[ids]]
+        return int(held[0]) if len(held) else None
+
+    def document_named(self, source: str) -> StoredDocument | None:
+        """The document ``source`` (``None`` if the index holds none)."""
+        block = self.first_block("source", source)
+        return None if block is None else self.stored.document(block)
 
     # ------------------------------------------------------------- postings
 
@@ -300,6 +326,19 @@ class Snapshot:
                     codes[ids + offset] = index[value]
             found = self._values[fieldname] = (codes, values)
         return found
+
+    def shapes(self, blocks: Iterable[int]) -> list[tuple[str, bool]]:
+        """(kind, numbered) of each of ``blocks``, from the ``shape`` column
+        (no posting list decoded)."""
+        out = []
+        starts = [offset for _, offset in self.segments]
+        for block in blocks:
+            seg = bisect_right(starts, block) - 1
+            column = self._shape_columns.get(seg)
+            if column is None:
+                column = self._shape_columns[seg] = self.segments[seg][0].column_reader("shape")
+            out.append(shape_of(int(column[block - starts[seg]])))
+        return out
 
     def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
         """How many flagged blocks have each value of ``fieldname`` (``None``: no value)."""

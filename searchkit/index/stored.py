@@ -54,7 +54,7 @@ DOCUMENT_LAYOUT = (
 #: A chunk holds blocks up to this many characters of text (a longer block is a chunk alone).
 CHUNK_CHARS = 8192
 
-#: What the documents and chunks cached on one searcher may hold: characters of
+#: What the documents and chunks cached on one snapshot may hold: characters of
 #: text (a document's metadata counts as its strings' length plus 256). At the
 #: bound the cache takes about 16 MB of memory (Russian text, rows, records).
 CACHE_CHARS = 4_000_000
@@ -216,13 +216,13 @@ class StoredBlock:
 
 
 class StoredReader:
-    """Stored records of one snapshot of the index (a whoosh searcher), with
+    """Stored records of one snapshot of the index (a whoosh reader), with
     the documents and chunks read cached, least recently used dropped first
     once they hold more than :data:`CACHE_CHARS`. Safe to share between threads.
     """
 
-    def __init__(self, searcher: Any) -> None:
-        self.searcher = searcher
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
         self._lock = threading.Lock()
         self._at: Any = None  # the "at" column's reader, opened on first use
         self._items: OrderedDict[tuple[str, int], Any] = OrderedDict()
@@ -232,7 +232,7 @@ class StoredReader:
     def position(self, docnum: int) -> int:
         """Block ``docnum``'s position among its document's blocks."""
         if self._at is None:
-            self._at = self.searcher.reader().column_reader("at")
+            self._at = self.reader.column_reader("at")
         return int(self._at[docnum])
 
     def block(self, docnum: int) -> StoredBlock:
@@ -265,14 +265,9 @@ class StoredReader:
         """The document block ``docnum`` belongs to, without reading any text."""
         return self._document(docnum - self.position(docnum))[0]
 
-    def document_named(self, source: str) -> StoredDocument | None:
-        """The document ``source`` (``None`` if the index holds none)."""
-        docnum = self.searcher.document_number(source=source)
-        return None if docnum is None else self.document(docnum)
-
     def all_blocks(self) -> Iterator[StoredBlock]:
         """Every live block of the index, in index order."""
-        for docnum in self.searcher.reader().all_doc_ids():
+        for docnum in self.reader.all_doc_ids():
             yield self.block(docnum)
 
     # ------------------------------------------------------------ the pieces
@@ -281,7 +276,7 @@ class StoredReader:
         key = ("document", first)
         found = self._get(key)
         if found is None:
-            packed = self.searcher.stored_fields(first).get("document") if first >= 0 else None
+            packed = self.reader.stored_fields(first).get("document") if first >= 0 else None
             found = unpack_document(packed) if packed else None
             if not found or not found[1]:
                 raise StoredFieldsDamaged(
@@ -298,7 +293,7 @@ class StoredReader:
         key = ("chunk", first + ends[chunk] - 1)  # the chunk's last block stores it
         found = self._get(key)
         if found is None:
-            found = tuple(self.searcher.stored_fields(key[1]).get("blocks") or ())
+            found = tuple(self.reader.stored_fields(key[1]).get("blocks") or ())
             self._put(key, found, sum(len(row[0]) for row in found) + 16 * len(found))
         return found
 

@@ -45,7 +45,7 @@ def _full(root: Path, corpus: Path, run: SerialRun) -> None:
 
 def _incremental(root: Path, corpus: Path, run: SerialRun) -> None:
     run.ix = open_index(root)
-    with Snapshot(run.ix.searcher()) as snapshot:
+    with Snapshot(run.ix.reader()) as snapshot:
         known = indexed_files(snapshot)
     run.write(corpus, known, incremental=True)
     run.report.generation = generations.current_generation(root) or ""

@@ -193,7 +193,7 @@ class Ranker:
         if not snap.schema[fieldname].scorable:
             return tf
         tf = tf * knobs.FIELD_BOOSTS.get(fieldname, 1.0)
-        idf = snap.idf(fieldname, text)
+        idf = knobs.idf(snap.doc_frequency(fieldname, text), snap.n)
         lengths = snap.lengths(fieldname)[ids]
         norm = (1 - knobs.B) + knobs.B * lengths / snap.avg_length(fieldname)
         return idf * ((tf * (knobs.K1 + 1)) / (tf + knobs.K1 * norm))

@@ -24,9 +24,18 @@ applied at query time: changing a knob needs no reindexing.
 
 from __future__ import annotations
 
+from math import log
+
 #: BM25F's term-frequency saturation and length normalisation (whoosh's defaults).
 K1 = 1.2
 B = 0.75
+
+
+def idf(doc_frequency: int, blocks: int) -> float:
+    """Inverse document frequency of a term in ``doc_frequency`` of ``blocks``
+    blocks (whoosh's: deleted blocks not yet merged away count)."""
+    return log(blocks / (doc_frequency + 1)) + 1
+
 
 #: How much a term found in each field counts (its frequency is multiplied).
 FIELD_BOOSTS = {"content": 1.0, "heading_t": 1.5, "title_t": 0.3}
@@ -51,10 +60,10 @@ NUMBERED_FACTOR = 1.1
 NUMBERED_KINDS = ("paragraph", "subparagraph", "article")
 
 
-def kind_factor(kind: str, number: str | None) -> float:
-    """The re-ranking factor of a block of this kind and printed number."""
+def kind_factor(kind: str, numbered: bool) -> float:
+    """The re-ranking factor of a block of this kind, with a printed number or not."""
     if kind in KIND_FACTORS:
         return KIND_FACTORS[kind]
-    if kind in NUMBERED_KINDS and number:
+    if kind in NUMBERED_KINDS and numbered:
         return NUMBERED_FACTOR
     return 1.0

@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from ..index.snapshot import Snapshot
-from ..index.stored import DEFAULT_KIND, StoredBlock
+from ..index.stored import StoredBlock
 from ..model import Hit
 from ..query import Plan, parse
 from . import ranking as knobs
@@ -163,19 +163,9 @@ def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
 
 
 def _kind_factors(snap: Snapshot, blocks: list[int]) -> list[float]:
-    """:func:`~.ranking.kind_factor` of each block, from the indexed ``kind``
-    and ``number`` (no stored record read)."""
-    kind_codes, kinds = snap.values("kind")
-    number_codes, numbers = snap.values("number")
-    out = []
-    for block in blocks:
-        kind, number = kind_codes[block], number_codes[block]
-        out.append(
-            knobs.kind_factor(
-                kinds[kind] if kind >= 0 else DEFAULT_KIND, numbers[number] if number >= 0 else ""
-            )
-        )
-    return out
+    """:func:`~.ranking.kind_factor` of each block, from the indexed shape
+    (kind and whether numbered; no stored record read)."""
+    return [knobs.kind_factor(kind, numbered) for kind, numbered in snap.shapes(blocks)]
 
 
 def _distinct(ranked: Iterable[tuple[float, StoredBlock]]) -> Iterator[tuple[float, StoredBlock]]:
