@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -54,18 +55,23 @@ def cold_start(index_dir: Path, query: str, runs: int = 5) -> dict[str, Any]:
     """Median wall time of ``searchkit search QUERY -n 1`` in a new process,
     beside bare Python and Python importing what a search needs (:data:`IMPORTS`)."""
     cli = [sys.executable, "-m", "searchkit", "search", query, "--index", str(index_dir), "-n", "1"]
+    # As installed: Python may write bytecode (an installed package has it;
+    # PYTHONDONTWRITEBYTECODE would make every run compile searchkit's modules
+    # again), and one untimed run writes it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(cli, capture_output=True, check=False, env=env)
     times, bare, imports = [], [], []
     for _ in range(runs):
         t = time.perf_counter()
-        proc = subprocess.run(cli, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cli, capture_output=True, text=True, check=False, env=env)
         times.append(time.perf_counter() - t)
         if proc.returncode != 0:
             raise RuntimeError(f"cold start search failed: {proc.stderr.strip()[-200:]}")
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
         bare.append(time.perf_counter() - t)
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", IMPORTS], check=True)
+        subprocess.run([sys.executable, "-c", IMPORTS], check=True, env=env)
         imports.append(time.perf_counter() - t)
     return {
         "runs": runs,
