@@ -69,6 +69,7 @@ class Hit:
     language: str | None = None
     date: str | None = None
     matches: tuple[tuple[int, int], ...] = ()
+    complete: bool = True  # has every query word in its own text (else: some of them)
 
     @property
     def citation(self) -> str:

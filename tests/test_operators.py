@@ -58,7 +58,7 @@ def test_or_not_and_parentheses(seed_index: Path) -> None:
     without = _paras(search(seed_index, "мигрант -консультация"))
     assert "3" in without and "1" not in without and "2" not in without
     assert _paras(search(seed_index, "мигрант NOT консультация")) == without
-    grouped = _paras(search(seed_index, "(консультация OR совещание) бюро"))
+    grouped = _paras(search(seed_index, "(консультация OR совещание) бюро", require_all=True))
     assert set(grouped) == {"1", "3"}
 
 
@@ -92,12 +92,16 @@ def test_keyboard_layout_is_recognised_and_said(seed_index: Path) -> None:
     assert any("Latin keyboard layout" in note for note in result.notes)
 
 
-def test_did_you_mean(seed_index: Path) -> None:
+def test_did_you_mean_is_searched_when_nothing_matches(seed_index: Path) -> None:
     result = search(seed_index, "мигрантав")
-    assert not result.hits
-    assert result.suggestion == "мигрантов"
-    assert "did you mean: мигрантов" in result.notes
+    assert result.suggestion == "мигрантов" and result.suggestion_applied
+    assert result.hits and all("[[мигрантов]]" in h.snippet for h in result.hits)
+    assert result.hits == search(seed_index, "мигрантов").hits
+    assert "no results for 'мигрантав'; showing results for 'мигрантов'" in result.notes
     assert search(seed_index, "мигрантов").suggestion is None
+    kept = search(seed_index, "мигрантав ввоз")  # a word matches: searched as typed
+    assert kept.suggestion == "мигрантов ввоз" and not kept.suggestion_applied
+    assert "did you mean: мигрантов ввоз" in kept.notes
 
 
 def test_snippet_formats(seed_index: Path) -> None:

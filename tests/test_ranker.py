@@ -119,13 +119,13 @@ def test_proximity_bonus_equals_whoosh_span_scoring(shared_index: tuple[Path, An
             plan = parse(text, snap)
             assert len(plan.near) > 1  # the query has word pairs to score by proximity
             result = results.SearchResult(text)
-            ranked = results._rank(snap, plan, 30, None, None, False, result)
+            ranked = results._rank(snap, plan, 30, None, None, False, True, result)
             assert ranked
             theirs = oracle.scores(searcher, oracle.with_proximity(plan))
             assert result.total == len(theirs)
             boosted = 0
             plain = Ranker(snap).required(plan)
-            for score, docnum in ranked:
+            for _tier, score, docnum in ranked:
                 key = snap.stored.block(docnum).key
                 assert score == pytest.approx(theirs[docnum], rel=1e-9), (text, key)
                 boosted += score > plain.scores[docnum] + 1e-9
@@ -216,7 +216,7 @@ def whoosh_facets(index: Path, text: str) -> tuple[int, dict[str, dict[str, int]
 )
 def test_facets_equal_whoosh(shared_index: tuple[Path, Any], text: str) -> None:
     index, _ = shared_index
-    bulk = search(index, text, limit=20, facets=True)
+    bulk = search(index, text, limit=20, facets=True, require_all=True)
     total, facets = whoosh_facets(index, text)
     assert bulk.total == total > 0
     assert bulk.facets == facets

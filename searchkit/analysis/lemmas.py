@@ -40,6 +40,9 @@ def morph() -> Any:
 
 #: At most this many distinct lemmas are indexed for one ambiguous word form.
 MAX_LEMMAS = 3
+#: A longer "word" (no Russian or English word is) is its own lemma: analysing
+#: a 700-letter token would cost pymorphy3 a tenth of a second, for nothing.
+MAX_WORD_CHARS = 40
 
 
 @lru_cache(maxsize=200_000)
@@ -49,6 +52,8 @@ def lemmas(word: str) -> tuple[str, ...]:
     Russian words get pymorphy3's normal forms (ё folded); Latin words their
     English Snowball stem; anything else (numbers, other scripts) stays as is.
     """
+    if len(word) > MAX_WORD_CHARS:
+        return (word,)
     if CYRILLIC.search(word):
         seen: dict[str, None] = {}
         for parse in morph().parse(word):

@@ -238,6 +238,12 @@ def search_cmd(
     facets: Annotated[
         bool, typer.Option("--facets", help="Count matching blocks by body, year, language.")
     ] = False,
+    require_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Only blocks with every word (default: then those with most of them)."
+        ),
+    ] = False,
     no_color: ColorOpt = False,
     snippets: Annotated[
         str, typer.Option("--snippets", help="Mark matches as plain [[…]] or html <mark>.")
@@ -247,7 +253,9 @@ def search_cmd(
 
     \b
     Query language (README, 'Query language'):
-      ввоз мигрантов        all words, any inflected form (ё = е)
+      ввоз мигрантов        any inflected form (ё = е): blocks with every word
+                            first, then those with most of them (--all: only every)
+      +ввоз мигрантов       +word: every hit has that word
       "незаконный ввоз"     phrase across inflection;  "ввоз мигрантов"~3  near
       =мигрантов            that exact form (also inside phrases)
       мигрант OR беженец    either;  -беженец / NOT беженец  exclude;  ( ) group
@@ -255,9 +263,9 @@ def search_cmd(
       symbol:CTOC/COP/*  body:CTOC/COP  cites:A/RES/70/1  lang:ru  kind:paragraph
       year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
       CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
-    No block with every word: the best with some are shown, and said. A query
-    typed in the Latin layout (vbuhfyns) is searched as Russian; unknown words
-    get a did-you-mean. 'searchkit explain QUERY' shows how a query is read.
+    A query typed in the Latin layout (vbuhfyns) is searched as Russian; unknown
+    words get a did-you-mean, which is searched when nothing else matches.
+    'searchkit explain QUERY' shows how a query is read.
     """
     if snippets not in ("plain", "html"):
         typer.echo("searchkit: error: --snippets is plain or html", err=True)
@@ -281,6 +289,7 @@ def search_cmd(
             per_document=2 if group_by is GroupBy.document else None,
             facets=facets,
             snippet_format=snippets,
+            require_all=require_all,
         )
         side = (
             {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}

@@ -33,6 +33,14 @@ CSV_FIELDS = (
 _CITE, _DIM, _RESET = "\x1b[1;36m", "\x1b[2m", "\x1b[0m"
 
 
+#: Printed where the hits with every query word end and those with some begin.
+PARTIAL_LINE = "-- blocks with some of the words --"
+
+
+def _dim(text: str, color: bool) -> str:
+    return f"{_DIM}{text}{_RESET}" if color else text
+
+
 def _cite(text: str, color: bool) -> str:
     return f"{_CITE}{text}{_RESET}" if color else text
 
@@ -53,7 +61,10 @@ def hits_text(
     hits: Iterable[Hit], color: bool, parallel: dict[int, dict[str, Block]] | None = None
 ) -> str:
     out: list[str] = []
-    for i, hit in enumerate(hits):
+    shown = list(hits)
+    for i, hit in enumerate(shown):
+        if not hit.complete and (i == 0 or shown[i - 1].complete):
+            out += [_dim(PARTIAL_LINE, color), ""]
         out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f})")
         if hit.heading:
             out.append(f"  {hit.heading}")

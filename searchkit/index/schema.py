@@ -45,7 +45,7 @@ from ..model import KINDS
 from ._whoosh.codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"

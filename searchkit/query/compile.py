@@ -22,7 +22,7 @@ from ..analysis import STOP_WORDS, SURFACE_MARK, lemmas
 from ..errors import QueryError
 from ..symbols import canonical, fold_lookalikes
 from . import plan as p
-from .syntax import And, Filter, Not, Or, Phrase, Symbol, Word, parse_tree
+from .syntax import And, Filter, Must, Not, Or, Phrase, Symbol, Word, parse_tree
 
 #: A ``prefix*`` may stand for at most this many word forms of the index.
 MAX_EXPANSION = 200
@@ -68,6 +68,8 @@ class _Compiler:
             raise QueryError(self.text, "only excluded words: add a word to search for")
         result = self.plan
         result.tree = tree
+        result.required = frozenset(i for i, c in enumerate(positive) if isinstance(c, Must))
+        positive = [c.child if isinstance(c, Must) else c for c in positive]
         result.clauses = tuple(self.node(c) for c in positive)
         result.limits = tuple(self.node(c) for c in restrict)
         words = [w for w in positive if isinstance(w, Word) and not w.prefix]
@@ -81,8 +83,14 @@ class _Compiler:
     def node(self, node: Any) -> p.Node:
         if isinstance(node, And):
             return p.AllOf(tuple(self.node(c) for c in node.children))
-        if isinstance(node, Or):
-            return p.AnyOf(tuple(self.node(c) for c in node.children))
+        if isinstance(node, Or):  # a stop word is no alternative of its own
+            kept = [c for c in node.children if not _stop(c)] or list(node.children)
+            self.plan.dropped += [c.norm for c in node.children if c not in kept]
+            if len(kept) == 1:
+                return self.node(kept[0])
+            return p.AnyOf(tuple(self.node(c) for c in kept))
+        if isinstance(node, Must):  # +word inside parentheses: the word
+            return self.node(node.child)
         if isinstance(node, Not):
             self.negated += 1
             try:

@@ -14,7 +14,7 @@ from typing import Any
 from ..analysis import STOP_WORDS, lemmas
 from .compile import parse
 from .layout import retyped
-from .syntax import And, Not, Or, Phrase, Word, show_tree
+from .syntax import And, Must, Not, Or, Phrase, Word, show_tree
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _words(node: object) -> list[Word]:
         return [node]
     if isinstance(node, Phrase):
         return list(node.words)
-    if isinstance(node, Not):
+    if isinstance(node, Not | Must):
         return _words(node.child)
     if isinstance(node, And | Or):
         return [w for c in node.children for w in _words(c)]

@@ -32,6 +32,8 @@ class WordMatch:
     readings: tuple[str, ...]  # lemmas, most probable first
     form: str  # the normalised surface form (searched as ``=form``)
     parts: tuple[tuple[str, ...], ...] = ()  # each part's readings, for a dashed word
+    relatives: tuple[str, ...] = ()  # derivational relatives: lemmas of the index
+    alternatives: tuple[Node, ...] = ()  # other ways to say it (abbreviation, full name)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class Plan:
     tree: Any
     clauses: tuple[Node, ...] = ()
     limits: tuple[Node, ...] = ()
+    required: frozenset[int] = frozenset()  # clauses marked +word: every hit has them
     title: tuple[str, ...] = ()  # lemmas looked up in the document title (score only)
     numbered: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("51", ("article",)): a bonus
     near: tuple[PhraseWord, ...] = ()  # words whose closeness adds to the score

@@ -8,7 +8,7 @@ tighter than the implicit ``AND``)::
     query   := and
     and     := or ( ["AND"] or )*
     or      := unary ( "OR" unary )*
-    unary   := ( "-" | "NOT" ) unary | primary
+    unary   := ( "-" | "NOT" ) unary | "+" primary | primary
     primary := "(" and ")" | '"' words '"' ["~" N] | field ":" value | SYMBOL | word
 
 A word is ``word`` (any inflected form, by lemma), ``=form`` (that surface form
@@ -79,6 +79,13 @@ class Not:
 
 
 @dataclass(frozen=True)
+class Must:
+    """``+word``: every hit has it (the other words may be missing)."""
+
+    child: Any
+
+
+@dataclass(frozen=True)
 class And:
     children: tuple[Any, ...]
 
@@ -95,6 +102,8 @@ def show_tree(node: Any, indent: str = "") -> str:
         return "\n".join([head, *(show_tree(c, indent + "  ") for c in node.children)])
     if isinstance(node, Not):
         return f"{indent}NOT\n{show_tree(node.child, indent + '  ')}"
+    if isinstance(node, Must):
+        return f"{indent}MUST\n{show_tree(node.child, indent + '  ')}"
     if isinstance(node, Phrase):
         near = f"~{node.slop}" if node.slop is not None else ""
         words = " ".join(_word_label(w) for w in node.words)
@@ -153,6 +162,11 @@ def lex(text: str) -> list[_Tok]:
             raise QueryError(text, "lone '-' (put it right before the word to exclude)", i)
         elif ch in "-\u2212" and (not toks or text[i - 1].isspace() or text[i - 1] == "("):
             toks.append(_Tok("-", ch, i))
+            i += 1
+        elif ch == "+" and (i + 1 >= n or text[i + 1].isspace() or text[i + 1] in ")+"):
+            raise QueryError(text, "lone '+' (put it right before the word every hit must have)", i)
+        elif ch == "+" and (not toks or text[i - 1].isspace() or text[i - 1] == "("):
+            toks.append(_Tok("+", ch, i))
             i += 1
         else:
             j, depth = i, 0
@@ -242,6 +256,13 @@ class _Parser:
                 raise self.error(f"{tok.text} needs a word after it", tok.start)
             child = self.unary(depth + 1)
             return Not(child) if child is not None else None
+        if tok.kind == "+":
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (")", "OR", "AND", "-", "NOT", "+"):
+                raise self.error("+ needs a word after it", tok.start)
+            child = self.unary(depth + 1)
+            return Must(child) if child is not None else None
         if tok.kind == "(":
             self.i += 1
             inner = self.and_(depth + 1)

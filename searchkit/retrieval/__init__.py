@@ -31,6 +31,7 @@ def search(
     per_document: int | None = None,
     facets: bool = False,
     snippet_format: str = "plain",
+    require_all: bool = False,
 ) -> SearchResult:
     """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
 
@@ -46,6 +47,7 @@ def search(
             per_document=per_document,
             facets=facets,
             snippet_format=snippet_format,
+            require_all=require_all,
         )
 
 

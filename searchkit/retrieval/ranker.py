@@ -48,11 +48,39 @@ Term = tuple[str, str, float]
 
 @dataclass
 class Matches:
-    """A query's result over the whole index: score and match flag per block
-    (the score is 0 wherever the flag is False)."""
+    """A plan node's result over the whole index: score and match flag per
+    block (the score is 0 wherever the flag is False), and where it matched
+    by the words themselves in the block's own text (``text``; ``None``: as
+    ``mask``)."""
 
     scores: np.ndarray  # float64, one per block (0 where it does not match)
     mask: np.ndarray  # bool, one per block
+    text_mask: np.ndarray | None = None
+
+    @property
+    def text(self) -> np.ndarray:
+        return self.mask if self.text_mask is None else self.text_mask
+
+
+@dataclass
+class Ranked:
+    """A plan's result: every matching block's score and tier (see :meth:`Ranker.rank`)."""
+
+    scores: np.ndarray  # float64, 0 where the block does not match
+    mask: np.ndarray  # bool: the blocks in the result
+    full: np.ndarray  # int16: clauses matched in the block's own text, by the words
+    partial: np.ndarray  # int16: clauses matched only otherwise
+    clauses: int
+
+    @property
+    def complete(self) -> np.ndarray:
+        """Blocks with every clause in their own text."""
+        return self.mask & (self.full == self.clauses)
+
+    def tier(self) -> np.ndarray:
+        """One number per block that orders tiers: more full clauses first,
+        then more partial ones."""
+        return self.full.astype(np.int32) * (self.clauses + 1) + self.partial
 
 
 class Ranker:
@@ -64,35 +92,53 @@ class Ranker:
 
     # ------------------------------------------------------------- plans
 
+    def rank(self, plan: p.Plan, require_all: bool = False) -> Ranked:
+        """Every block that matches the plan, with its score and tier.
+
+        A block must match every limit (filters, exclusions) and every
+        required clause (``+word``), and at least :func:`~.ranking.needed`
+        of the clauses (all of them with ``require_all``); its score is the
+        sum of the clauses and limits it matches plus the score-only parts.
+        Its tier is how many clauses it matched in its own text by the words
+        themselves (``full``) and how many only otherwise (``partial``: in
+        the heading alone, or by a derivational relative alone).
+        """
+        live = self.snap.live
+        allowed = live.copy()
+        scores = np.zeros(self.n)
+        for limit in (self.evaluate(node) for node in plan.limits):
+            allowed &= limit.mask
+            scores += limit.scores
+        full = np.zeros(self.n, dtype=np.int16)
+        found = np.zeros(self.n, dtype=np.int16)
+        clauses = [self.evaluate(node) for node in plan.clauses]
+        for i, clause in enumerate(clauses):
+            scores += clause.scores
+            found += clause.mask
+            full += clause.mask & clause.text
+            if i in plan.required:
+                allowed &= clause.mask
+        n = len(clauses)
+        mask = allowed & (found >= (n if require_all else knobs.needed(n))) if n else allowed
+        return Ranked(self._with_bonus(scores, mask, plan), mask, full, found - full, n)
+
     def required(self, plan: p.Plan) -> Matches:
-        """Blocks with every clause and limit, scored, bonuses added."""
-        return self._with_bonus(self._all([*plan.clauses, *plan.limits]), plan)
+        """Blocks with every clause and limit (matched in any way), scored."""
+        ranked = self.rank(plan, require_all=True)
+        return Matches(ranked.scores, ranked.mask)
 
-    def any_clause(self, plan: p.Plan) -> Matches | None:
-        """Blocks with any clause and every limit (``None`` when the plan has
-        one clause at most: then it is :meth:`required`)."""
-        if len(plan.clauses) <= 1:
-            return None
-        return self._with_bonus(self._all([p.AnyOf(plan.clauses), *plan.limits]), plan)
-
-    def _all(self, nodes: list[p.Node]) -> Matches:
-        if not nodes:
-            return self._none()
-        return self.evaluate(nodes[0] if len(nodes) == 1 else p.AllOf(tuple(nodes)))
-
-    def _with_bonus(self, base: Matches, plan: p.Plan) -> Matches:
-        """``base`` plus what only adds to the score of its blocks: the title,
-        the block a label and a number name."""
+    def _with_bonus(self, scores: np.ndarray, mask: np.ndarray, plan: p.Plan) -> np.ndarray:
+        """``scores`` of the blocks of ``mask`` plus what only adds to the score
+        of a matching block: the title, the block a label and a number name."""
         extra: list[Matches] = []
         if plan.title:
             extra.append(self._terms([(knobs.TITLE_FIELD, lem, 1.0) for lem in plan.title]))
         for number, kinds in plan.numbered:
             named = self.snap.term_mask("number", [number]) & self.snap.term_mask("kind", kinds)
             extra.append(Matches(named * knobs.NUMBER_BONUS, named))
-        scores = base.scores
         if extra:
-            scores = scores + _sum(extra) * base.mask
-        return Matches(scores, base.mask & self.snap.live)
+            scores = scores + _sum(extra)
+        return np.where(mask, scores, 0.0)
 
     # ------------------------------------------------------------- nodes
 
@@ -114,10 +160,12 @@ class Ranker:
         if isinstance(node, p.AllOf):
             parts = [self.evaluate(c) for c in node.children]
             mask = np.logical_and.reduce([m.mask for m in parts])
-            return Matches(np.where(mask, _sum(parts), 0.0), mask)
+            text = np.logical_and.reduce([m.text for m in parts])
+            return Matches(np.where(mask, _sum(parts), 0.0), mask, text)
         if isinstance(node, p.AnyOf):
             parts = [self.evaluate(c) for c in node.children]
-            return Matches(_sum(parts), np.logical_or.reduce([m.mask for m in parts]))
+            mask = np.logical_or.reduce([m.mask for m in parts])
+            return Matches(_sum(parts), mask, np.logical_or.reduce([m.text for m in parts]))
         if isinstance(node, p.NoneOf):
             mask = ~self.evaluate(node.child).mask
             return Matches(mask * knobs.FILTER_SCORE, mask)
@@ -164,11 +212,41 @@ class Ranker:
         return [("content", SURFACE_MARK + f, 1.0) for f in word.forms]
 
     def _word(self, word: p.WordMatch) -> Matches:
-        found = self._terms(match_terms(word))
-        if not word.parts:
-            return found
-        parts = self._parts(word)
-        return Matches(parts.scores + found.scores, parts.mask | found.mask)
+        """A word: its terms in the text (its own match), in the heading, its
+        parts in a row, the alternatives the query names for it (an
+        abbreviation's full name; its own match too) and its derivational
+        relatives (the best one, weighted down)."""
+        terms = match_terms(word)
+        text = self._terms([t for t in terms if t[0] == "content"])
+        heading = self._terms([t for t in terms if t[0] != "content"])
+        own = [text, *(self._parts(word),) * bool(word.parts)]
+        own += [
+            self._scaled(self.evaluate(alt), knobs.ALTERNATIVE_BOOST) for alt in word.alternatives
+        ]
+        others = [heading]
+        if word.relatives:
+            others.append(
+                self._best_of([("content", r, knobs.RELATIVE_BOOST) for r in word.relatives])
+            )
+        parts = own + others
+        text_mask = np.logical_or.reduce([m.mask for m in own])
+        return Matches(_sum(parts), np.logical_or.reduce([m.mask for m in parts]), text_mask)
+
+    @staticmethod
+    def _scaled(found: Matches, boost: float) -> Matches:
+        return Matches(found.scores * boost, found.mask, found.text_mask)
+
+    def _best_of(self, terms: list[Term]) -> Matches:
+        """The best-scoring of ``terms`` in each block (whoosh's ``DisjunctionMax``)."""
+        scores = np.zeros(self.n)
+        mask = np.zeros(self.n, dtype=bool)
+        for fieldname, text, boost in terms:
+            ids, weights = self.snap.postings(fieldname, text)
+            if len(ids):
+                scored = self.score(fieldname, text, ids, weights) * boost
+                scores[ids] = np.maximum(scores[ids], scored)
+                mask[ids] = True
+        return Matches(scores, mask)
 
     def _parts(self, word: p.WordMatch) -> Matches:
         """A dashed word's parts in a row (``социально экономический``)."""
@@ -340,50 +418,72 @@ def _sum(parts: list[Matches]) -> np.ndarray:
 
 
 def per_group(
-    ranked: Iterable[tuple[float, int]], group: Callable[[int], Any], limit: int
-) -> Iterator[tuple[float, int]]:
-    """The (score, block) pairs in the order given, at most ``limit`` of each
-    group (``group(block)`` names it; ``None`` is never limited)."""
+    ranked: Iterable[tuple[int, float, int]], group: Callable[[int], Any], limit: int
+) -> Iterator[tuple[int, float, int]]:
+    """The (tier, score, block) triples in the order given, at most ``limit``
+    of each group (``group(block)`` names it; ``None`` is never limited)."""
     seen: dict[Any, int] = {}
-    for score, block in ranked:
-        name = group(block)
+    for entry in ranked:
+        name = group(entry[2])
         if name is not None:
             if seen.get(name, 0) >= limit:
                 continue
             seen[name] = seen.get(name, 0) + 1
-        yield score, block
+        yield entry
+
+
+def _order(ranked: Ranked, ids: np.ndarray) -> np.ndarray:
+    """``ids`` best first: by tier, then score, then block number (as whoosh
+    breaks ties)."""
+    return ids[np.lexsort((ids, -ranked.scores[ids], -ranked.tier()[ids]))]
+
+
+Best = list[tuple[int, float, int]]  # (tier, score, block), best first
 
 
 def top_per_group(
-    matches: Matches, k: int, allowed: np.ndarray | None, group: Callable[[int], Any], limit: int
-) -> list[tuple[float, int]]:
+    ranked: Ranked,
+    k: int,
+    allowed: np.ndarray | None,
+    group: Callable[[int], Any],
+    limit: int,
+) -> Best:
     """The best ``k`` blocks, at most ``limit`` of each group, best first."""
-    mask = matches.mask if allowed is None else matches.mask & allowed
-    ids = np.flatnonzero(mask)
-    scores = matches.scores[ids]
-    best = ((float(scores[i]), int(ids[i])) for i in np.lexsort((ids, -scores)).tolist())
+    mask = ranked.mask if allowed is None else ranked.mask & allowed
+    tiers = ranked.tier()
+    best = (
+        (int(tiers[b]), float(ranked.scores[b]), int(b))
+        for b in _order(ranked, np.flatnonzero(mask)).tolist()
+    )
     return list(islice(per_group(best, group, limit), k))
 
 
-def top(
-    matches: Matches, k: int, allowed: np.ndarray | None = None
-) -> tuple[int, list[tuple[float, int]]]:
-    """(how many blocks match, the best ``k`` as (score, block) pairs).
+def top(ranked: Ranked, k: int, allowed: np.ndarray | None = None) -> tuple[int, Best]:
+    """(how many blocks match, the best ``k`` as (tier, score, block), best first).
 
-    Ties are broken by block number, as whoosh does.
+    Only the blocks of the tiers the best ``k`` reach are sorted.
     """
-    mask = matches.mask if allowed is None else matches.mask & allowed
+    mask = ranked.mask if allowed is None else ranked.mask & allowed
     ids = np.flatnonzero(mask)
     if not len(ids):
         return 0, []
-    scores = matches.scores[ids]
+    tiers = ranked.tier()
     if len(ids) > k:
-        cut = np.argpartition(-scores, k - 1)[:k]
-        kth = scores[cut].min()
-        keep = np.flatnonzero(scores >= kth)  # every block tied with the k-th
-        ids, scores = ids[keep], scores[keep]
-    order = np.lexsort((ids, -scores))[:k]
-    return int(mask.sum()), [(float(scores[i]), int(ids[i])) for i in order]
+        held = np.bincount(tiers[ids])
+        reached = np.cumsum(held[::-1])  # blocks in this tier and the better ones
+        last = len(held) - 1 - int(np.searchsorted(reached, k))  # the tier the k-th is in
+        better = ids[tiers[ids] > last]
+        tied = ids[tiers[ids] == last]
+        room = k - len(better)
+        if len(tied) > room:
+            scores = ranked.scores[tied]
+            kth = scores[np.argpartition(-scores, room - 1)[:room]].min()
+            tied = tied[scores >= kth]  # every block tied with the k-th
+        ids = np.concatenate([better, tied])
+    order = _order(ranked, ids)[:k].tolist()
+    return len(np.flatnonzero(mask)), [
+        (int(tiers[b]), float(ranked.scores[b]), int(b)) for b in order
+    ]
 
 
 def proximity(ranker: Ranker, words: tuple[p.PhraseWord, ...], docs: list[int]) -> dict[int, float]:

@@ -24,6 +24,7 @@ applied at query time: changing a knob needs no reindexing.
 
 from __future__ import annotations
 
+import math
 from math import log
 
 #: BM25F's term-frequency saturation and length normalisation (whoosh's defaults).
@@ -45,19 +46,41 @@ TITLE_FIELD = "title_t"
 
 OTHER_READING_BOOST = 0.5
 EXACT_FORM_BOOST = 0.6
+#: A word matched by one of its derivational relatives (the best one counts).
+RELATIVE_BOOST = 0.3
+#: A word matched by an alternative the query names for it (an abbreviation's
+#: full name, the abbreviation of a full name).
+ALTERNATIVE_BOOST = 0.7
 PROXIMITY_BOOST = 0.5
 PROXIMITY_SLOP = 4
 PROXIMITY_WORDS = 8
 NUMBER_BONUS = 25.0
 FILTER_SCORE = 1.0
 
+#: A block in the result has at least this share of the query's words (the
+#: rest of the page after the blocks with every word), rounded up, and one.
+MIN_SHARE = 0.5
+
+
+def needed(clauses: int) -> int:
+    """How many of a query's ``clauses`` a block must match to be a hit."""
+    return max(1, math.ceil(clauses * MIN_SHARE)) if clauses else 0
+
+
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50
 #: Score factors by block kind (tables of contents hold every word of the
 #: report but are never the paragraph a user wants to cite).
 KIND_FACTORS = {"toc": 0.3, "masthead": 0.5, "other": 0.8}
+#: Kinds that rank after every other block re-ranked with them, whatever words
+#: they hold: a contents page names every topic, a masthead every body.
+DEMOTED_KINDS = ("toc", "masthead")
 NUMBERED_FACTOR = 1.1
 NUMBERED_KINDS = ("paragraph", "subparagraph", "article")
+
+
+def demoted(kind: str) -> bool:
+    return kind in DEMOTED_KINDS
 
 
 def kind_factor(kind: str, numbered: bool) -> float:

@@ -24,7 +24,7 @@ from ..model import Hit
 from ..query import Plan, parse
 from . import ranking as knobs
 from .highlight import match_spans, snippet
-from .ranker import Matches, Ranker, per_group, proximity, top, top_per_group
+from .ranker import Best, Ranker, per_group, proximity, top, top_per_group
 from .suggest import layout_switch, suggest
 
 #: Facets counted by ``search(..., facets=True)``: name -> indexed field.
@@ -38,12 +38,14 @@ class SearchResult:
 
     query: str
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    fallback: bool = False  # True when no block matched every word, so any-match was used
+    total: int = 0  # blocks that match (every word, or enough of them)
+    all_words: int = 0  # of those, the blocks with every word: the hits that come first
+    fallback: bool = False  # True when no block has every word
     offset: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     layout: str | None = None  # the query as searched, when typed in the Latin layout
     suggestion: str | None = None  # did you mean ...
+    suggestion_applied: bool = False  # nothing matched the query: the hits are the suggestion's
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
 
     @property
@@ -52,10 +54,12 @@ class SearchResult:
         out = []
         if self.layout:
             out.append(f"typed in the Latin keyboard layout; searched as {self.layout!r}")
+        if self.suggestion_applied:
+            out.append(f"no results for {self.query!r}; showing results for {self.suggestion!r}")
+        elif self.suggestion:
+            out.append(f"did you mean: {self.suggestion}")
         if self.fallback:
             out.append("no block has every word; showing blocks with some of them")
-        if self.suggestion:
-            out.append(f"did you mean: {self.suggestion}")
         return out
 
     def __iter__(self) -> Iterator[Hit]:
@@ -78,14 +82,19 @@ def run(
     per_document: int | None = None,
     facets: bool = False,
     snippet_format: str = "plain",
+    require_all: bool = False,
 ) -> SearchResult:
     """Search one snapshot of the index (see :class:`searchkit.Index`).
 
-    ``snippet_format`` is how ``Hit.snippet`` marks matches: ``plain``
-    (``[[…]]``), ``html`` (escaped, ``<mark>``) or ``color`` (ANSI).
-    ``offset`` skips that many hits (paging); ``lang`` keeps one language;
-    ``per_document`` keeps at most that many blocks of each document (the best
-    ones); ``facets`` counts all matching blocks by body, year and language.
+    Blocks with every word come first, then the page is filled with blocks
+    that have most of them (more words first); ``require_all`` keeps only
+    blocks with every word. ``snippet_format`` is how ``Hit.snippet`` marks
+    matches: ``plain`` (``[[…]]``), ``html`` (escaped, ``<mark>``) or
+    ``color`` (ANSI). ``offset`` skips that many hits (paging); ``lang`` keeps
+    one language; ``per_document`` keeps at most that many blocks of each
+    document (the best ones); ``facets`` counts all matching blocks by body,
+    year and language. A query no block matches, with a close spelling that
+    some do, is answered for that spelling (``suggestion_applied``).
     """
     if snippet_format not in SNIPPET_FORMATS:
         raise ValueError(f"snippet_format {snippet_format!r}: one of {', '.join(SNIPPET_FORMATS)}")
@@ -94,22 +103,36 @@ def run(
     switched = layout_switch(snap, query, plan)
     if switched is not None:
         query, plan, result.layout = switched, parse(switched, snap), switched
-    depth = max(offset + limit, knobs.RERANK_DEPTH)
-    ranked = _rank(snap, plan, depth, lang, per_document, facets, result)
-    # re-ranked by the indexed kind and number; stored records read only for
-    # the blocks shown (and the copies _distinct drops on the way)
-    factors = _kind_factors(snap, [block for _, block in ranked])
-    order = sorted(
-        ((score * factor, block) for (score, block), factor in zip(ranked, factors, strict=True)),
-        key=lambda pair: -pair[0],
-    )
-    stored = ((score, snap.stored.block(block)) for score, block in order)
     result.suggestion = suggest(snap, query, plan)
+    depth = max(offset + limit, knobs.RERANK_DEPTH)
+    options = (depth, lang, per_document, facets, require_all)
+    ranked = _rank(snap, plan, *options, result)
+    if not result.total and result.suggestion:  # did you mean: answered for it
+        plan = parse(result.suggestion, snap)
+        ranked = _rank(snap, plan, *options, result)
+        result.suggestion_applied = result.total > 0
+    # re-ranked by the indexed kind within each tier; stored records read only
+    # for the blocks shown (and the copies _distinct drops on the way)
+    shapes = snap.shapes([block for _, _, block in ranked])
+    reranked = sorted(
+        (
+            (knobs.demoted(kind), -tier, -score * knobs.kind_factor(kind, numbered), block)
+            for (tier, score, block), (kind, numbered) in zip(ranked, shapes, strict=True)
+        )
+    )
+    order = [(-tier, -score, block) for _, tier, score, block in reranked]
+    complete = _complete_tier(plan)
+    stored = ((tier, score, snap.stored.block(block)) for tier, score, block in order)
     result.hits = [
-        to_hit(block, score, plan, snippet_format)
-        for score, block in islice(_distinct(stored), offset, offset + limit)
+        to_hit(block, score, plan, snippet_format, complete=tier >= complete)
+        for tier, score, block in islice(_distinct(stored), offset, offset + limit)
     ]
     return result
+
+
+def _complete_tier(plan: Plan) -> int:
+    """The tier of a block with every clause in its own text (Ranked.tier)."""
+    return len(plan.clauses) * (len(plan.clauses) + 1)
 
 
 def _rank(
@@ -119,23 +142,20 @@ def _rank(
     lang: str | None,
     per_document: int | None,
     facets: bool,
+    require_all: bool,
     result: SearchResult,
-) -> list[tuple[float, int]]:
+) -> Best:
     """The best ``depth`` blocks with their proximity bonus, best first; the
-    total and the facets go into ``result``."""
+    counts and the facets go into ``result``."""
     ranker = Ranker(snap)
-    matches: Matches = ranker.required(plan)
+    ranked = ranker.rank(plan, require_all)
     allowed = snap.mask(("lang", lang), lambda: snap.term_mask("lang", [lang])) if lang else None
-    total, best = top(matches, depth, allowed)
-    if not total:  # nothing has every word: blocks with some of them
-        fallback = ranker.any_clause(plan)
-        if fallback is not None:
-            matches = fallback
-            total, best = top(matches, depth, allowed)
-            result.fallback = total > 0
+    total, best = top(ranked, depth, allowed)
+    found = ranked.mask if allowed is None else ranked.mask & allowed
     result.total = total
+    result.all_words = int((ranked.complete & found).sum())
+    result.fallback = total > 0 and not result.all_words
     if facets:
-        found = matches.mask if allowed is None else matches.mask & allowed
         for name, fieldname in FACETS.items():
             result.facets[name] = _facet_counts(snap.counts(fieldname, found))
 
@@ -143,14 +163,15 @@ def _rank(
         return snap.stored.document(block).source or None
 
     if per_document:  # a wider pool: proximity may change which block of a document is best
-        best = top_per_group(matches, depth * 3, allowed, document, per_document * 3)
-    bonus = proximity(ranker, plan.near, [d for _, d in best])
-    ranked = sorted(
-        ((score + bonus.get(d, 0.0), d) for score, d in best), key=lambda p: (-p[0], p[1])
+        best = top_per_group(ranked, depth * 3, allowed, document, per_document * 3)
+    bonus = proximity(ranker, plan.near, [block for _, _, block in best])
+    best = sorted(
+        ((tier, score + bonus.get(block, 0.0), block) for tier, score, block in best),
+        key=lambda entry: (-entry[0], -entry[1], entry[2]),
     )
     if per_document:
-        ranked = list(per_group(ranked, document, per_document))[:depth]
-    return ranked
+        best = list(per_group(best, document, per_document))[:depth]
+    return best
 
 
 def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
@@ -162,17 +183,13 @@ def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:
     return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _kind_factors(snap: Snapshot, blocks: list[int]) -> list[float]:
-    """:func:`~.ranking.kind_factor` of each block, from the indexed shape
-    (kind and whether numbered; no stored record read)."""
-    return [knobs.kind_factor(kind, numbered) for kind, numbered in snap.shapes(blocks)]
-
-
-def _distinct(ranked: Iterable[tuple[float, StoredBlock]]) -> Iterator[tuple[float, StoredBlock]]:
+def _distinct(
+    ranked: Iterable[tuple[int, float, StoredBlock]],
+) -> Iterator[tuple[int, float, StoredBlock]]:
     """Drop a hit that repeats a better one word for word: the same block of the
     same document (by symbol, else title) in another copy of the file."""
     seen: set[tuple[Any, ...]] = set()
-    for score, block in ranked:
+    for tier, score, block in ranked:
         doc = block.document
         key = (
             doc.symbol or doc.title or doc.source,
@@ -183,10 +200,16 @@ def _distinct(ranked: Iterable[tuple[float, StoredBlock]]) -> Iterator[tuple[flo
         )
         if key not in seen:
             seen.add(key)
-            yield score, block
+            yield tier, score, block
 
 
-def to_hit(block: StoredBlock, score: float, plan: Plan, snippet_format: str = "plain") -> Hit:
+def to_hit(
+    block: StoredBlock,
+    score: float,
+    plan: Plan,
+    snippet_format: str = "plain",
+    complete: bool = True,
+) -> Hit:
     """A stored block as a hit: its citation's parts, the text, the matches marked."""
     doc = block.document
     spans = match_spans(block.text, plan.highlight)
@@ -204,4 +227,5 @@ def to_hit(block: StoredBlock, score: float, plan: Plan, snippet_format: str = "
         language=doc.language,
         date=doc.date,
         matches=tuple(spans),
+        complete=complete,
     )

@@ -14,8 +14,11 @@ from ..index.snapshot import Snapshot
 from ..query import Plan, Word, parse, retyped
 from . import ranking as knobs
 
-#: Did-you-mean looks this many edits away at most.
+#: Did-you-mean looks this many edits away at most, for words of at most
+#: SUGGEST_CHARS letters (whoosh's edit-distance automaton grows with the word:
+#: a 700-letter word took 3 s an edit distance on a 32,000-block index).
 MAX_EDITS = 2
+SUGGEST_CHARS = 32
 
 
 def known(snap: Snapshot, word: Word) -> bool:
@@ -61,7 +64,7 @@ def suggest(snap: Snapshot, query: str, plan: Plan) -> str | None:
     closest word form the index holds (``None`` when every word is known)."""
     changed, out, pos = False, [], 0
     for word in plan.words:
-        if known(snap, word) or len(word.norm) < 4 or word.parts:
+        if not 4 <= len(word.norm) <= SUGGEST_CHARS or word.parts or known(snap, word):
             continue
         found = closest_form(snap, word.norm)
         if found is None:

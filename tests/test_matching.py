@@ -1,0 +1,122 @@
+"""Which blocks a query of several words finds, and in what order: every word
+first, then most of them; +word and --all; headings; stop words in OR;
+did you mean; the work one huge word may cost. On real UN text."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from searchkit import QueryError, search
+from searchkit.analysis import iter_words, lemmas
+from searchkit.cli import app
+from searchkit.cli.render import PARTIAL_LINE
+from searchkit.query import parse
+
+pytestmark = pytest.mark.corpus
+runner = CliRunner()
+
+
+def _words_found(query: str, text: str) -> int:
+    """How many of the query's words occur in ``text`` in some form."""
+    held = {lem for w in iter_words(text) for lem in lemmas(w.text)}
+    return sum(bool(set(w.readings) & held) for w in parse(query).clauses)
+
+
+@pytest.fixture(scope="module")
+def index(shared_index: tuple[Path, Any]) -> Path:
+    return shared_index[0]
+
+
+def test_blocks_with_every_word_come_first_then_the_page_fills(index: Path) -> None:
+    query = "права детей образование"
+    strict = search(index, query, limit=50, require_all=True)
+    filled = search(index, query, limit=20)
+    assert 0 < filled.all_words < 20 <= len(filled.hits) <= filled.total
+    complete = [h for h in filled.hits if h.complete]
+    assert len(complete) == filled.all_words
+    assert filled.hits[: len(complete)] == complete  # every word first, then the rest
+    assert all(not h.complete for h in filled.hits[len(complete) :])
+    for hit in filled.hits[len(complete) :]:  # most of the words: two of the three
+        assert _words_found(query, hit.text + " " + (hit.heading or "")) >= 2
+    assert {h.ordinal for h in complete} <= {h.ordinal for h in strict.hits}
+    assert strict.total < filled.total and all(h.complete or h.heading for h in strict.hits)
+
+
+def test_the_cli_marks_where_the_blocks_with_every_word_end(index: Path) -> None:
+    out = runner.invoke(app, ["search", "права детей образование", "--index", str(index)])
+    assert out.exit_code == 0, out.output
+    before, line, after = out.output.partition(PARTIAL_LINE)
+    assert line and before.count("para.") >= 1 and after.count("para.") >= 1
+    assert PARTIAL_LINE not in runner.invoke(app, ["search", "мигрантов", "-i", str(index)]).output
+    strict = search(index, "права детей образование", require_all=True, limit=50)
+    for hit in strict.hits:  # --all: every word, in the text or (then partial) the heading
+        assert _words_found("права детей образование", hit.text + " " + (hit.heading or "")) == 3
+
+
+def test_plus_makes_a_word_required(index: Path) -> None:
+    free = search(index, "дети права образование", limit=50)
+    required = search(index, "+дети права образование", limit=50)
+    assert required.total < free.total
+    for hit in required.hits:  # every hit has a form of дети (ребенок) in its text or heading
+        assert _words_found("дети", hit.text + " " + (hit.heading or ""))
+    assert any(not _words_found("дети", h.text + " " + (h.heading or "")) for h in free.hits)
+    with pytest.raises(QueryError, match="lone '\\+'"):
+        search(index, "дети + права")
+
+
+def test_no_block_with_every_word_is_said_and_strict_finds_nothing(index: Path) -> None:
+    query = "мигрантов фотосинтез"
+    result = search(index, query)
+    assert result.hits and result.all_words == 0 and result.fallback
+    assert "no block has every word; showing blocks with some of them" in result.notes
+    assert not search(index, query, require_all=True).hits
+
+
+def test_a_heading_only_match_ranks_below_text_matches(index: Path) -> None:
+    """A word found only in a block's section heading counts half: such a block
+    comes after every block that has all the words in its own text."""
+    query = "ресурсы для аудита внебюджетные"
+    hits = search(index, query, limit=30).hits
+    by_heading = [
+        h
+        for h in hits
+        if _words_found("аудита", h.heading or "") and not _words_found("аудита", h.text)
+    ]
+    complete = [i for i, h in enumerate(hits) if h.complete]
+    assert by_heading and complete
+    assert all(not h.complete for h in by_heading)
+    assert max(complete) < min(hits.index(h) for h in by_heading)
+    assert max(h.score for h in by_heading) > min(hits[i].score for i in complete)  # not by score
+
+
+def test_a_stop_word_is_no_alternative_of_its_own(index: Path) -> None:
+    plan = parse("права OR на OR образование")
+    assert plan.dropped == ["на"]
+    with_stop = search(index, "права OR на OR образование")
+    assert with_stop.total == search(index, "права OR образование").total
+    assert with_stop.total < 2000  # "на" alone would match most Russian blocks
+    assert parse("на OR в").clauses  # nothing but stop words: kept
+
+
+def test_a_huge_unknown_word_answers_quickly(index: Path) -> None:
+    """A 1,000-letter word (the longest query allowed) is not lemmatised or
+    spell-checked letter by letter: it took 11 s before. A generous alarm
+    (20 s) catches a hang without timing the test."""
+    word = ("междунардн" * 100)[:1000]
+
+    def too_slow(*_: Any) -> None:
+        raise TimeoutError("a 1,000-letter word took over 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        result = search(index, word)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not result.hits and result.suggestion is None
