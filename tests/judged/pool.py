@@ -40,7 +40,10 @@ same topic, a passing mention, or part of an answer) or 2 (answers the need);
 ``merge`` writes the grades into the ``relevant`` lists of ``topical.jsonl``
 as ``{"source": …, "text": …, "grade": g}``, the form ``searchkit.evaluate``
 matches (``source`` a substring of the block's source, ``text`` a substring of
-its text, chosen so that together they name this block and no other). Grade-0
+its text, at least 40 characters or the whole of a shorter block, chosen so
+that together they name this block and its identical copies and no other; the
+few that cannot, a heading whose words recur in a table-of-contents line, are
+counted on stderr). Grade-0
 entries stay in the file, so pooling again after the engine changes asks only
 about blocks nobody has read.
 """
@@ -623,6 +626,10 @@ Leave `grade` null for an item you did not read (it is asked again later).
 Read every item of a query before grading it, so the scale is applied
 consistently. A heading or a table-of-contents line is at most 1. You may add
 a `"note"` field; it is not merged.
+
+Worked examples: the queries already graded in full in
+`tests/judged/topical.jsonl` (`python -m tests.judged.pool status`), with the
+graded items and a note on each in `examples-graded.jsonl` when it is present.
 
 When a batch is done:
 
