@@ -69,10 +69,13 @@ from typing import Any
 # block, so a move of searchkit's internal modules is fixed here and only here.
 import searchkit
 from searchkit import Index, index_corpus
-from searchkit.analysis import best_lemma, iter_words
-from searchkit.evaluate import Relevant  # how a judgement names a block
-from searchkit.indexer import corpus_files  # the files the indexer reads, with sources
-from searchkit.query import STOP_WORDS  # searchkit's stop list (run b and d)
+from searchkit.analysis import (
+    STOP_WORDS,  # searchkit's stop list (run b and d)
+    best_lemma,
+    iter_words,
+)
+from searchkit.eval import Relevant  # how a judgement names a block
+from searchkit.indexing import corpus_files  # the files the indexer reads, with sources
 from searchkit.readers import Catalog, read_documents
 
 # --------------------------------------------------------------------------- settings

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit.evaluate import load_judgements
+from searchkit.eval import load_judgements
 from tests.judged import pool
 
 DOC1 = (
