@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 from searchkit import QueryError, search
 from searchkit.analysis import iter_words, lemmas
+from searchkit.analysis.abbreviations import curated_names
 from searchkit.cli import app
 from searchkit.cli.render import PARTIAL_LINE
+from searchkit.index.snapshot import open_snapshot
 from searchkit.query import parse
 
 pytestmark = pytest.mark.corpus
@@ -120,3 +122,59 @@ def test_a_huge_unknown_word_answers_quickly(index: Path) -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert not result.hits and result.suggestion is None
+
+
+def test_a_derivational_relative_matches_below_the_lemma(index: Path) -> None:
+    with open_snapshot(index) as snap:
+        plan = parse("дискриминационные законы", snap)
+    assert "дискриминация" in plan.clauses[0].relatives  # type: ignore[union-attr]
+    hits = search(index, "дискриминационные законы", limit=20).hits
+    adjective = [i for i, h in enumerate(hits) if "дискриминационн" in h.text.lower()]
+    by_relative = [
+        i
+        for i, h in enumerate(hits)
+        if "дискриминаци" in h.text.lower() and "дискриминационн" not in h.text.lower()
+    ]
+    assert adjective and by_relative  # the relative finds blocks the lemma alone misses
+    assert all(not hits[i].complete for i in by_relative)
+    complete = [i for i in adjective if hits[i].complete]
+    assert complete and max(complete) < min(by_relative)
+
+
+def test_an_abbreviation_learned_from_the_text_is_expanded_both_ways(index: Path) -> None:
+    """ВКРУ is defined in a JIU report ("высших контрольно-ревизионных
+    учреждений (ВКРУ)") and in no curated list."""
+    assert "вкру" not in curated_names()
+    with open_snapshot(index) as snap:
+        assert any("контрольно-ревизионн" in n for n in snap.names_for("вкру"))
+    short = search(index, "ВКРУ", limit=30).hits
+    assert any(
+        "вкру" not in h.text.lower() and "контрольно-ревизионн" in h.text.lower() for h in short
+    )
+    assert short[0].complete and "вкру" in short[0].text.lower()  # the literal form first
+    long = search(index, "высшие контрольно-ревизионные учреждения", limit=30).hits
+    assert any(
+        "вкру" in h.text.lower() and "контрольно-ревизионн" not in h.text.lower() for h in long
+    )
+    out = runner.invoke(app, ["abbreviations", "--index", str(index)])
+    assert out.exit_code == 0 and "ВКРУ" in out.output and "контрольно-ревизионные" in out.output
+
+
+def test_an_abbreviation_of_the_curated_list_is_expanded_both_ways(index: Path) -> None:
+    plan = parse("МАГАТЭ")  # no index: the curated list alone
+    alternatives = plan.clauses[0].alternatives  # type: ignore[union-attr]
+    assert any("атомный" in str(a) for a in alternatives)
+    full = parse("Международное агентство по атомной энергии")
+    assert all(
+        any(getattr(a, "form", "") == "магатэ" for a in c.alternatives)  # type: ignore[union-attr]
+        for c in full.clauses
+    )
+    hits = search(index, "Международное агентство по атомной энергии", limit=30).hits
+    assert any("МАГАТЭ" in h.text and "атомной энергии" not in h.text for h in hits)
+
+
+def test_explain_shows_relatives_and_expansions_with_an_index(index: Path) -> None:
+    out = runner.invoke(app, ["explain", "дискриминационные ВКРУ", "--index", str(index)])
+    assert out.exit_code == 0, out.output
+    assert "relatives: " in out.output and "дискриминация" in out.output
+    assert '"высокий контрольный' in out.output or "контрольный" in out.output

@@ -120,7 +120,7 @@ def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) 
     ru = [
         h
         for h in search(shared_index[0], "неотъемлемого права на коллективную самооборону")
-        if h.source.startswith("charter/")
+        if h.source.startswith("charter/") and h.complete
     ]
     # the raw and the processed copy hold the same article: it is shown once
     assert [h.citation for h in ru] == ["Устав Организации Объединенных Наций, статья 51"]

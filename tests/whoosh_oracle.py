@@ -83,6 +83,10 @@ def node(n: Any) -> Any:
         terms.append(q.Term("content", SURFACE_MARK + n.form, boost=knobs.EXACT_FORM_BOOST))
         if n.parts:
             terms.append(_parts(n))
+        terms += [_boosted(node(alt), knobs.ALTERNATIVE_BOOST) for alt in n.alternatives]
+        if n.relatives:  # the best of them (whoosh applies a compound's boost only to its parts)
+            relatives = [q.Term("content", r, boost=knobs.RELATIVE_BOOST) for r in n.relatives]
+            terms.append(_best_of(relatives))
         return q.Or(terms)
     if isinstance(n, p.FormMatch):
         return q.Term("content", SURFACE_MARK + n.form)
@@ -115,6 +119,45 @@ def node(n: Any) -> Any:
             q.TermRange(n.field, n.lo, n.hi, startexcl=False, endexcl=n.hi_excl), 0.0
         )
     raise TypeError(n)
+
+
+def _best_of(queries: list[Any]) -> Any:
+    """The best score of ``queries`` in each block. (whoosh's DisjunctionMax
+    gives wrong scores over several segments: a stale maximum of an earlier
+    block, seen here on an index with deletions.)"""
+    from whoosh.matching import UnionMatcher
+
+    class MaxUnion(UnionMatcher):  # type: ignore[misc]
+        def score(self) -> float:
+            a, b = self.a, self.b
+            if not a.is_active():
+                return float(b.score())
+            if not b.is_active() or a.id() < b.id():
+                return float(a.score())
+            if b.id() < a.id():
+                return float(b.score())
+            return max(float(a.score()), float(b.score()))
+
+    class BestOf(q.CompoundQuery):  # type: ignore[misc]
+        def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+            found = [sub.matcher(searcher, context) for sub in subs]
+            matcher = found[0]
+            for other in found[1:]:
+                matcher = MaxUnion(matcher, other)
+            return matcher
+
+    return BestOf(queries)
+
+
+def _boosted(query: Any, boost: float) -> Any:
+    """``query`` scoring ``boost`` times as much (whoosh applies the boost of an
+    Or or And to nothing: it is pushed down to the terms)."""
+    if isinstance(query, q.Term) or hasattr(query, "qs"):  # a term, or a span Near
+        query.boost = getattr(query, "boost", 1.0) * boost
+        return query
+    if isinstance(query, q.Or | q.And):
+        return type(query)([_boosted(sub, boost) for sub in query.subqueries])
+    raise TypeError(query)
 
 
 def _parts(w: p.WordMatch) -> Any:

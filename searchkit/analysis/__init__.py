@@ -1,9 +1,11 @@
 """Text analysis: text → terms, the same at index, query and highlight time.
 
 * :mod:`.words` splits text into words with offsets and normalises each one;
-* :mod:`.lemmas` gives every reading of a word form and a text's terms at
+* :mod:`.morphology` gives every reading of a word form and a text's terms at
   their positions;
-* :mod:`.stopwords` lists the words left out of plain word lists.
+* :mod:`.stopwords` lists the words left out of plain word lists;
+* :mod:`.abbreviations` finds ``Full Name (ABBR)`` pairs and keeps the
+  curated list of UN bodies.
 
 Nothing here knows about the index or whoosh's analyzer classes (those wrap
 these functions in :mod:`searchkit.index.schema`).
@@ -11,7 +13,7 @@ these functions in :mod:`searchkit.index.schema`).
 
 from __future__ import annotations
 
-from .lemmas import (
+from .morphology import (
     ANALYZER_VERSION,
     MAX_LEMMAS,
     SURFACE_MARK,
@@ -19,6 +21,7 @@ from .lemmas import (
     lemmas,
     morph,
     query_lemmas,
+    relative_stem,
     term_positions,
 )
 from .stopwords import STOP_WORDS
@@ -36,5 +39,6 @@ __all__ = [
     "morph",
     "normalize",
     "query_lemmas",
+    "relative_stem",
     "term_positions",
 ]

@@ -399,20 +399,50 @@ def stats_cmd(
 @app.command("explain")
 def explain_cmd(
     query: Annotated[str, typer.Argument(help="A query, as you would give it to search.")],
+    index: IndexOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show how a query is understood: tokens, folded letters, every lemma
-    reading, the parsed tree, filters and the plan that runs."""
+    reading, the parsed tree, filters and the plan that runs. With an index
+    (--index, or the default one when it exists), also the prefix forms,
+    derivational relatives and abbreviations the index knows."""
     from ..query.explain import explain
 
+    index_dir = _index_path(index)
     try:
-        result = explain(query)
+        if index is None and not (index_dir / "searchkit.json").is_file():
+            result = explain(query)
+        else:
+            from ..index.snapshot import open_snapshot
+
+            with open_snapshot(index_dir) as snap:
+                result = explain(query, snap)
     except SearchkitError as exc:
         _fail(exc)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(result.text())
+
+
+@app.command("abbreviations")
+def abbreviations_cmd(
+    index: IndexOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The abbreviations the indexed text defines ("Full Name (ABBR)"), with
+    their full names: a query in either form also finds the other."""
+    from ..retrieval.stats import abbreviations
+
+    try:
+        found = abbreviations(_index_path(index))
+    except SearchkitError as exc:
+        _fail(exc)
+    if json_out:
+        typer.echo(json.dumps([a.to_dict() for a in found], ensure_ascii=False, indent=2))
+        return
+    for a in found:
+        typer.echo(f"{a.abbreviation:<12} {' | '.join(a.names)}  ({a.blocks})")
 
 
 @app.command("eval")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..analysis.abbreviations import abbreviation_key, definitions, name_key
 from ..model import Block, Document
 from ..symbols import find_symbols
 from .schema import shape_code
@@ -45,6 +46,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             content=_searchable_text(block, document.language),
             heading_t=block.heading or "",
             cites=cites[i] or None,  # "" indexes nothing
+            **_defined(block.text),
             at=i,
             shape=shape_code(block.kind, block.number),
         )
@@ -57,6 +59,17 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
             )
             start = i + 1
         yield record
+
+
+def _defined(text: str) -> dict[str, str]:
+    """The abbreviations a block defines and their full names' keys."""
+    pairs = definitions(text)
+    if not pairs:
+        return {}
+    return {
+        "abbr": ",".join(dict.fromkeys(abbreviation_key(a) for a, _ in pairs)),
+        "fullname": ",".join(dict.fromkeys(name_key(n) for _, n in pairs)),
+    }
 
 
 def _searchable_text(block: Block, language: str | None) -> str:

@@ -14,6 +14,8 @@ content    the block's text analysed to lemmas, plus ``=form`` surface terms at
 heading_t  the section heading, analysed
 title_t    the document title, analysed
 lang, date, year   document metadata for filters
+abbr       abbreviations the block defines ("Программа развития ООН (ПРООН)"), lower case
+fullname   the full names it defines them by, as lookup keys (analysis.abbreviations)
 
 Every posting's weight is its term frequency: how much a field counts is the
 ranker's business, decided at query time (:mod:`searchkit.retrieval.ranking`),
@@ -45,7 +47,7 @@ from ..model import KINDS
 from ._whoosh.codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -59,6 +61,8 @@ def build_schema() -> fields.Schema:
         symbol=fields.ID(),
         body=fields.ID(),
         cites=fields.KEYWORD(commas=True, scorable=False),
+        abbr=fields.KEYWORD(commas=True, scorable=False),
+        fullname=fields.KEYWORD(commas=True, scorable=False),
         kind=fields.ID(),
         number=fields.ID(),
         content=_packed(

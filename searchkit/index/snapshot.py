@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..analysis.abbreviations import abbreviation_key, definitions, name_key
 from ..errors import SchemaMismatch
 from . import generations
 from . import postings as disk
@@ -44,6 +45,8 @@ CACHE_POSTINGS = 16_000_000
 CACHE_POSITIONS = 8_000_000
 #: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
 CACHE_MASKS = 64
+#: How many blocks defining an abbreviation are read to learn its full names.
+DEFINITIONS_READ = 20
 #: A term's positions are decoded for the chosen blocks only (and not cached)
 #: when those hold at most this share of the term's postings.
 PARTIAL_DECODE = 0.2
@@ -181,6 +184,35 @@ class Snapshot:
         ids, _ = self.postings(fieldname, text)
         held = ids[self.live[ids]]
         return int(held[0]) if len(held) else None
+
+    def names_for(self, abbreviation: str) -> list[str]:
+        """The full names the indexed text gives ``abbreviation`` (a key of
+        :func:`~searchkit.analysis.abbreviations.abbreviation_key`), the most
+        used first, one spelling of each."""
+        found: Counter[str] = Counter()
+        spelled: dict[str, str] = {}
+        for block in self._defining("abbr", abbreviation):
+            for abbr, name in definitions(self.stored.block(block).text):
+                if abbreviation_key(abbr) == abbreviation:
+                    key = name_key(name)
+                    found[key] += 1
+                    spelled.setdefault(key, name)
+        return [spelled[key] for key, _ in found.most_common()]
+
+    def abbreviations_for(self, name: str) -> list[str]:
+        """The abbreviations the indexed text defines for the full name whose
+        key (:func:`~searchkit.analysis.abbreviations.name_key`) is ``name``."""
+        found: Counter[str] = Counter()
+        for block in self._defining("fullname", name):
+            for abbr, full in definitions(self.stored.block(block).text):
+                if name_key(full) == name:
+                    found[abbreviation_key(abbr)] += 1
+        return [abbr for abbr, _ in found.most_common()]
+
+    def _defining(self, fieldname: str, key: str) -> list[int]:
+        """Up to :data:`DEFINITIONS_READ` live blocks with the term."""
+        ids, _ = self.postings(fieldname, key)
+        return [int(b) for b in ids[self.live[ids]][:DEFINITIONS_READ]]
 
     def document_named(self, source: str) -> StoredDocument | None:
         """The document ``source`` (``None`` if the index holds none)."""

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Protocol
 
-from ..analysis import STOP_WORDS, SURFACE_MARK, lemmas
+from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem
+from ..analysis import abbreviations as abbr
 from ..errors import QueryError
 from ..symbols import canonical, fold_lookalikes
 from . import plan as p
@@ -35,9 +37,23 @@ NUMBER_LABELS = {
 
 
 class Vocabulary(Protocol):
-    """What the compiler asks of an index: the terms of a field that start so."""
+    """What the compiler asks of an index: the terms of a field that start so,
+    and the abbreviations its text defines (both ways)."""
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]: ...
+
+    def names_for(self, abbreviation: str) -> list[str]: ...
+
+    def abbreviations_for(self, name: str) -> list[str]: ...
+
+
+#: At most this many derivational relatives of a word are looked for, each at
+#: most MAX_RELATIVE_EXTRA letters longer than the word's lemma (a longer one is
+#: a compound more than a relative: закон, законодательство).
+MAX_RELATIVES = 12
+MAX_RELATIVE_EXTRA = 5
+#: At most this many full names (or abbreviations) are added for one word.
+MAX_ALTERNATIVES = 3
 
 
 def parse(text: str, vocabulary: Vocabulary | None = None) -> p.Plan:
@@ -70,13 +86,96 @@ class _Compiler:
         result.tree = tree
         result.required = frozenset(i for i, c in enumerate(positive) if isinstance(c, Must))
         positive = [c.child if isinstance(c, Must) else c for c in positive]
-        result.clauses = tuple(self.node(c) for c in positive)
+        clauses = [self.node(c) for c in positive]
         result.limits = tuple(self.node(c) for c in restrict)
         words = [w for w in positive if isinstance(w, Word) and not w.prefix]
         result.near = tuple(self.word_match(w) for w in words)
         result.numbered = _numbered(words)
         result.title = tuple(sorted(result.lemmas))
+        result.clauses = tuple(self.alternatives(positive, clauses))
         return result
+
+    # ---------------------------------------------------------------- abbreviations
+
+    def alternatives(self, words: list[Any], clauses: list[p.Node]) -> list[p.Node]:
+        """``clauses`` with abbreviations and full names added as alternatives:
+        an abbreviation the curated list or the indexed text defines may also
+        be matched by its full name, and a run of words that is a full name
+        by its abbreviation."""
+        out = list(clauses)
+        plain = [isinstance(w, Word) and not (w.exact or w.prefix) for w in words]
+        used: set[int] = set()
+        for size in range(min(len(words), abbr.MAX_NAME_WORDS), 1, -1):  # a full name
+            for i in range(len(words) - size + 1):
+                span = range(i, i + size)
+                if not all(plain[j] for j in span) or used.intersection(span):
+                    continue
+                short = self._abbreviations(" ".join(words[j].raw for j in span))
+                if short:
+                    used.update(span)
+                    for j in span:
+                        out[j] = _with(out[j], [_spelled(a, exact=True) for a in short])
+                    self._mark([a for a in short], exact=True)
+        for i, w in enumerate(words):  # an abbreviation
+            if plain[i] and i not in used:
+                names = self._names(abbr.abbreviation_key(w.raw))
+                if names:
+                    out[i] = _with(out[i], [_spelled(n) for n in names])
+                    self._mark(names)
+        return out
+
+    def _names(self, key: str) -> list[str]:
+        found = list(abbr.curated_names().get(key, ()))
+        if self.vocabulary is not None:
+            found += self.vocabulary.names_for(key)
+        return _distinct_by(found, abbr.name_key)[:MAX_ALTERNATIVES]
+
+    def _abbreviations(self, name: str) -> list[str]:
+        key = abbr.name_key(name)
+        if " " not in key:
+            return []
+        found = [abbr.abbreviation_key(a) for a in abbr.curated_abbreviations().get(key, ())]
+        if self.vocabulary is not None:
+            found += self.vocabulary.abbreviations_for(key)
+        return list(dict.fromkeys(found))[:MAX_ALTERNATIVES]
+
+    def _mark(self, texts: list[str], exact: bool = False) -> None:
+        """Highlight the words of the alternatives too (each as a phrase)."""
+        for text in texts:
+            group = -1 - len(self.plan.highlight)
+            found = [w for w in iter_words(text) if not w.whole]
+            for w in found:
+                self.plan.highlight.append(
+                    p.HighlightTerm(
+                        frozenset(() if exact else lemmas(w.text)),
+                        w.text,
+                        exact,
+                        best=lemmas(w.text)[0],
+                        phrase=group if len(found) > 1 else None,
+                        kind="alternative",
+                    )
+                )
+
+    def relatives(self, word: p.WordMatch) -> p.WordMatch:
+        """``word`` with its derivational relatives among the index's lemmas."""
+        stem = relative_stem(word.readings[0]) if word.readings else None
+        if stem is None or self.vocabulary is None or self.negated:
+            return word
+        found = [
+            t
+            for t in self.vocabulary.expand_prefix("content", stem)
+            if not t.startswith(SURFACE_MARK)
+            and "-" not in t
+            and t not in word.readings
+            and len(t) <= len(word.readings[0]) + MAX_RELATIVE_EXTRA
+        ]
+        found.sort(key=lambda t: (abs(len(t) - len(word.readings[0])), t))
+        kept = tuple(found[:MAX_RELATIVES])
+        if kept:
+            self.plan.highlight.append(
+                p.HighlightTerm(frozenset(kept), best=kept[0], kind="relative")
+            )
+        return replace(word, relatives=kept)
 
     # ---------------------------------------------------------------- nodes
 
@@ -106,7 +205,8 @@ class _Compiler:
         if isinstance(node, Phrase):
             return self.phrase(node)
         self._note(node)
-        return self.word_match(node)
+        found = self.word_match(node)
+        return self.relatives(found) if isinstance(found, p.WordMatch) else found
 
     def _note(self, w: Word, phrase: int | None = None, slop: int | None = None) -> None:
         if self.negated:
@@ -183,6 +283,31 @@ class _Compiler:
             end = hi if hi is None or hi_ex else hi + "\uffff"
             return p.FieldRange("date", start, end, hi_excl=bool(hi_ex))
         return p.FieldMatch(f.field, value.lower())
+
+
+def _with(node: p.Node, alternatives: list[p.Node]) -> p.Node:
+    """A clause that may also be matched by ``alternatives`` (a plain word
+    gets them; anything else becomes an alternative among them)."""
+    if isinstance(node, p.WordMatch):
+        return replace(node, alternatives=node.alternatives + tuple(alternatives))
+    return node
+
+
+def _spelled(text: str, exact: bool = False) -> p.PhraseWord | p.PhraseMatch:
+    """An abbreviation (``exact``: as written) or a full name as a plan node:
+    one word, or the words in a row."""
+    words = [w.text for w in iter_words(text) if not w.whole]
+    nodes: list[p.PhraseWord] = [
+        p.FormMatch(w) if exact else p.WordMatch(lemmas(w), w) for w in words
+    ]
+    return nodes[0] if len(nodes) == 1 else p.PhraseMatch(tuple(nodes))
+
+
+def _distinct_by(items: list[str], key: Any) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
 
 
 def _stop(node: Any) -> bool:

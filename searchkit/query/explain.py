@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis import STOP_WORDS, lemmas
-from .compile import parse
+from .compile import Vocabulary, parse
 from .layout import retyped
 from .syntax import And, Must, Not, Or, Phrase, Word, show_tree
 
@@ -55,9 +55,14 @@ class Explanation:
         return "\n".join(out)
 
 
-def explain(query: str) -> Explanation:
-    """Analyse and parse ``query`` (raises :class:`QueryError` like a search would)."""
-    parsed = parse(query)
+def explain(query: str, vocabulary: Vocabulary | None = None) -> Explanation:
+    """Analyse and parse ``query`` (raises :class:`QueryError` like a search would).
+
+    With ``vocabulary`` (an open index) the plan also shows what only an index
+    knows: the forms a ``prefix*`` stands for, each word's derivational
+    relatives, the abbreviations its text defines.
+    """
+    parsed = parse(query, vocabulary)
     result = Explanation(query)
     for w in _words(parsed.tree):
         kind = "exact form" if w.exact else "prefix" if w.prefix else "word"

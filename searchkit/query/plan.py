@@ -130,6 +130,7 @@ class HighlightTerm:
     best: str = ""  # the most probable lemma of the query word
     phrase: int | None = None  # words of one phrase share a number: marked only together
     slop: int | None = None  # the phrase's ~N
+    kind: str = "word"  # or "relative", "alternative" (an abbreviation or full name)
 
 
 @dataclass
@@ -160,7 +161,8 @@ class Plan:
 
     @property
     def lemmas(self) -> set[str]:
-        return {lem for h in self.highlight for lem in h.lemmas}
+        """The lemmas of the query's own words."""
+        return {lem for h in self.highlight if h.kind == "word" for lem in h.lemmas}
 
     def show(self) -> str:
         """The plan as indented text (``searchkit explain``)."""
@@ -177,7 +179,14 @@ class Plan:
 def _label(node: Any) -> str:
     if isinstance(node, WordMatch):
         parts = f" parts({' '.join('|'.join(p) for p in node.parts)})" if node.parts else ""
-        return f"{'|'.join(node.readings)} or ={node.form}{parts}"
+        out = f"{'|'.join(node.readings)} or ={node.form}{parts}"
+        if node.alternatives:
+            out += " or " + " or ".join(_label(a) for a in node.alternatives)
+        if node.relatives:
+            out += f" (relatives: {', '.join(node.relatives)})"
+        return out
+    if isinstance(node, PhraseMatch):
+        return '"' + " ".join(_label(w).split(" or ")[0].split("|")[0] for w in node.words) + '"'
     if isinstance(node, FormMatch):
         return f"={node.form}"
     if isinstance(node, PrefixMatch):

@@ -25,10 +25,7 @@ every matching block on real text), and the top hits are exact.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice, pairwise
-from typing import Any
 
 import numpy as np
 
@@ -64,23 +61,21 @@ class Matches:
 
 @dataclass
 class Ranked:
-    """A plan's result: every matching block's score and tier (see :meth:`Ranker.rank`)."""
+    """A plan's result: every matching block's score, and whether it has every
+    clause in its own text (see :meth:`Ranker.rank`)."""
 
     scores: np.ndarray  # float64, 0 where the block does not match
     mask: np.ndarray  # bool: the blocks in the result
-    full: np.ndarray  # int16: clauses matched in the block's own text, by the words
-    partial: np.ndarray  # int16: clauses matched only otherwise
-    clauses: int
+    whole: np.ndarray  # bool: every clause matched in the block's own text
 
     @property
     def complete(self) -> np.ndarray:
         """Blocks with every clause in their own text."""
-        return self.mask & (self.full == self.clauses)
+        return self.mask & self.whole
 
     def tier(self) -> np.ndarray:
-        """One number per block that orders tiers: more full clauses first,
-        then more partial ones."""
-        return self.full.astype(np.int32) * (self.clauses + 1) + self.partial
+        """1 for a block with every clause, else 0: those come first."""
+        return self.whole.astype(np.int32)
 
 
 class Ranker:
@@ -92,39 +87,78 @@ class Ranker:
 
     # ------------------------------------------------------------- plans
 
-    def rank(self, plan: p.Plan, require_all: bool = False) -> Ranked:
-        """Every block that matches the plan, with its score and tier.
+    def rank(self, plan: p.Plan, require_all: bool = False, weigh: bool = True) -> Ranked:
+        """Every block that matches the plan, with its score.
 
         A block must match every limit (filters, exclusions) and every
         required clause (``+word``), and at least :func:`~.ranking.needed`
-        of the clauses (all of them with ``require_all``); its score is the
-        sum of the clauses and limits it matches plus the score-only parts.
-        Its tier is how many clauses it matched in its own text by the words
-        themselves (``full``) and how many only otherwise (``partial``: in
-        the heading alone, or by a derivational relative alone).
+        of the clauses (all of them with ``require_all``; when no block has
+        that many, one is enough). Its score is the sum of the clauses and
+        limits it matches plus the score-only parts. Blocks with every clause
+        in their own text, by the words themselves, come first; the others'
+        scores are weighed by their :meth:`coverage` of the query (unless not
+        ``weigh``: the plain sum).
         """
-        live = self.snap.live
-        allowed = live.copy()
+        allowed = self.snap.live.copy()
         scores = np.zeros(self.n)
         for limit in (self.evaluate(node) for node in plan.limits):
             allowed &= limit.mask
             scores += limit.scores
-        full = np.zeros(self.n, dtype=np.int16)
+        whole = np.ones(self.n, dtype=bool)
         found = np.zeros(self.n, dtype=np.int16)
         clauses = [self.evaluate(node) for node in plan.clauses]
         for i, clause in enumerate(clauses):
             scores += clause.scores
             found += clause.mask
-            full += clause.mask & clause.text
+            whole &= clause.mask & clause.text
             if i in plan.required:
                 allowed &= clause.mask
         n = len(clauses)
         mask = allowed & (found >= (n if require_all else knobs.needed(n))) if n else allowed
-        return Ranked(self._with_bonus(scores, mask, plan), mask, full, found - full, n)
+        if n and not require_all and not mask.any():  # too few words in any block: any of them
+            mask = allowed & (found > 0)
+        scores = self._with_bonus(scores, mask, plan)
+        if n > 1 and weigh:
+            weighed = scores * self.coverage(plan, clauses) ** knobs.COVERAGE
+            scores = np.where(whole, scores, weighed)
+        return Ranked(scores, mask, whole & mask if n else mask)
+
+    def coverage(self, plan: p.Plan, clauses: list[Matches]) -> np.ndarray:
+        """The share of the query each block has: each clause weighs its
+        inverse document frequency (a rare word is most of a query's meaning);
+        one matched only otherwise than by the words in the block's own text
+        (heading, relative) counts ``PARTIAL_WEIGHT``."""
+        covered = np.zeros(self.n)
+        weights = [self.weight(node) for node in plan.clauses]
+        for clause, weight in zip(clauses, weights, strict=True):
+            own = clause.mask & clause.text
+            covered += weight * (own + knobs.PARTIAL_WEIGHT * (clause.mask & ~own))
+        return covered / (sum(weights) or 1.0)
+
+    def weight(self, node: p.Node) -> float:
+        """How much of a query a clause is: the inverse document frequency of
+        its word in the block texts (the rarer of its reading and its form)."""
+        snap = self.snap
+
+        def idf(text: str) -> float:
+            return knobs.idf(snap.doc_frequency("content", text), snap.n)
+
+        if isinstance(node, p.WordMatch):
+            return min(idf(t) for t in (*node.readings[:1], SURFACE_MARK + node.form))
+        if isinstance(node, p.FormMatch):
+            return idf(SURFACE_MARK + node.form)
+        if isinstance(node, p.PrefixMatch):
+            return max((idf(SURFACE_MARK + f) for f in node.forms), default=1.0)
+        if isinstance(node, p.PhraseMatch | p.AllOf):
+            parts = node.words if isinstance(node, p.PhraseMatch) else node.children
+            return sum(self.weight(part) for part in parts)
+        if isinstance(node, p.AnyOf):
+            return max(self.weight(child) for child in node.children)
+        return knobs.idf(1, snap.n)  # a symbol, a filter: as rare as it gets
 
     def required(self, plan: p.Plan) -> Matches:
         """Blocks with every clause and limit (matched in any way), scored."""
-        ranked = self.rank(plan, require_all=True)
+        ranked = self.rank(plan, require_all=True, weigh=False)
         return Matches(ranked.scores, ranked.mask)
 
     def _with_bonus(self, scores: np.ndarray, mask: np.ndarray, plan: p.Plan) -> np.ndarray:
@@ -220,10 +254,12 @@ class Ranker:
         text = self._terms([t for t in terms if t[0] == "content"])
         heading = self._terms([t for t in terms if t[0] != "content"])
         own = [text, *(self._parts(word),) * bool(word.parts)]
+        if knobs.HEADING_IS_TEXT:
+            own.append(heading)
         own += [
             self._scaled(self.evaluate(alt), knobs.ALTERNATIVE_BOOST) for alt in word.alternatives
         ]
-        others = [heading]
+        others = [] if knobs.HEADING_IS_TEXT else [heading]
         if word.relatives:
             others.append(
                 self._best_of([("content", r, knobs.RELATIVE_BOOST) for r in word.relatives])
@@ -412,130 +448,3 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 def _sum(parts: list[Matches]) -> np.ndarray:
     return parts[0].scores if len(parts) == 1 else np.sum([m.scores for m in parts], axis=0)
-
-
-# ------------------------------------------------------------------ ranking
-
-
-def per_group(
-    ranked: Iterable[tuple[int, float, int]], group: Callable[[int], Any], limit: int
-) -> Iterator[tuple[int, float, int]]:
-    """The (tier, score, block) triples in the order given, at most ``limit``
-    of each group (``group(block)`` names it; ``None`` is never limited)."""
-    seen: dict[Any, int] = {}
-    for entry in ranked:
-        name = group(entry[2])
-        if name is not None:
-            if seen.get(name, 0) >= limit:
-                continue
-            seen[name] = seen.get(name, 0) + 1
-        yield entry
-
-
-def _order(ranked: Ranked, ids: np.ndarray) -> np.ndarray:
-    """``ids`` best first: by tier, then score, then block number (as whoosh
-    breaks ties)."""
-    return ids[np.lexsort((ids, -ranked.scores[ids], -ranked.tier()[ids]))]
-
-
-Best = list[tuple[int, float, int]]  # (tier, score, block), best first
-
-
-def top_per_group(
-    ranked: Ranked,
-    k: int,
-    allowed: np.ndarray | None,
-    group: Callable[[int], Any],
-    limit: int,
-) -> Best:
-    """The best ``k`` blocks, at most ``limit`` of each group, best first."""
-    mask = ranked.mask if allowed is None else ranked.mask & allowed
-    tiers = ranked.tier()
-    best = (
-        (int(tiers[b]), float(ranked.scores[b]), int(b))
-        for b in _order(ranked, np.flatnonzero(mask)).tolist()
-    )
-    return list(islice(per_group(best, group, limit), k))
-
-
-def top(ranked: Ranked, k: int, allowed: np.ndarray | None = None) -> tuple[int, Best]:
-    """(how many blocks match, the best ``k`` as (tier, score, block), best first).
-
-    Only the blocks of the tiers the best ``k`` reach are sorted.
-    """
-    mask = ranked.mask if allowed is None else ranked.mask & allowed
-    ids = np.flatnonzero(mask)
-    if not len(ids):
-        return 0, []
-    tiers = ranked.tier()
-    if len(ids) > k:
-        held = np.bincount(tiers[ids])
-        reached = np.cumsum(held[::-1])  # blocks in this tier and the better ones
-        last = len(held) - 1 - int(np.searchsorted(reached, k))  # the tier the k-th is in
-        better = ids[tiers[ids] > last]
-        tied = ids[tiers[ids] == last]
-        room = k - len(better)
-        if len(tied) > room:
-            scores = ranked.scores[tied]
-            kth = scores[np.argpartition(-scores, room - 1)[:room]].min()
-            tied = tied[scores >= kth]  # every block tied with the k-th
-        ids = np.concatenate([better, tied])
-    order = _order(ranked, ids)[:k].tolist()
-    return len(np.flatnonzero(mask)), [
-        (int(tiers[b]), float(ranked.scores[b]), int(b)) for b in order
-    ]
-
-
-def proximity(ranker: Ranker, words: tuple[p.PhraseWord, ...], docs: list[int]) -> dict[int, float]:
-    """The proximity bonus of each of ``docs``.
-
-    For each pair of consecutive query words (of the first
-    ``PROXIMITY_WORDS``) found within ``PROXIMITY_SLOP`` positions of each
-    other in a block, the block gains ``PROXIMITY_BOOST`` times the BM25F
-    scores of those words' terms.
-    """
-    pairs = list(pairwise(words[: knobs.PROXIMITY_WORDS]))
-    if not pairs or not docs:
-        return {}
-    snap = ranker.snap
-    cands = np.array(sorted(set(docs)), dtype=np.int64)
-
-    def side(word: p.PhraseWord) -> list[tuple[str, np.ndarray, np.ndarray]]:
-        out = []
-        for fieldname, text, _ in ranker.word_terms(word):
-            present, scores = ranker.at(fieldname, text, cands)
-            out.append((text, present, scores))
-        return out
-
-    sides = [(side(a), side(b)) for a, b in pairs]
-    both = [_any_present(a) & _any_present(b) for a, b in sides]
-    wanted: dict[str, set[int]] = {}  # the positions worth decoding
-    for (a, b), found in zip(sides, both, strict=True):
-        for i in np.flatnonzero(found).tolist():
-            for text, present, _ in a + b:
-                if present[i]:
-                    wanted.setdefault(text, set()).add(int(cands[i]))
-    where = {text: snap.positions_in("content", text, ds) for text, ds in wanted.items()}
-
-    def positions(terms: list[tuple[str, np.ndarray, np.ndarray]], i: int) -> list[int]:
-        d = int(cands[i])
-        return [q for text, present, _ in terms if present[i] for q in where[text].get(d, ())]
-
-    bonus: dict[int, float] = {}
-    for (a, b), found in zip(sides, both, strict=True):
-        for i in np.flatnonzero(found).tolist():
-            if _within(positions(a, i), positions(b, i), knobs.PROXIMITY_SLOP):
-                gained = sum(s[i] for _, _, s in a + b)
-                d = int(cands[i])
-                bonus[d] = bonus.get(d, 0.0) + knobs.PROXIMITY_BOOST * float(gained)
-    return bonus
-
-
-def _any_present(side: list[tuple[str, np.ndarray, np.ndarray]]) -> np.ndarray:
-    return np.logical_or.reduce([present for _, present, _ in side])
-
-
-def _within(a: list[int], b: list[int], slop: int) -> bool:
-    """Are two positions of ``a`` and ``b`` 1 to ``slop`` apart (whoosh's span
-    distance: the same position is distance 0, which does not count)?"""
-    return any(1 <= abs(q - r) <= slop for q in a for r in b)

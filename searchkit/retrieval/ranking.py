@@ -46,6 +46,9 @@ TITLE_FIELD = "title_t"
 
 OTHER_READING_BOOST = 0.5
 EXACT_FORM_BOOST = 0.6
+#: Does a word found only in a block's section heading count as found in the
+#: block (False: it counts half, and the block ranks after those that have it)?
+HEADING_IS_TEXT = False
 #: A word matched by one of its derivational relatives (the best one counts).
 RELATIVE_BOOST = 0.3
 #: A word matched by an alternative the query names for it (an abbreviation's
@@ -60,12 +63,26 @@ FILTER_SCORE = 1.0
 #: A block in the result has at least this share of the query's words (the
 #: rest of the page after the blocks with every word), rounded up, and one.
 MIN_SHARE = 0.5
+#: A block without every word scores its matches times the share of the query
+#: it covers (each word weighed by its idf) to this power.
+COVERAGE = 3.0
+#: A word found only in the heading, or only by a relative, covers this much.
+PARTIAL_WEIGHT = 0.5
 
 
 def needed(clauses: int) -> int:
     """How many of a query's ``clauses`` a block must match to be a hit."""
     return max(1, math.ceil(clauses * MIN_SHARE)) if clauses else 0
 
+
+#: Pseudo-relevance feedback (Ranker.feedback): the words that recur in the
+#: best FEEDBACK_BLOCKS blocks (in FEEDBACK_MIN of them at least), the best
+#: FEEDBACK_TERMS of them by count times idf, add FEEDBACK_WEIGHT times their
+#: BM25F to the blocks found (they never add a block).
+FEEDBACK_BLOCKS = 8
+FEEDBACK_MIN = 2
+FEEDBACK_TERMS = 8
+FEEDBACK_WEIGHT = 0.2
 
 #: How many top hits are re-ranked by block kind.
 RERANK_DEPTH = 50

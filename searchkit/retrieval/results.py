@@ -23,8 +23,10 @@ from ..index.stored import StoredBlock
 from ..model import Hit
 from ..query import Plan, parse
 from . import ranking as knobs
+from .feedback import feedback
 from .highlight import match_spans, snippet
-from .ranker import Best, Ranker, per_group, proximity, top, top_per_group
+from .ranker import Ranker
+from .selection import Best, per_group, proximity, top, top_per_group
 from .suggest import layout_switch, suggest
 
 #: Facets counted by ``search(..., facets=True)``: name -> indexed field.
@@ -47,6 +49,7 @@ class SearchResult:
     suggestion: str | None = None  # did you mean ...
     suggestion_applied: bool = False  # nothing matched the query: the hits are the suggestion's
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
+    feedback: list[str] = field(default_factory=list)  # lemmas the best hits added (re-ranking)
 
     @property
     def notes(self) -> list[str]:
@@ -120,19 +123,17 @@ def run(
             for (tier, score, block), (kind, numbered) in zip(ranked, shapes, strict=True)
         )
     )
-    order = [(-tier, -score, block) for _, tier, score, block in reranked]
-    complete = _complete_tier(plan)
+    order: Iterable[tuple[int, float, int]] = (
+        (-tier, -score, block) for _, tier, score, block in reranked
+    )
+    if per_document:  # the best blocks of each document, as re-ranked
+        order = per_group(order, lambda block: snap.stored.document(block).source, per_document)
     stored = ((tier, score, snap.stored.block(block)) for tier, score, block in order)
     result.hits = [
-        to_hit(block, score, plan, snippet_format, complete=tier >= complete)
+        to_hit(block, score, plan, snippet_format, complete=tier > 0)
         for tier, score, block in islice(_distinct(stored), offset, offset + limit)
     ]
     return result
-
-
-def _complete_tier(plan: Plan) -> int:
-    """The tier of a block with every clause in its own text (Ranked.tier)."""
-    return len(plan.clauses) * (len(plan.clauses) + 1)
 
 
 def _rank(
@@ -148,7 +149,7 @@ def _rank(
     """The best ``depth`` blocks with their proximity bonus, best first; the
     counts and the facets go into ``result``."""
     ranker = Ranker(snap)
-    ranked = ranker.rank(plan, require_all)
+    ranked, result.feedback = feedback(ranker, plan, ranker.rank(plan, require_all))
     allowed = snap.mask(("lang", lang), lambda: snap.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
     found = ranked.mask if allowed is None else ranked.mask & allowed
@@ -162,16 +163,13 @@ def _rank(
     def document(block: int) -> str | None:  # its metadata only: no text decompressed
         return snap.stored.document(block).source or None
 
-    if per_document:  # a wider pool: proximity may change which block of a document is best
+    if per_document:  # a wider pool: proximity and kind may change a document's best block
         best = top_per_group(ranked, depth * 3, allowed, document, per_document * 3)
     bonus = proximity(ranker, plan.near, [block for _, _, block in best])
-    best = sorted(
+    return sorted(
         ((tier, score + bonus.get(block, 0.0), block) for tier, score, block in best),
         key=lambda entry: (-entry[0], -entry[1], entry[2]),
     )
-    if per_document:
-        best = list(per_group(best, document, per_document))[:depth]
-    return best
 
 
 def _facet_counts(counts: dict[Any, int]) -> dict[str, int]:

@@ -29,6 +29,32 @@ class IndexStats:
         return asdict(self)
 
 
+@dataclass
+class Abbreviation:
+    """An abbreviation the indexed text defines, its full names (most used
+    first) and how many blocks define it."""
+
+    abbreviation: str
+    names: list[str]
+    blocks: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def abbreviations(index_dir: Path | str) -> list[Abbreviation]:
+    """Every abbreviation the index learned from its text, most defined first."""
+    found = []
+    with open_snapshot(index_dir) as snap:
+        for key in snap.lexicon("abbr"):
+            ids, _ = snap.postings("abbr", key)
+            blocks = int(snap.live[ids].sum())
+            names = snap.names_for(key)
+            if blocks and names:
+                found.append(Abbreviation(key.upper(), names, blocks))
+    return sorted(found, key=lambda a: (-a.blocks, a.abbreviation))
+
+
 def index_stats(index_dir: Path | str) -> IndexStats:
     """Files, documents, blocks, documents per language, size on disk, last run."""
     root = Path(index_dir)

@@ -266,6 +266,10 @@ class Runs:
         self.fts = self._build_fts5(workdir / "fts5.sqlite")
         self.texts = [regex_text(b.text) if b.lang == "ru" else "" for b in blocks]
 
+    def close(self) -> None:
+        self.sk.close()
+        self.fts.close()
+
     # -- builds
 
     def _build_whoosh(self, path: Path) -> Any:

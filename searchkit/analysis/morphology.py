@@ -78,6 +78,43 @@ def _stemmer(cls: type) -> Any:
     return cls()
 
 
+#: A lemma's derivational relatives share its stem of at least this many letters.
+MIN_STEM = 5
+_VERBAL_NOUN = ("ован", "еван", "ен", "ан")
+#: Suffixes that make an adjective of a noun (дискриминац-ионн-ый, экономи-ческ-ий).
+_ADJECTIVE = ("ион", "ическ", "альн", "ельн", "ичн", "ивн", "ен", "он", "ск", "н")
+
+
+@lru_cache(maxsize=20_000)
+def relative_stem(lemma: str) -> str | None:
+    """The stem a lemma's derivational relatives share (``дискриминац`` for
+    *дискриминация* and *дискриминационный*, ``загрязн`` for *загрязнение*
+    and *загрязнять*): its Russian Snowball stem, less the suffix of a verbal
+    noun (-ение, -ание, -ование), which its verb does not have, or of an
+    adjective made of a noun (-ионный, -ический, -ный), which the noun does
+    not have; an English
+    lemma is a stem already. ``None`` when shorter than :data:`MIN_STEM`
+    letters, which would relate unrelated words."""
+    if CYRILLIC.search(lemma):
+        from whoosh.lang.snowball.russian import RussianStemmer
+
+        stem = _stemmer(RussianStemmer).stem(lemma)
+        suffixes = (
+            _VERBAL_NOUN
+            if lemma.endswith(("ение", "ание"))
+            else _ADJECTIVE
+            if lemma.endswith(("ый", "ий", "ой"))
+            else ()
+        )
+        for suffix in suffixes:
+            if stem.endswith(suffix) and len(stem) - len(suffix) > MIN_STEM:
+                stem = stem[: -len(suffix)]
+                break
+    else:
+        stem = lemma
+    return stem if len(stem) >= MIN_STEM and stem.isalpha() else None
+
+
 def best_lemma(word: str) -> str:
     """The most probable lemma of a normalised word form."""
     return lemmas(word)[0]

@@ -1,0 +1,163 @@
+"""Abbreviations and the full names they stand for.
+
+UN text defines an abbreviation at its first use, ``Программа развития
+Организации Объединенных Наций (ПРООН)`` or ``ПРООН (Программа развития …)``,
+and uses one form or the other afterwards. :func:`definitions` finds such
+pairs in a text: an abbreviation in parentheses after its full name, or a full
+name in parentheses after its abbreviation, where the abbreviation's letters
+occur in order in the full name, the first at the start of its first word
+(the Schwartz–Hearst rule: ``МАГАТЭ`` = *М*еждународное *а*\\ *г*\\ ентство по
+*ат*\\ омной *э*\\ нергии). A small curated list of UN bodies and programmes
+(``un_bodies.tsv``, Russian and English) adds the pairs a corpus may never
+spell out.
+
+:func:`name_key` turns a full name into the key it is looked up by: its
+words' most probable lemmas, stop words left out, "Организации Объединенных
+Наций" and "United Nations" written as the abbreviation they are usually
+shortened to, so that ``Программа развития ООН`` and ``Программа развития
+Организации Объединенных Наций`` have one key.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from .morphology import best_lemma
+from .stopwords import STOP_WORDS
+from .words import iter_words
+
+#: An abbreviation: 2 to 12 capitals (Cyrillic or Latin), digits or dashes,
+#: optionally a second such word ("УНП ООН", "ЕЭК ООН").
+_ABBR = r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9\-]{1,11}(?: [A-ZА-ЯЁ][A-ZА-ЯЁ0-9\-]{1,6})?"
+_LONG_THEN_SHORT = re.compile(rf"\(\s*({_ABBR})\s*\)")
+_SHORT_THEN_LONG = re.compile(rf"(?<![\w-])({_ABBR})\s*\(([^()]{{6,160}})\)")
+_NAME_WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
+#: At most this many words before "(ABBR)" are tried as its full name.
+MAX_NAME_WORDS = 12
+#: Written as their abbreviation in keys (lemmatised on first use).
+_CANONICAL = {"Организации Объединенных Наций": "оон", "United Nations": "un"}
+_DATA = Path(__file__).with_name("un_bodies.tsv")
+
+
+def definitions(text: str) -> list[tuple[str, str]]:
+    """(abbreviation, full name) pairs ``text`` defines, in order."""
+    found: list[tuple[str, str]] = []
+    for match in _LONG_THEN_SHORT.finditer(text):
+        abbr = match.group(1)
+        name = _name_before(text[: match.start()], abbr)
+        if name:
+            found.append((abbr, name))
+    for match in _SHORT_THEN_LONG.finditer(text):
+        abbr, inside = match.group(1), match.group(2).strip()
+        if _fits(abbr, inside) and not _is_abbreviation(inside):
+            found.append((abbr, inside))
+    return found
+
+
+def _is_abbreviation(text: str) -> bool:
+    return re.fullmatch(_ABBR, text) is not None
+
+
+def _name_before(before: str, abbr: str) -> str | None:
+    """The shortest run of words ending ``before`` that ``abbr`` abbreviates
+    (its first word no stop word)."""
+    tail = before[-400:]
+    words = list(_NAME_WORD.finditer(tail))
+    if not words or tail[words[-1].end() :].strip(" ,"):
+        return None  # the abbreviation must follow the name directly
+    first_letter = next(c for c in abbr if c.isalpha()).lower()
+    for first in reversed(words[-MAX_NAME_WORDS:]):
+        word = first.group(0).lower()
+        if word[0] != first_letter or word in STOP_WORDS:
+            continue
+        name = tail[first.start() :].strip(" ,")
+        if len(name) > len(abbr) and _fits(abbr, name):
+            return name
+    return None
+
+
+def _fits(abbr: str, name: str) -> bool:
+    """Do the letters of ``abbr`` occur in ``name`` in order, the first one
+    starting its first word (Schwartz–Hearst, read backwards), at least half
+    of them starting a word (``МАГАТЭ``: *М*еждународное *а*гентство по
+    *а*томной *э*нергии), and is ``name`` a name, not a sentence that happens
+    to hold the letters (at most two words more than the letters, "Организации
+    Объединенных Наций" one word)?"""
+    letters = [c.lower() for c in abbr if c.isalpha()]
+    text = name.lower()
+    if len(letters) < 2 or not text or text[0] != letters[0]:
+        return False
+    i = len(text) - 1
+    starts = 0
+    for k in range(len(letters) - 1, -1, -1):
+        c = letters[k]
+        while i >= 0 and (text[i] != c or (k == 0 and i > 0 and text[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        starts += i == 0 or not text[i - 1].isalnum()
+        i -= 1
+    return 2 * starts >= len(letters) and len(name_key(name).split()) <= len(letters) + 2
+
+
+def name_key(name: str) -> str:
+    """The key a full name is looked up by (see the module's docstring)."""
+    lems = [best_lemma(w.text) for w in iter_words(name) if not w.whole]
+    lems = [lem for lem in lems if lem not in STOP_WORDS]
+    out: list[str] = []
+    i = 0
+    while i < len(lems):
+        for phrase, short in _canonical().items():
+            if tuple(lems[i : i + len(phrase)]) == phrase:
+                out.append(short)
+                i += len(phrase)
+                break
+        else:
+            out.append(lems[i])
+            i += 1
+    return " ".join(out)
+
+
+@cache
+def _canonical() -> dict[tuple[str, ...], str]:
+    return {
+        tuple(best_lemma(w.text) for w in iter_words(name) if not w.whole): short
+        for name, short in _CANONICAL.items()
+    }
+
+
+def abbreviation_key(abbr: str) -> str:
+    """The key an abbreviation is looked up by: lower case, ё as е, one space."""
+    return " ".join(abbr.lower().replace("ё", "е").split())
+
+
+@cache
+def curated() -> tuple[tuple[str, str, str], ...]:
+    """(abbreviation, language, full name) of the UN bodies and programmes
+    shipped with searchkit (``un_bodies.tsv``)."""
+    rows = []
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            abbr, lang, name = line.split("\t")
+            rows.append((abbr.strip(), lang.strip(), name.strip()))
+    return tuple(rows)
+
+
+@cache
+def curated_names() -> dict[str, tuple[str, ...]]:
+    """Abbreviation key -> the curated full names."""
+    out: dict[str, list[str]] = {}
+    for abbr, _lang, name in curated():
+        out.setdefault(abbreviation_key(abbr), []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def curated_abbreviations() -> dict[str, tuple[str, ...]]:
+    """Full-name key -> the curated abbreviations."""
+    out: dict[str, list[str]] = {}
+    for abbr, _lang, name in curated():
+        out.setdefault(name_key(name), []).append(abbr)
+    return {k: tuple(v) for k, v in out.items()}
