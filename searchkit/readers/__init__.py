@@ -18,11 +18,13 @@ suffix     reader                                                       format
 .yml .yaml :mod:`.flatyaml` (flat ``key: text``, e.g. SDG lists)           yaml
 .ids       :mod:`.devset` (UNPC aligned sentence sets + .ru/.en)        unpc-ids
 .pdf       :mod:`.pdf` (pypdfium2; OCR of scans with tesseract)          pdf
+.docx      :mod:`.docx` (the OOXML parts read directly)                  docx
+.doc       :mod:`.docx` (a message saying how to convert it)             doc
 ========== ============================================================ ==========
 
-The PDF reader takes :class:`ReadOptions` (OCR, bounds on what a file may
+PDF and Word readers take :class:`ReadOptions` (OCR, bounds on what a file may
 decompress): ``read_documents(path, source, catalog, options=ReadOptions(ocr=True))``;
-a corpus listing finds its files with ``reader_for(path, pdf_and_word=True)``.
+a corpus listing finds their files with ``reader_for(path, pdf_and_word=True)``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from ..errors import ReaderError
 from ..model import Document
 from . import devset as _devset
+from . import docx as _docx
 from . import flatyaml as _flatyaml
 from . import html as _html
 from . import jsonl as _jsonl
@@ -62,6 +65,8 @@ READERS: dict[str, Reader] = {
 #: suffix -> reader of one document that takes :class:`ReadOptions` (OCR, bounds)
 OPTION_READERS: dict[str, OptionReader] = {
     ".pdf": _pdf.read,
+    ".docx": _docx.read,
+    ".doc": _docx.read_doc,
 }
 
 #: suffix -> reader of a file that holds several documents
@@ -73,7 +78,8 @@ MANY_READERS: dict[str, ManyReader] = {
 #: Format names for reports.
 FORMATS = {
     ".txt": "text", ".html": "html", ".htm": "html", ".xml": "xml", ".jsonl": "jsonl",
-    ".ids": "unpc-ids", ".yml": "yaml", ".yaml": "yaml", ".pdf": "pdf",
+    ".ids": "unpc-ids", ".yml": "yaml", ".yaml": "yaml", ".pdf": "pdf", ".docx": "docx",
+    ".doc": "doc",
 }  # fmt: skip
 
 #: Files never offered to a reader (the catalogue itself, notes, configuration).
