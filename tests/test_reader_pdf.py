@@ -441,3 +441,15 @@ def test_the_image_only_scan_with_ocr(shared_corpus: Path) -> None:
     assert document.date == "1992-12-24"
     text = " ".join(b.text for b in document.blocks)
     assert "Executive Committee of the Palestine Liberation Organization" in text
+
+
+def test_reading_speed_bench_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.readers import main, measure
+
+    (tmp_path / "A_TST_75_1-EN.pdf").write_bytes(_report())
+    (tmp_path / "scan.pdf").write_bytes(_scan())
+    rows = measure(sorted(tmp_path.iterdir()), repeat=1)
+    assert rows[0]["reader"] == "pdf" and rows[0]["pages"] == 2 and rows[0]["blocks"] > 5
+    assert rows[1] == {"file": "scan.pdf", "reader": "pdf", "error": rows[1]["error"]}
+    assert main([str(tmp_path), "--repeat", "1"]) == 0
+    assert "pdf: 2 pages of 1 files" in capsys.readouterr().out
