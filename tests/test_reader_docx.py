@@ -345,3 +345,14 @@ def test_unece_paragraphs_and_footnotes(ece: Document) -> None:
     assert "A. Introduction" in headings
     # the running header (the symbol) is not text
     assert sum("ECE/TRANS/WP.29/GRPE/2013/13" in b.text for b in ece.blocks) == 0
+
+
+def test_russian_subparagraphs_without_an_opening_bracket() -> None:
+    body = p("1. Комитет рекомендует:") + p("а) первое;") + p("b) второе:") + p("i) подпункт.")
+    document = read(docx(body), "r.docx")
+    assert [(b.number, b.text) for b in document.blocks] == [
+        ("1", "Комитет рекомендует:"),
+        ("1 (a)", "первое;"),  # a Cyrillic "а" typed for the Latin letter
+        ("1 (b)", "второе:"),
+        ("1 (b) (i)", "подпункт."),
+    ]

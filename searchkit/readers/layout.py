@@ -38,6 +38,7 @@ from .unlayout import (
 ZONE = 0.12
 LABEL = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\((?:[a-zа-яё]{1,2}|[ivxlc]{1,6}|[A-Z])\)|[IVXLC]+\.|"
+    r"(?:[a-zа-яё]|[ivx]{1,5})\)|"
     r"[A-ZА-Я]\.|[•▪●◦\-–—])\s*(?=\S)"
 )
 _INITIAL = re.compile(r"^[A-ZА-Я]\.\s")
@@ -236,8 +237,8 @@ def analyse(pages: list[Page]) -> Layout:
     # joint document's ("General Assembly" | "Security Council") apart.
     segments = [(r, [ln]) for r, row in enumerate(rows_by_page[0][:60]) for ln in row]
     front_lines = [
-        _para(seg, body_size, prev)
-        for (_, prev), (_, seg) in zip([(0, None), *segments[:-1]], segments, strict=True)
+        _para(seg, body_size, segments[i - 1][1] if i else None)
+        for i, (_, seg) in enumerate(segments)
     ]
     for para in front_lines:  # the places of meetings have no digits to tell them
         if para.text.strip().lower() in _PLACES and "place" not in masthead.meta:
@@ -306,6 +307,7 @@ class _Assembler:
         self.last_note = 0
         self.endnotes = False
         self.margin = 0.0
+        self.page_margin = 0.0
         self.right = 0.0
         self.pitch = 1.2 * body_size
 
@@ -336,6 +338,8 @@ class _Assembler:
         self.aside = []
         body, foot = self._split_foot(rows)
         self.aside, aside = aside, self.aside
+        lefts = [row[0].x0 for row in body if abs(row[0].size - self.size) < 0.5]
+        self.page_margin = min(lefts) if lefts else self.margin
         for i, row in enumerate(body):
             self._line(row, i == 0)
         self._flush_note()
@@ -475,7 +479,9 @@ class _Assembler:
             if self._centred(prev) or self._centred(line):
                 return True
             held = prev.text_x if prev.text_x is not None else prev.x0
-            indented = line.x0 > self.margin + 0.8 * self.size and abs(line.x0 - held) > self.size
+            indented = (
+                line.x0 > self.page_margin + 0.8 * self.size and abs(line.x0 - held) > self.size
+            )
             upper = line.text[:1].isupper()
             return indented or (ended and (short or upper))
         if line.y0 > prev.y1 and line.y1 - prev.y1 > 1.3 * self.pitch:

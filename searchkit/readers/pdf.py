@@ -74,7 +74,7 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT) -> Document:
         elif scanned:
             extra["pages_without_text"] = str(len(scanned))
         if not any(p.lines for p in pages):
-            raise ReaderError(source, "no text found (the PDF has no text layer)")
+            raise ReaderError(source, "no text found (the PDF has no text layer, or is damaged)")
         metadata = _metadata(pdf)
         made_by = f"{metadata.get('Creator', '')} {metadata.get('Producer', '')}"
         if "ocr" not in extra and (with_images or _OCR_TOOLS.search(made_by)):
@@ -136,7 +136,11 @@ def _read_pages(
     with_images: list[int] = []
     chars = 0
     for number in range(len(pdf)):
-        page = pdf[number]
+        try:
+            page = pdf[number]
+        except pdfium.PdfiumError:
+            pages.append(Page(number, 595.0, 842.0, []))  # a damaged page: read the others
+            continue
         try:
             width, height = page.get_size()
             textpage = page.get_textpage()

@@ -184,7 +184,11 @@ def is_masthead_mark(line: str) -> bool:
 
 _LABEL = re.compile(r"^(?:[IVXLC]+|[A-ZА-Я]|\d{1,3}(?:\.\d{1,3})*)\.?\s+\S")
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.(?:\s+|(?=[A-ZА-ЯЁ«\"“(]))(\S.*)$", re.S)
-_LETTERED = re.compile(r"^\(([a-zа-яё]{1,2}|[ivxlc]{1,6}|[A-Z])\)\s*(\S.*)$", re.S)
+# "(a)", "(ii)", "(A)"; Russian texts print "a)", "ii)" (Latin, or Cyrillic look-alikes)
+_LETTERED = re.compile(
+    r"^(?:\(([a-zа-яё]{1,2}|[ivxlc]{1,6}|[A-Z])\)|([a-zа-яё]{1,2}|[ivxlc]{1,6})\))\s*(\S.*)$", re.S
+)
+_LATIN_TWINS = str.maketrans("асеохі", "aceoxi")
 _HEADING_LABEL = re.compile(r"^(?:[IVXLC]+|[A-ZА-Я])\.\s+\S")  # "I. Введение", "A. Цели"
 _FRONT_STOP = re.compile(
     r"^(?:Summary|Резюме|Contents|Содержание|Annexe?s?|Приложение|Introduction|Введение|"
@@ -517,14 +521,14 @@ class _Builder:
             return
         lettered = _LETTERED.match(text)
         if lettered and self.paragraph and not _TOC.search(text):
-            label = lettered.group(1)
+            label = (lettered.group(1) or lettered.group(2)).translate(_LATIN_TWINS)
             if self._roman(label):
                 self.roman = label
                 number = f"{self.paragraph} ({self.letter}) ({label})"
             else:
                 self.letter, self.roman = label, None
                 number = f"{self.paragraph} ({label})"
-            self.add("subparagraph", lettered.group(2), number, para.marks)
+            self.add("subparagraph", lettered.group(3), number, para.marks)
             return
         if _TOC.search(text) and len(text) < 200:
             self.add("toc", text)
