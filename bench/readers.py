@@ -2,7 +2,7 @@
 
 Reads every PDF and Word file of FOLDER (default ``../shared/corpus/un-pdf``) with
 searchkit's readers and prints pages per second per reader: the PDF reader, the
-Word reader (pages as Word counted them, ``docProps/app.xml``), and with ``--ocr``
+Word reader (pages as Word counted them when it saved the file), and with ``--ocr``
 the OCR of scans (tesseract). ``--libraries`` also times the plain text extraction
 of the PDF libraries that were weighed for the reader, when they are installed
 (pypdf, pdfminer.six, pdfplumber, pypdfium2), on the same files.
@@ -17,10 +17,8 @@ import importlib.util
 import io
 import json
 import logging
-import re
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,16 +28,6 @@ from searchkit.readers import ReadOptions, read_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "corpus" / "un-pdf"
-
-
-def _docx_pages(path: Path) -> int:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            app = zf.read("docProps/app.xml").decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return 0
-    match = re.search(r"<Pages>(\d+)</Pages>", app)
-    return int(match.group(1)) if match else 0
 
 
 def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -68,7 +56,7 @@ def measure(files: list[Path], repeat: int = 3, ocr: bool = False) -> list[dict[
             continue
         if "ocr" in document.extra:
             reader = "pdf+ocr"
-        pages = int(document.extra.get("pages", 0)) or _docx_pages(path)
+        pages = int(document.extra.get("pages", 0))
         rows.append(
             {
                 "file": path.name,

@@ -315,6 +315,7 @@ def test_unece_masthead(ece: Document) -> None:
     assert ece.original_language == "en"
     assert ece.session == "Sixty-seventh session"
     assert ece.extra["place"] == "Geneva, 14 November 2013"
+    assert ece.extra["pages"] == "242"  # as Word saved it
     assert ece.agenda_item == (
         "Item 2 of the provisional agenda: Worldwide harmonized Light vehicles Test "
         "Procedures (WLTP)"

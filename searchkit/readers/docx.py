@@ -27,6 +27,7 @@ says how to convert it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -235,7 +236,20 @@ def _read(package: _Package, source: str) -> Document:
         fallback_symbol=fallback,
         fallback_language=language_from_file_name(name),
     )
-    return document
+    pages = _pages(package)
+    return dataclasses.replace(document, extra={**document.extra, **pages})
+
+
+def _pages(package: _Package) -> dict[str, str]:
+    """The page count Word saved in ``docProps/app.xml``, if it did."""
+    root = package.xml("docProps/app.xml")
+    if root is None:
+        return {}
+    for element in root.iter():
+        text = (element.text or "").strip()
+        if element.tag.endswith("}Pages") and text.isdigit():
+            return {"pages": text}
+    return {}
 
 
 def _masthead_end(paras: list[Para]) -> int:
