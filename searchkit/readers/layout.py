@@ -4,7 +4,7 @@ The PDF reader (and OCR) give :class:`Line` objects: the text of one printed
 line (or one cell of a table row) with its box, type size and weight, and the
 footnote markers taken out of it. This module
 
-1. drops page furniture at each page's head and foot (:func:`.unlayout.is_furniture`
+1. drops page furniture at each page's head and foot (:func:`is_furniture`
    and any line repeated there on many pages);
 2. orders each page's lines: top to bottom, or column by column when the page
    is set in two columns;
@@ -22,11 +22,11 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..symbols import canonical
 from .unlayout import (
     Front,
     Masthead,
     Para,
-    is_furniture,
     is_masthead_mark,
     join_lines,
     read_front,
@@ -89,6 +89,37 @@ class Layout:
 
 
 # --------------------------------------------------------------------------- furniture
+
+# GE.19-13879, 05-53261, 14-28968* (a reissue), GE.19-13879(E)
+_JOB_TOKEN = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*?(?:\([A-Z]\))?$")
+_JOB_NUMBER = re.compile(r"^[A-Z]?\d{7}$")  # N0553261
+_FURNITURE_TOKEN = re.compile(
+    r"^(?:\([A-Z]\)|\d{6}|\d{1,4}|\d{1,4}/\d{1,4}|\*[\dA-Z]{5,}\*|/\.\.\.|/…|\.\.\.|…)$"
+)
+_FURNITURE_WORDS = {
+    "page", "стр.", "страница", "english", "russian", "french", "spanish", "arabic", "chinese",
+    "русский", "английский", "-", "–",
+}  # fmt: skip
+_RECYCLE = re.compile(r"please\s+recycle|вторичн\w+\s+переработк", re.I)
+
+
+def is_furniture(text: str) -> bool:
+    """True when every word of ``text`` is page furniture: a page number, a job
+    number (``GE.19-13879 (R) 210819 230819``), a bar code (``*1913879*``), a
+    symbol (the running header), ``Page``, a language name, ``/...``, or when it
+    is the "Please recycle" line. Only lines at a page's head or foot are asked."""
+    if _RECYCLE.search(text):
+        return True
+    tokens = text.split()
+    for token in tokens:
+        if _JOB_TOKEN.match(token) or _JOB_NUMBER.match(token) or _FURNITURE_TOKEN.match(token):
+            continue
+        if token.lower() in _FURNITURE_WORDS:
+            continue
+        if "/" in token and (symbol := canonical(token.rstrip("*"))) and "/" in symbol:
+            continue
+        return False
+    return bool(tokens)
 
 
 def _norm(text: str) -> str:

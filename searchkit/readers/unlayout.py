@@ -14,9 +14,8 @@ them to :func:`build_document`, which knows the UN's conventions:
 - the body: ``1.`` paragraphs, ``(a)`` / ``(i)`` subparagraphs, ``I.`` / ``A.``
   and bold headings, tables of contents, table rows, footnotes with their number.
 
-Page furniture (running symbol, page numbers, job numbers, bar codes, "Please
-recycle") is recognised here by :func:`is_furniture`; the PDF reader decides
-where on the page it may stand.
+Page furniture (running symbol, page numbers, job numbers) is the PDF layout's
+(:func:`.layout.is_furniture`): a Word file keeps it in headers and footers.
 """
 
 from __future__ import annotations
@@ -50,40 +49,6 @@ class Para:
     marks: list[str] = field(default_factory=list)
     gap: bool = False  # space (or a change of type) before it, when the reader knows
     wide: bool = False  # runs the width of the text column (a line of a paragraph)
-
-
-# --------------------------------------------------------------------------- furniture
-
-# GE.19-13879, 05-53261, 14-28968* (a reissue), GE.19-13879(E)
-_JOB_TOKEN = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*?(?:\([A-Z]\))?$")
-_JOB_NUMBER = re.compile(r"^[A-Z]?\d{7}$")  # N0553261
-_FURNITURE_TOKEN = re.compile(
-    r"^(?:\([A-Z]\)|\d{6}|\d{1,4}|\d{1,4}/\d{1,4}|\*[\dA-Z]{5,}\*|/\.\.\.|/…|\.\.\.|…)$"
-)
-_FURNITURE_WORDS = {
-    "page", "стр.", "страница", "english", "russian", "french", "spanish", "arabic", "chinese",
-    "русский", "английский", "-", "–",
-}  # fmt: skip
-_RECYCLE = re.compile(r"please\s+recycle|вторичн\w+\s+переработк", re.I)
-
-
-def is_furniture(text: str) -> bool:
-    """True when every word of ``text`` is page furniture: a page number, a job
-    number (``GE.19-13879 (R) 210819 230819``), a bar code (``*1913879*``), a
-    symbol (the running header), ``Page``, a language name, ``/...``, or when it
-    is the "Please recycle" line. Only lines at a page's head or foot are asked."""
-    if _RECYCLE.search(text):
-        return True
-    tokens = text.split()
-    for token in tokens:
-        if _JOB_TOKEN.match(token) or _JOB_NUMBER.match(token) or _FURNITURE_TOKEN.match(token):
-            continue
-        if token.lower() in _FURNITURE_WORDS:
-            continue
-        if "/" in token and (symbol := canonical(token.rstrip("*"))) and "/" in symbol:
-            continue
-        return False
-    return bool(tokens)
 
 
 # --------------------------------------------------------------------------- masthead
