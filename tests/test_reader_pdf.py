@@ -174,10 +174,19 @@ def test_a_scan_without_text_is_a_reported_failure() -> None:
     assert info.value.path == "letters/scan.pdf"
 
 
+def test_a_scanned_page_among_text_pages_is_noted() -> None:
+    image = pdfgen.Image(1, 1, b"\x80")  # a page covered by one grey image
+    text = pdfgen.content([(72, 700, 10, "1. The only paragraph with a text layer.")])
+    document = read(pdfgen.build([text, image]), "mixed.pdf")
+    assert [b.text for b in document.blocks] == ["The only paragraph with a text layer."]
+    assert document.extra["pages_without_text"] == "2"
+
+
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
 def test_a_scan_is_read_with_ocr() -> None:
     document = read(_scan(), "scan.pdf", ReadOptions(ocr=True))
     assert document.extra["ocr"] == "tesseract"
+    assert document.extra["ocr_pages"] == "1"
     text = " ".join(b.text for b in document.blocks)
     assert "scanned letter says hello" in text
 

@@ -69,10 +69,10 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT) -> Document:
             for page in done:
                 pages[page.number] = page
             extra["ocr"] = "tesseract"
-            extra["ocr_pages"] = str(len(done))
+            extra["ocr_pages"] = ",".join(str(page.number + 1) for page in done)
             extra["ocr_languages"] = ocr.languages(options)
         elif scanned:
-            extra["pages_without_text"] = str(len(scanned))
+            extra["pages_without_text"] = ",".join(str(n + 1) for n in scanned)
         if not any(p.lines for p in pages):
             raise ReaderError(source, "no text found (the PDF has no text layer, or is damaged)")
         metadata = _metadata(pdf)

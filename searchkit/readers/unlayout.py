@@ -187,7 +187,8 @@ def _starts_body(line: Para, text: str) -> bool:
 
 
 _MEETING = re.compile(
-    r"^\d{1,5}\s*(?:st|nd|rd|th|-?е|-?го)?\s+(?:plenary\s+)?(?:meeting|заседание)$", re.I
+    r"^\d{1,5}\s*(?:st|nd|rd|th|-?е|-?го)?\s+(?:plenary\s+|пленарное\s+)?(?:meeting|заседание)$",
+    re.I,
 )
 
 
