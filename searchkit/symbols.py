@@ -31,13 +31,19 @@ _MIXED_CASE = {
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _LETTER = "A-Za-z" + "".join(CYRILLIC_LOOKALIKES)
 # A part is letters/digits with optional dots, dashes and a parenthesised group: CN.15, L.3, PC(III)
-_PART = rf"[{_LETTER}0-9][{_LETTER}0-9.\-]*(?:\([{_LETTER}0-9.]+\))?"
+_PART = rf"[{_LETTER}0-9][{_LETTER}0-9.\-\u2010\u2011\u2013]*(?:\([{_LETTER}0-9.]+\))?"
 # The canonical form also allows a first part with a group (UNEP(DTIE)) and spaces in a group.
 _CANON_RE = re.compile(
     r"[A-Za-z]{1,12}(?:\.\d+)?(?:\([A-Za-z0-9.]+\))?"
     r"(?:/[A-Za-z0-9][A-Za-z0-9.\-]*(?:\([A-Za-z0-9. ]+\))?)+"
 )
-_SYMBOL_RE = re.compile(rf"(?<![\w/])(?:[{_LETTER}]{{1,12}}(?:\.\d+)?)(?:\s?/\s?{_PART})+(?![\w/])")
+# A resolution's year or session printed after a space: "S/RES/2803 (2025)", "A/RES/2625 (XXV)".
+_YEAR_SUFFIX = r"(?:\s\((?:(?:19|20)\d\d|[IVXLC]{1,6})\))"
+_SYMBOL_RE = re.compile(
+    rf"(?<![\w/])(?:[{_LETTER}]{{1,12}}(?:\.\d+)?)(?:\s?/\s?{_PART})+{_YEAR_SUFFIX}?(?![\w/])"
+)
+# The "-" that joins the symbols of one document issued under several: "A/80/500-S/2025/656".
+_JOINT = re.compile(r"-(?=[A-Z]{1,12}(?:\.\d+)?/[A-Za-z0-9])")
 
 
 def fold_lookalikes(text: str) -> str:
@@ -79,10 +85,18 @@ def canonical(symbol: str) -> str | None:
 
 
 def find_symbols(text: str) -> list[str]:
-    """Canonical symbols cited in ``text``, in order of first appearance, no repeats."""
+    """Canonical symbols cited in ``text``, in order of first appearance, no repeats.
+
+    A joint symbol (``A/80/500-S/2025/656``) is given whole and then part by part,
+    so a search for either part finds the text; a resolution's year printed after
+    a space belongs to it (``S/RES/2803 (2025)`` is ``S/RES/2803(2025)``), other
+    symbols end before such a bracket (``A/70/1 (2015)`` cites ``A/70/1``).
+    """
     seen: dict[str, None] = {}
     for match in _SYMBOL_RE.finditer(text):
         raw = match.group(0)
+        if " (" in raw and "/RES/" not in fold_lookalikes(raw).upper().replace(" ", ""):
+            raw = raw[: raw.rindex(" (")]
         first = raw.split("/", 1)[0].strip()
         # The first part must be capitals (Latin or look-alike): "и/или" is not a symbol.
         if not first.split(".")[0].isupper():
@@ -94,7 +108,29 @@ def find_symbols(text: str) -> list[str]:
         symbol = canonical(raw)
         if symbol is not None:
             seen.setdefault(symbol, None)
+            for part in joint_parts(symbol)[1:]:
+                seen.setdefault(part, None)
     return list(seen)
+
+
+def joint_parts(symbol: str) -> list[str]:
+    """A canonical symbol and, when it is a joint one, each of its parts.
+
+    >>> joint_parts("A/80/500-S/2025/656")
+    ['A/80/500-S/2025/656', 'A/80/500', 'S/2025/656']
+    >>> joint_parts("A/HRC/40/3")
+    ['A/HRC/40/3']
+    """
+    parts = _JOINT.split(symbol)
+    if len(parts) < 2 or not all("/" in p and canonical(p) == p for p in parts):
+        return [symbol]
+    return [symbol, *parts]
+
+
+def join_symbols(symbols: list[str]) -> str:
+    """The joint form of the symbols one document is issued under, in printed order."""
+    unique = list(dict.fromkeys(symbols))
+    return "-".join(unique)
 
 
 def looks_like_symbol(text: str) -> bool:
@@ -205,3 +241,70 @@ def symbol_from_unpc_path(path: str) -> str | None:
         part = re.sub(r"_([a-z0-9]+)_(?=/|$)", r"(\1)", part)
         parts.append(part.replace("_", "."))
     return canonical("/".join(parts))
+
+
+# --- Symbols in the file names of the UN's document system (ODS) ---------------------
+
+#: ODS language codes: two letters (``-EN``, ``.ru``), or one after ``_``/``-`` (``_R``).
+_LANGUAGE_CODES = {"ar", "en", "es", "fr", "ru", "zh"}
+_LANGUAGE_LETTERS = {"A": "ar", "C": "zh", "E": "en", "F": "fr", "R": "ru", "S": "es"}
+_NAME_LANGUAGE = re.compile(r"(?:[-_.]([A-Za-z]{2})|[-_]([ACEFRS]))$")
+#: A file named by its job number: ``N0553261``, ``G1913879``, ``0553261e``.
+_JOB_NUMBER_NAME = re.compile(r"^[A-Z]?\d{7}(?P<letter>[acefrsACEFRS])?$")
+_DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".txt", ".html", ".htm", ".xml", ".rtf", ".odt")
+
+
+def _stem(name: str) -> str:
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
+    lower = stem.lower()
+    for suffix in _DOCUMENT_SUFFIXES:
+        if lower.endswith(suffix):
+            return stem[: -len(suffix)]
+    return stem
+
+
+def _split_language(stem: str) -> tuple[str, str | None]:
+    match = _NAME_LANGUAGE.search(stem)
+    if match:
+        if match.group(1) and match.group(1).lower() in _LANGUAGE_CODES:
+            return stem[: match.start()], match.group(1).lower()
+        if match.group(2):
+            return stem[: match.start()], _LANGUAGE_LETTERS[match.group(2)]
+    job = _JOB_NUMBER_NAME.match(stem)
+    if job and job.group("letter"):
+        return stem[:-1], _LANGUAGE_LETTERS[job.group("letter").upper()]
+    return stem, None
+
+
+def language_from_file_name(name: str) -> str | None:
+    """The language an ODS-style file name gives: ``-RU``, ``.ru``, ``_R``, ``0553261e``."""
+    return _split_language(_stem(name))[1]
+
+
+def is_job_number_name(name: str) -> bool:
+    """True for a file named by its job number (``N0553261.pdf``): it holds no symbol."""
+    stem, _ = _split_language(_stem(name))
+    return bool(_JOB_NUMBER_NAME.match(stem))
+
+
+def symbol_from_ods_name(name: str) -> str | None:
+    """The symbol an ODS-style file name encodes, with ``_`` for ``/``.
+
+    >>> symbol_from_ods_name("A_RES_70_10-EN.pdf")
+    'A/RES/70/10'
+    >>> symbol_from_ods_name("S_RES_2803 (2025)-EN.pdf")
+    'S/RES/2803(2025)'
+    >>> symbol_from_ods_name("TD_B_43_6.en.pdf")
+    'TD/B/43/6'
+
+    A name must start with the capital letters of a UN body and hold a number;
+    job-number names (``N0553261.pdf``) and other names give ``None``.
+    """
+    stem, _ = _split_language(_stem(name))
+    if _JOB_NUMBER_NAME.match(stem) or "_" not in stem:
+        return None
+    first = stem.split("_", 1)[0]
+    if not re.fullmatch(r"[A-Z]{1,12}(?:\.\d+)?", first) or not any(c.isdigit() for c in stem):
+        return None
+    symbol = canonical(stem.replace("_", "/"))
+    return symbol if symbol and "/" in symbol else None

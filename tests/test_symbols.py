@@ -1,6 +1,13 @@
 import pytest
 
-from searchkit.symbols import body_of, canonical, find_symbols, looks_like_symbol
+from searchkit.symbols import (
+    body_of,
+    canonical,
+    find_symbols,
+    join_symbols,
+    joint_parts,
+    looks_like_symbol,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +43,24 @@ def test_body_of() -> None:
     assert body_of("CTOC/COP/2012/1") == "CTOC/COP"
     assert body_of("A/RES/70/1") == "A/RES"
     assert body_of("E/CN.15/2012/L.3") == "E/CN.15"
+
+
+def test_joint_symbol_is_found_whole_and_by_part() -> None:
+    text = "распространить письмо (A/80/500-S/2025/656) и A/45/311–S/21356"
+    assert find_symbols(text) == [
+        "A/80/500-S/2025/656",
+        "A/80/500",
+        "S/2025/656",
+        "A/45/311-S/21356",
+        "A/45/311",
+        "S/21356",
+    ]
+    assert joint_parts("A/80/500-S/2025/656") == ["A/80/500-S/2025/656", "A/80/500", "S/2025/656"]
+    assert joint_parts("ST/SGB/2003-13") == ["ST/SGB/2003-13"]  # a dash inside one symbol
+    assert join_symbols(["A/80/500", "S/2025/656", "A/80/500"]) == "A/80/500-S/2025/656"
+
+
+def test_resolution_year_after_a_space_belongs_to_the_symbol() -> None:
+    text = "resolution S/RES/2803 (2025), A/RES/2625 (XXV) and the report A/70/1 (2015)"
+    assert find_symbols(text) == ["S/RES/2803(2025)", "A/RES/2625(XXV)", "A/70/1"]
+    assert canonical("S/RES/2803 (2025)") == "S/RES/2803(2025)"

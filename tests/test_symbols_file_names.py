@@ -9,7 +9,10 @@ import pytest
 from searchkit.symbols import (
     canonical,
     find_symbols,
+    is_job_number_name,
+    language_from_file_name,
     symbol_from_file_name,
+    symbol_from_ods_name,
     symbol_from_unpc_path,
 )
 
@@ -105,3 +108,51 @@ def test_find_symbols_skips_abbreviations_without_numbers() -> None:
         "см. ECE/TRANS/WP.29/GRE/2009/45 и TRANS/SC.3/WP.3/R.84/Rev.1."
     )
     assert find_symbols(text) == ["ECE/TRANS/WP.29/GRE/2009/45", "TRANS/SC.3/WP.3/R.84/Rev.1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol", "language"),
+    [
+        ("A_RES_70_10-EN.pdf", "A/RES/70/10", "en"),
+        ("S_RES_2803 (2025)-EN.pdf", "S/RES/2803(2025)", "en"),
+        ("E_2025_15.en.pdf", "E/2025/15", "en"),
+        ("TD_B_43_6.en.pdf", "TD/B/43/6", "en"),
+        ("S_PV.4507-EN.pdf", "S/PV.4507", "en"),
+        ("docs/A_HRC_40_3_Add.1_R.docx", "A/HRC/40/3/Add.1", "ru"),
+        ("A_C.3_75_L.2-FR.docx", "A/C.3/75/L.2", "fr"),
+        ("E_CN.15_2012_L.3_Rev.1-RU.pdf", "E/CN.15/2012/L.3/Rev.1", "ru"),
+    ],
+)
+def test_ods_file_names(name: str, symbol: str, language: str) -> None:
+    assert symbol_from_ods_name(name) == symbol
+    assert language_from_file_name(name) == language
+    assert not is_job_number_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("N0553261.pdf", None),
+        ("G1913879.pdf", None),
+        ("0553261e.doc", "en"),
+        ("1913879R.docx", "ru"),
+    ],
+)
+def test_job_number_names_give_no_symbol(name: str, language: str | None) -> None:
+    assert is_job_number_name(name)
+    assert symbol_from_ods_name(name) is None
+    assert language_from_file_name(name) == language
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ohchr_1_ru.pdf", "report.pdf", "23.10.2013 ECE-TRANS-WP29-GRPE-2013-13 0930.docx",
+     "2009_ccpr_c_ukr_co_6_add_2.txt", "Annex_I.pdf"],
+)  # fmt: skip
+def test_other_names_are_not_ods_symbols(name: str) -> None:
+    assert symbol_from_ods_name(name) is None
+
+
+def test_language_of_other_names() -> None:
+    assert language_from_file_name("ohchr_1_ru.pdf") == "ru"
+    assert language_from_file_name("report.pdf") is None

@@ -17,7 +17,14 @@ suffix     reader                                                       format
 .jsonl     :mod:`.jsonl` (one block per line)                            jsonl
 .yml .yaml :mod:`.flatyaml` (flat ``key: text``, e.g. SDG lists)           yaml
 .ids       :mod:`.devset` (UNPC aligned sentence sets + .ru/.en)        unpc-ids
+.pdf       :mod:`.pdf` (pypdfium2; OCR of scans with tesseract)          pdf
+.docx      :mod:`.docx` (the OOXML parts read directly)                  docx
+.doc       :mod:`.docx` (a message saying how to convert it)             doc
 ========== ============================================================ ==========
+
+PDF and Word readers take :class:`ReadOptions` (OCR, bounds on what a file may
+decompress): ``read_documents(path, source, catalog, options=ReadOptions(ocr=True))``;
+a corpus listing finds their files with ``reader_for(path, pdf_and_word=True)``.
 """
 
 from __future__ import annotations
@@ -31,15 +38,19 @@ from typing import Any
 from ..errors import ReaderError
 from ..model import Document
 from . import devset as _devset
+from . import docx as _docx
 from . import flatyaml as _flatyaml
 from . import html as _html
 from . import jsonl as _jsonl
+from . import pdf as _pdf
 from . import plain as _plain
 from . import xml as _xml
 from .catalog import Catalog, CatalogEntry
+from .options import DEFAULT, ReadOptions
 
 Reader = Callable[[bytes, str], Document]
 ManyReader = Callable[[Path, str], list[Document]]
+OptionReader = Callable[[bytes, str, ReadOptions], Document]
 
 #: suffix (lower case, with the dot) -> reader of one document per file
 READERS: dict[str, Reader] = {
@@ -51,6 +62,13 @@ READERS: dict[str, Reader] = {
     ".yaml": _flatyaml.read,
 }
 
+#: suffix -> reader of one document that takes :class:`ReadOptions` (OCR, bounds)
+OPTION_READERS: dict[str, OptionReader] = {
+    ".pdf": _pdf.read,
+    ".docx": _docx.read,
+    ".doc": _docx.read_doc,
+}
+
 #: suffix -> reader of a file that holds several documents
 MANY_READERS: dict[str, ManyReader] = {
     ".jsonl": lambda path, source: _jsonl.read_many(_read_bytes(path, source), source),
@@ -60,18 +78,27 @@ MANY_READERS: dict[str, ManyReader] = {
 #: Format names for reports.
 FORMATS = {
     ".txt": "text", ".html": "html", ".htm": "html", ".xml": "xml", ".jsonl": "jsonl",
-    ".ids": "unpc-ids", ".yml": "yaml", ".yaml": "yaml",
+    ".ids": "unpc-ids", ".yml": "yaml", ".yaml": "yaml", ".pdf": "pdf", ".docx": "docx",
+    ".doc": "doc",
 }  # fmt: skip
 
 #: Files never offered to a reader (the catalogue itself, notes, configuration).
 IGNORED_NAMES = {"catalog.csv", "readme.md", "source.md", "searchkit.toml", "license"}
 
 
-def reader_for(path: Path) -> Reader | ManyReader | None:
-    """The reader registered for ``path``'s suffix, or ``None``."""
-    if path.name.lower() in IGNORED_NAMES or path.name.startswith("."):
+def reader_for(path: Path, pdf_and_word: bool = False) -> Reader | ManyReader | OptionReader | None:
+    """The reader registered for ``path``'s suffix, or ``None``.
+
+    PDF and Word files (:data:`OPTION_READERS`) are offered only with
+    ``pdf_and_word=True``: a caller that lists a corpus asks for them when it
+    is ready to index them (and to pass :class:`ReadOptions`); Word's lock files
+    (``~$name.docx``) are never offered. :func:`read_documents` reads them either way.
+    """
+    if path.name.lower() in IGNORED_NAMES or path.name.startswith((".", "~$")):
         return None
     suffix = path.suffix.lower()
+    if suffix in OPTION_READERS:
+        return OPTION_READERS[suffix] if pdf_and_word else None
     return READERS.get(suffix) or MANY_READERS.get(suffix)
 
 
@@ -101,15 +128,23 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise ReaderError(source, f"cannot read file: {exc.strerror or exc}") from exc
 
 
-def read_documents(path: Path, source: str, catalog: Catalog | None = None) -> list[Document]:
+def read_documents(
+    path: Path,
+    source: str,
+    catalog: Catalog | None = None,
+    options: ReadOptions | None = None,
+) -> list[Document]:
     """Read every document in one file. ``source`` is its name relative to the corpus root.
+
+    ``options`` reach the PDF and Word readers (``ReadOptions(ocr=True)`` reads
+    scans with tesseract); the default reads no scan and keeps the default bounds.
 
     A file holding one document gives a one-element list whose ``source`` is
     ``source``; a file holding several gives each a source ``source#…``.
     Raises :class:`ReaderError` naming the file and the reason.
     """
     suffix = path.suffix.lower()
-    if reader_for(path) is None:
+    if reader_for(path, pdf_and_word=True) is None:
         raise ReaderError(source, f"no reader for files ending in {path.suffix or '(none)'!r}")
     try:
         digest = file_checksum(path)
@@ -117,6 +152,9 @@ def read_documents(path: Path, source: str, catalog: Catalog | None = None) -> l
         raise ReaderError(source, f"cannot read file: {exc.strerror or exc}") from exc
     if suffix in MANY_READERS:
         documents = MANY_READERS[suffix](path, source)
+    elif suffix in OPTION_READERS:
+        data = _read_bytes(path, source)
+        documents = [OPTION_READERS[suffix](data, source, options or DEFAULT)]
     else:
         documents = [READERS[suffix](_read_bytes(path, source), source)]
     documents = [d for d in documents if d.blocks]
@@ -126,9 +164,11 @@ def read_documents(path: Path, source: str, catalog: Catalog | None = None) -> l
     return [apply_catalog(dataclasses.replace(d, checksum=digest), entry) for d in documents]
 
 
-def read_path(path: Path, source: str, catalog: Catalog | None = None) -> Document:
+def read_path(
+    path: Path, source: str, catalog: Catalog | None = None, options: ReadOptions | None = None
+) -> Document:
     """Read a file that holds one document (see :func:`read_documents`)."""
-    documents = read_documents(path, source, catalog)
+    documents = read_documents(path, source, catalog, options)
     if len(documents) != 1:
         raise ReaderError(source, f"holds {len(documents)} documents; use read_documents")
     return documents[0]
@@ -149,9 +189,11 @@ def apply_catalog(document: Document, entry: CatalogEntry | None) -> Document:
 __all__ = [
     "FORMATS",
     "MANY_READERS",
+    "OPTION_READERS",
     "READERS",
     "Catalog",
     "CatalogEntry",
+    "ReadOptions",
     "apply_catalog",
     "file_checksum",
     "format_of",

@@ -43,7 +43,9 @@ _DATE = re.compile(r"^(\d{1,2})\s+([A-Za-zА-Яа-яё]+)\s+(\d{4})(?:\s+год�
 _DISTR = re.compile(r"^(?:Distr\.?|Distribution)\s*:?\s*(.+)$", re.I)
 _ORIGINAL = re.compile(r"^(?:Original|Язык оригинала)\s*:\s*(.+)$", re.I)
 _SESSION = re.compile(r"\b(?:сессия|session)\b", re.I)
-_AGENDA = re.compile(r"^(?:Пункт|Item)s?\s+\S.*(?:повестки дня|agenda)\W*$", re.I)
+_AGENDA = re.compile(
+    r"^(?:(?:Пункты?|Items?)\s+\S.*(?:повестки дня|agenda|list)|Agenda items?\s+\d.*)\W*$", re.I
+)
 _NUMBERED = re.compile(r"^(\d{1,4}(?:\.\d{1,3})*)\.\s+(\S.*)$", re.S)
 _LETTERED = re.compile(r"^\(([a-zа-я]{1,2}|[ivx]{1,5})\)\s+(\S.*)$", re.S)
 _FOOTNOTE = re.compile(r"^(\*{1,3}|\d{1,3})\s+(\S.*)$", re.S)
@@ -132,7 +134,7 @@ def read_text(text: str, source: str) -> Document:
     build = _Builder()
     in_header = True
     for lines in chunks:
-        if in_header and all(_masthead_line(line, meta) for line in lines):
+        if in_header and all(masthead_line(line, meta) for line in lines):
             continue
         chunk = _join(lines)
         bold = _BOLD.match(chunk)
@@ -191,7 +193,9 @@ def read_text(text: str, source: str) -> Document:
     )
 
 
-def _masthead_line(line: str, meta: dict[str, str | None]) -> bool:
+def masthead_line(line: str, meta: dict[str, str | None]) -> bool:
+    """Record ``line`` in ``meta`` if it is a masthead line (distribution, original
+    language, date, language, symbol, session, agenda item, place); True if it was."""
     if (m := _DISTR.match(line)) and "distribution" not in meta:
         meta["distribution"] = m.group(1).strip()
         return True
