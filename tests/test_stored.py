@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from searchkit import Index, reindex, search
-from searchkit.errors import StoredFieldsDamaged
+from searchkit.errors import ReaderError, StoredFieldsDamaged
 from searchkit.index import stored
 from searchkit.index.records import block_records
 from searchkit.index.schema import build_schema
@@ -77,7 +77,11 @@ def _expected(corpus: Path) -> dict[str, StoredBlock]:
     catalog = Catalog.load(corpus)
     expected: dict[str, StoredBlock] = {}
     for path, source in corpus_files(corpus):
-        for document in read_documents(path, source, catalog):
+        try:
+            documents = read_documents(path, source, catalog)
+        except ReaderError:  # a file the index skips (the image-only scan)
+            continue
+        for document in documents:
             expected.update(as_stored_before(document, source))
     return expected
 
@@ -120,7 +124,7 @@ def test_blocks_are_stored_in_chunks_of_their_document(shared_index: tuple[Path,
         at = searcher.reader().column_reader("at")
         positions = [at[n] for n in range(len(raw))]
     firsts = [n for n, f in enumerate(raw) if "document" in f]
-    assert len(firsts) == 1505  # one per document
+    assert len(firsts) == 1518  # one per document (1,505 of text, 13 PDF and Word)
     assert all(positions[n] == 0 for n in firsts)
     assert [n for n, p in enumerate(positions) if p == 0] == firsts
     documents = {n: unpack_document(raw[n]["document"]) for n in firsts}
@@ -158,7 +162,8 @@ def test_checksums_come_from_the_document_record(
     one holding 1,464 devset documents, must give its own checksum back."""
     with Snapshot(open_index(shared_index[0]).reader()) as snap:
         held = indexed_files(snap)
-    assert set(held) == {source for _path, source in corpus_files(shared_corpus)}
+    failed = {f.source for f in shared_index[1].failed}  # the image-only scan
+    assert set(held) == {source for _path, source in corpus_files(shared_corpus)} - failed
     assert len(held) > 40
     for file, checksum in held.items():
         assert checksum == file_checksum(shared_corpus / file), file

@@ -158,6 +158,14 @@ def reindex_cmd(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only the summary line: no bar, no skipped files.")
     ] = False,
+    ocr: Annotated[
+        bool,
+        typer.Option(
+            "--ocr",
+            help="Read scanned PDFs with tesseract (system packages tesseract-ocr, "
+            "tesseract-ocr-rus); without it a scan is skipped with a reason.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -195,6 +203,7 @@ def reindex_cmd(
                 progress=advance,
                 max_file_size=int(max_size * 1024 * 1024),
                 workers=workers,
+                ocr=ocr,
             )
     except SearchkitError as exc:
         _fail(exc)
@@ -204,6 +213,8 @@ def reindex_cmd(
         if not quiet:
             for failure in report.failed:
                 typer.echo(f"skipped {failure.source}: {failure.reason}", err=True)
+            for warning in report.warnings:
+                typer.echo(f"indexed {warning.source}, but: {warning.reason}", err=True)
         typer.echo(f"{index_dir}: {report.summary()}")
     if report.failed:
         raise typer.Exit(EXIT_FAILED_FILES)

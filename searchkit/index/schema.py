@@ -5,7 +5,8 @@ Indexed fields
 source     the document's source: the corpus-relative path of its file, or
            ``path#id`` for one of several documents read from one file
 file       corpus-relative path of the file (reindexing replaces a file's documents)
-symbol     canonical document symbol ("" when unknown); ``body`` its prefix
+symbol     canonical document symbol ("" when unknown), and each part of a joint
+           one (A/80/500-S/2025/656: also A/80/500, S/2025/656); ``body`` its prefix
 cites      canonical symbols cited inside the block (footnotes, "see ...")
 kind       title / heading / paragraph / footnote / ...
 number     paragraph number as printed
@@ -47,7 +48,7 @@ from ..model import KINDS
 from ._whoosh.codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -58,7 +59,7 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         source=fields.ID(),
         file=fields.ID(),
-        symbol=fields.ID(),
+        symbol=fields.KEYWORD(commas=True, scorable=False),
         body=fields.ID(),
         cites=fields.KEYWORD(commas=True, scorable=False),
         abbr=fields.KEYWORD(commas=True, scorable=False),

@@ -40,6 +40,7 @@ from typing import Any
 
 from ..errors import StoredFieldsDamaged
 from ..model import Block, Document
+from ..symbols import joint_parts
 
 #: The fields of a block's row in its chunk, in order.
 ROW_LAYOUT = ("text", "ordinal", "kind", "number", "heading_no", "cites")
@@ -106,7 +107,8 @@ def document_filters(document: Document, file: str) -> dict[str, Any]:
     date = document.date or ""
     return {
         "file": file,
-        "symbol": document.symbol or "",
+        # a joint symbol (A/80/500-S/2025/656) is found by either part too
+        "symbol": ",".join(joint_parts(document.symbol)) if document.symbol else "",
         "body": document.body or "",
         "lang": document.language or "",
         "date": date,

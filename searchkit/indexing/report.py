@@ -32,6 +32,7 @@ class FileOutcome:
     documents: int = 0
     blocks: list[Any] = field(default_factory=list)
     written: int = 0
+    warning: str = ""  # read, but something about it the user should know (a noisy OCR layer)
 
 
 @dataclass
@@ -48,6 +49,8 @@ class IndexReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    #: files read and indexed with a reason to look at them (a scanner's noisy OCR layer)
+    warnings: list[Failure] = field(default_factory=list)
     blocks: int = 0
     documents: int = 0
     #: format -> [documents read, files failed] for the files read in this run
@@ -75,6 +78,8 @@ class IndexReport:
             self.formats.setdefault(outcome.format, [0, 0])[1] += 1
         else:
             (self.updated if replaces else self.added).append(outcome.source)
+            if outcome.warning:
+                self.warnings.append(Failure(outcome.source, outcome.warning))
             self.blocks += outcome.written
             self.documents += outcome.documents
             self.formats.setdefault(outcome.format, [0, 0])[0] += outcome.documents

@@ -24,8 +24,9 @@ from ..index.lock import write_lock
 from ..index.runlog import record_run
 from ..index.schema import build_schema
 from ..index.snapshot import Snapshot, open_index
+from ..readers import ReadOptions
 from .report import IndexReport, ProgressFn
-from .scan import MAX_FILE_SIZE, indexed_files
+from .scan import MAX_FILE_SIZE, Reading, indexed_files
 from .serial import SerialRun
 from .workers import make_run
 
@@ -60,6 +61,7 @@ def reindex(
     progress: ProgressFn | None = None,
     max_file_size: int = MAX_FILE_SIZE,
     workers: int | None = None,
+    ocr: bool = False,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` in step with the files under ``corpus_dir``.
 
@@ -72,7 +74,10 @@ def reindex(
     an index of another format raises :class:`SchemaMismatch`. Leftovers of
     interrupted runs are removed first; the outcome is logged in ``lastrun.json``.
     ``workers`` > 1 reads, analyses and writes in that many processes
-    (:mod:`.workers`); ``None`` picks by corpus size and CPU count.
+    (:mod:`.workers`); ``None`` picks by corpus size and CPU count. ``ocr``
+    reads scanned PDFs with tesseract (when installed); without it a scan is a
+    failed file that says so. A file read with a reason to look at it (a
+    scanner's noisy OCR layer) is indexed and listed in ``warnings``.
     """
     started = time.monotonic()
     corpus = Path(corpus_dir)
@@ -80,7 +85,8 @@ def reindex(
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist")
     report = IndexReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
-    run = make_run(corpus, report, progress, max_file_size, workers)
+    reading = Reading(max_file_size, ReadOptions(ocr=ocr))
+    run = make_run(corpus, report, progress, reading, workers)
     with write_lock(root, wait):
         try:
             report.cleaned = generations.clean_leftovers(root)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,20 @@ from ..errors import CorpusError, ReaderError
 from ..index.records import block_records
 from ..index.snapshot import Snapshot
 from ..index.writer import prepare
-from ..readers import Catalog, file_checksum, format_of, read_documents, reader_for
+from ..readers import Catalog, ReadOptions, file_checksum, format_of, read_documents, reader_for
 from .report import FileOutcome
 
 #: Files larger than this are reported and skipped (``--max-size`` on the CLI).
 MAX_FILE_SIZE = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a run reads each file: the size over which it is skipped unread, and
+    the readers' options (OCR of scans, bounds on what a file may decompress)."""
+
+    max_size: int = MAX_FILE_SIZE
+    options: ReadOptions = field(default_factory=ReadOptions)
 
 
 def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
@@ -73,7 +83,7 @@ def checksum_bounded(path: Path, source: str, max_size: int) -> str:
 
 
 def prepare_file(
-    schema: Any, catalog: Catalog, path: Path, source: str, known: str | None, max_size: int
+    schema: Any, catalog: Catalog, path: Path, source: str, known: str | None, reading: Reading
 ) -> FileOutcome:
     """Read one file and analyse all of its blocks, or say why not.
 
@@ -84,10 +94,10 @@ def prepare_file(
     """
     fmt = format_of(path)
     try:
-        if known == checksum_bounded(path, source, max_size):
+        if known == checksum_bounded(path, source, reading.max_size):
             return FileOutcome("unchanged", source, fmt)
         try:
-            documents = read_documents(path, source, catalog)
+            documents = read_documents(path, source, catalog, reading.options)
         except (ReaderError, FileNotFoundError):
             raise
         except Exception as exc:  # a reader bug must not stop the hourly run for every file
@@ -107,4 +117,7 @@ def prepare_file(
     except Exception as exc:  # an analysis bug or a pathological file: this file fails
         reason = f"internal error while indexing: {type(exc).__name__}: {exc}"
         return FileOutcome("failed", source, fmt, reason)
-    return FileOutcome("ok", source, fmt, documents=len(documents), blocks=blocks)
+    warnings = [d.extra["warning"] for d in documents if d.extra.get("warning")]
+    return FileOutcome(
+        "ok", source, fmt, documents=len(documents), blocks=blocks, warning="; ".join(warnings)
+    )

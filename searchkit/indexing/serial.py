@@ -9,7 +9,7 @@ from ..index import writer as segment
 from ..index._whoosh import cache_length_columns
 from ..index.pool import paused_gc
 from .report import IndexReport, ProgressFn
-from .scan import corpus_listing, prepare_file
+from .scan import Reading, corpus_listing, prepare_file
 
 
 class SerialRun:
@@ -20,10 +20,10 @@ class SerialRun:
     nothing changed, writes nothing), leaving the writer closed.
     """
 
-    def __init__(self, report: IndexReport, progress: ProgressFn | None, max_size: int) -> None:
+    def __init__(self, report: IndexReport, progress: ProgressFn | None, reading: Reading) -> None:
         self.report = report
         self.progress = progress
-        self.max_size = max_size
+        self.reading = reading
         self.ix: Any = None
         self.writer: Any = None
 
@@ -42,7 +42,7 @@ class SerialRun:
             seen.add(source)
             if self.progress:
                 self.progress(source, done, len(files))
-            outcome = prepare_file(schema, catalog, path, source, known.get(source), self.max_size)
+            outcome = prepare_file(schema, catalog, path, source, known.get(source), self.reading)
             if outcome.status == "ok":
                 writer = self._writer()
                 if source in known:

@@ -50,7 +50,7 @@ from ..index._whoosh import cache_length_columns, segment_count
 from ..index.generations import WHOOSH_NAME
 from ..index.pool import paused_gc
 from .report import FileOutcome
-from .scan import corpus_files, corpus_listing, prepare_file
+from .scan import Reading, corpus_files, corpus_listing, prepare_file
 from .serial import SerialRun
 
 #: Below this many corpus files, ``workers=None`` indexes in one process.
@@ -87,7 +87,7 @@ def _die_with_parent(parent: int) -> None:
 def _worker(
     index_dir: str,
     limitmb: int,
-    max_size: int,
+    reading: Reading,
     catalog: Any,
     tasks: Any,
     results: Any,
@@ -107,9 +107,7 @@ def _worker(
         with paused_gc():
             while (task := tasks.get()) is not None:
                 current[slot] = task[0]  # shared memory: readable even if this process dies
-                outcome = prepare_file(
-                    ix.schema, catalog, Path(task[1]), task[2], task[3], max_size
-                )
+                outcome = prepare_file(ix.schema, catalog, Path(task[1]), task[2], task[3], reading)
                 for block in outcome.blocks:  # errors here are the writer's: the run aborts
                     segment.add_prepared(writer, block)
                 outcome.written, outcome.blocks = len(outcome.blocks), []
@@ -137,7 +135,9 @@ def _worker(
 # --------------------------------------------------------------------------- parent process
 
 
-def make_run(corpus: Path, report: Any, progress: Any, max_size: int, workers: int | None) -> Any:
+def make_run(
+    corpus: Path, report: Any, progress: Any, reading: Reading, workers: int | None
+) -> Any:
     """The indexer's run object: serial, or :class:`ParallelRun` for ``workers`` > 1.
 
     ``workers=None`` picks by corpus size and CPU count (:func:`auto_workers`).
@@ -145,8 +145,8 @@ def make_run(corpus: Path, report: Any, progress: Any, max_size: int, workers: i
     if workers is None:
         workers = auto_workers(sum(1 for _ in corpus_files(corpus))) if corpus.is_dir() else 1
     if workers > 1:
-        return ParallelRun(report, progress, max_size, workers)
-    return SerialRun(report, progress, max_size)
+        return ParallelRun(report, progress, reading, workers)
+    return SerialRun(report, progress, reading)
 
 
 class ParallelRun(SerialRun):
@@ -160,8 +160,8 @@ class ParallelRun(SerialRun):
 
     limitmb = 64
 
-    def __init__(self, report: Any, progress: Any, max_size: int, workers: int) -> None:
-        super().__init__(report, progress, max_size)
+    def __init__(self, report: Any, progress: Any, reading: Reading, workers: int) -> None:
+        super().__init__(report, progress, reading)
         self.workers = max(1, workers)
 
     def write(self, corpus: Path, known: dict[str, str], incremental: bool) -> None:
@@ -184,7 +184,7 @@ class ParallelRun(SerialRun):
                 args=(
                     folder,
                     self.limitmb,
-                    self.max_size,
+                    self.reading,
                     catalog,
                     tasks,
                     results,

@@ -24,7 +24,7 @@ suffix     reader                                                       format
 
 PDF and Word readers take :class:`ReadOptions` (OCR, bounds on what a file may
 decompress): ``read_documents(path, source, catalog, options=ReadOptions(ocr=True))``;
-a corpus listing finds their files with ``reader_for(path, pdf_and_word=True)``.
+the indexer passes ``searchkit reindex --ocr`` on as ``ReadOptions(ocr=True)``.
 """
 
 from __future__ import annotations
@@ -86,20 +86,13 @@ FORMATS = {
 IGNORED_NAMES = {"catalog.csv", "readme.md", "source.md", "searchkit.toml", "license"}
 
 
-def reader_for(path: Path, pdf_and_word: bool = False) -> Reader | ManyReader | OptionReader | None:
-    """The reader registered for ``path``'s suffix, or ``None``.
-
-    PDF and Word files (:data:`OPTION_READERS`) are offered only with
-    ``pdf_and_word=True``: a caller that lists a corpus asks for them when it
-    is ready to index them (and to pass :class:`ReadOptions`); Word's lock files
-    (``~$name.docx``) are never offered. :func:`read_documents` reads them either way.
-    """
+def reader_for(path: Path) -> Reader | ManyReader | OptionReader | None:
+    """The reader registered for ``path``'s suffix, or ``None`` (Word's lock
+    files, ``~$name.docx``, are never offered)."""
     if path.name.lower() in IGNORED_NAMES or path.name.startswith((".", "~$")):
         return None
     suffix = path.suffix.lower()
-    if suffix in OPTION_READERS:
-        return OPTION_READERS[suffix] if pdf_and_word else None
-    return READERS.get(suffix) or MANY_READERS.get(suffix)
+    return READERS.get(suffix) or MANY_READERS.get(suffix) or OPTION_READERS.get(suffix)
 
 
 def format_of(path: Path) -> str:
@@ -144,7 +137,7 @@ def read_documents(
     Raises :class:`ReaderError` naming the file and the reason.
     """
     suffix = path.suffix.lower()
-    if reader_for(path, pdf_and_word=True) is None:
+    if reader_for(path) is None:
         raise ReaderError(source, f"no reader for files ending in {path.suffix or '(none)'!r}")
     try:
         digest = file_checksum(path)
