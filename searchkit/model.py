@@ -49,6 +49,9 @@ class Document:
     body: str | None = None  # symbol prefix such as "CTOC/COP"
     body_name: str | None = None  # printed name such as "Конференция участников ..."
     checksum: str | None = None
+    #: The work this document is a version of: what pairs its language versions
+    #: (its symbol; a known document's key for one without: searchkit.readers.known).
+    work: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 

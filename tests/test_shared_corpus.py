@@ -142,6 +142,17 @@ def test_charter_articles_are_cited_as_articles(shared_index: tuple[Path, Any]) 
     assert en[0].language == "en"
 
 
+def test_charter_article_in_english_beside_the_russian(shared_index: tuple[Path, Any]) -> None:
+    """The Charter has no symbol: its versions pair by the work their titles name."""
+    passage = show(shared_index[0], "Устав Организации Объединенных Наций, статья 51")
+    assert passage.citation == "Устав Организации Объединенных Наций, статья 51"
+    assert "самооборону" in passage.block.text
+    beside = show(shared_index[0], "Устав ООН", "51", parallel_langs=("en",)).parallel["en"]
+    assert beside.number == "51" and "self-defence" in beside.text
+    english = show(shared_index[0], "UN Charter", "51")
+    assert english.document.language == "en" and english.block.text == beside.text
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -58,6 +58,7 @@ def as_stored_before(
         agenda_item=document.agenda_item or None,
         body_name=document.body_name or None,
         headings=tuple(headings),
+        work=document.work or None,
     )
     return {
         f"{document.source}#{block.ordinal}": StoredBlock(

@@ -329,10 +329,19 @@ def search_cmd(
 
 @app.command("show")
 def show_cmd(
-    symbol: Annotated[str, typer.Argument(help="Document symbol (or file, if it has none).")],
-    para: Annotated[
-        str, typer.Argument(help="Paragraph as printed ('3', '3 (a)', '*') or '#ORDINAL'.")
+    symbol: Annotated[
+        str,
+        typer.Argument(
+            help="Document symbol, title, known short name (Устав ООН) or file; "
+            "or a whole citation as search prints it."
+        ),
     ],
+    para: Annotated[
+        str | None,
+        typer.Argument(
+            help="Paragraph as printed ('3', '3 (a)', '*'), '#ORDINAL' or a kind ('title')."
+        ),
+    ] = None,
     index: IndexOpt = None,
     context: Annotated[
         int, typer.Option("--context", "-C", min=0, help="Blocks to show before and after.")
@@ -344,7 +353,13 @@ def show_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the passage as JSON.")] = False,
     no_color: ColorOpt = False,
 ) -> None:
-    """Show a paragraph in its context, with the document's masthead and its citation."""
+    """Show a paragraph in its context, with the document's masthead and its citation.
+
+    \b
+      searchkit show A/HRC/WG.6/34/ITA/3 5 --parallel en
+      searchkit show "Устав Организации Объединенных Наций, статья 51"
+      searchkit show "Устав ООН" 51
+    """
     from ..retrieval.browse import show
     from .render import passage_text
 

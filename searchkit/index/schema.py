@@ -15,6 +15,7 @@ content    the block's text analysed to lemmas, plus ``=form`` surface terms at
 heading_t  the section heading, analysed
 title_t    the document title, analysed
 lang, date, year   document metadata for filters
+work       what pairs a document's language versions (its symbol, or a known key)
 abbr       abbreviations the block defines ("Программа развития ООН (ПРООН)"), lower case
 fullname   the full names it defines them by, as lookup keys (analysis.abbreviations)
 
@@ -48,7 +49,7 @@ from ..model import KINDS
 from ._whoosh.codec import PackedPositions
 
 #: Bump when fields change; together with ANALYZER_VERSION it decides compatibility.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
@@ -73,6 +74,7 @@ def build_schema() -> fields.Schema:
         title_t=fields.TEXT(analyzer=lemma_fields, phrase=False),
         lang=fields.ID(),
         date=fields.ID(),
+        work=fields.ID(),
         # shift_step=0: one term per block instead of whoosh's 8-level trie; a
         # year range spans a few dozen values, so ranges stay fast.
         year=fields.NUMERIC(bits=32, signed=False, shift_step=0),

@@ -50,7 +50,7 @@ DEFAULT_KIND = "paragraph"
 #: ``date``; ``file`` is there only when it is not the source).
 DOCUMENT_LAYOUT = (
     "source", "ends", "headings", "checksum", "symbol", "body", "lang", "date",
-    "title", "session", "agenda", "body_name", "file",
+    "title", "session", "agenda", "body_name", "file", "work",
 )  # fmt: skip
 #: A chunk holds blocks up to this many characters of text (a longer block is a chunk alone).
 CHUNK_CHARS = 8192
@@ -103,7 +103,7 @@ def chunk_ends(lengths: Sequence[int], limit: int | None = None) -> list[int]:
 
 def document_filters(document: Document, file: str) -> dict[str, Any]:
     """The document's values every one of its blocks is filtered by (and which
-    its stored record also shows): file, symbol, body, language, date, year."""
+    its stored record also shows): file, symbol, body, language, date, year, work."""
     date = document.date or ""
     return {
         "file": file,
@@ -113,6 +113,7 @@ def document_filters(document: Document, file: str) -> dict[str, Any]:
         "lang": document.language or "",
         "date": date,
         "year": _year(date),
+        "work": document.work or "",
     }
 
 
@@ -138,6 +139,7 @@ def pack_document(document: Document, file: str, headings: list[str], ends: list
         "agenda": document.agenda_item,
         "body_name": document.body_name,
         "file": None if file == document.source else file,
+        "work": None if document.work == document.symbol else document.work,
     }
     values = [metadata[name] or None for name in DOCUMENT_LAYOUT]
     while values[-1] is None:
@@ -164,6 +166,7 @@ def unpack_document(packed: Sequence[Any]) -> tuple[StoredDocument, list[int]]:
         agenda_item=got.get("agenda"),
         body_name=got.get("body_name"),
         headings=tuple(got.get("headings") or ()),
+        work=got.get("work") or got.get("symbol") or None,
     )
     return document, list(got.get("ends") or ())
 
@@ -189,6 +192,7 @@ class StoredDocument:
     agenda_item: str | None = None
     body_name: str | None = None
     headings: tuple[str, ...] = ()
+    work: str | None = None  # what pairs its language versions (model.Document.work)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ from . import pdf as _pdf
 from . import plain as _plain
 from . import xml as _xml
 from .catalog import Catalog, CatalogEntry
+from .known import work_of
 from .options import DEFAULT, ReadOptions
 
 Reader = Callable[[bytes, str], Document]
@@ -154,7 +155,16 @@ def read_documents(
     if not documents:
         raise ReaderError(source, "no text found")
     entry = catalog.get(source) if catalog else None
-    return [apply_catalog(dataclasses.replace(d, checksum=digest), entry) for d in documents]
+    return [
+        with_work(apply_catalog(dataclasses.replace(d, checksum=digest), entry)) for d in documents
+    ]
+
+
+def with_work(document: Document) -> Document:
+    """The document with its work set: the catalogue's, else its symbol, else
+    the known document its title names (:mod:`.known`)."""
+    work = document.work or document.symbol or work_of(document.title)
+    return dataclasses.replace(document, work=work) if work != document.work else document
 
 
 def read_path(

@@ -3,7 +3,7 @@
 It maps files to the metadata a file cannot carry itself. Columns (header row
 required; only ``file`` is mandatory, unknown columns are ignored)::
 
-    file,symbol,language,date,title,session,agenda_item
+    file,symbol,language,date,title,session,agenda_item,work
     000_a4c9014b07e334a9.txt,,ru,2012-07-10,,,
 
 ``file`` is the path relative to the corpus root, with ``/`` separators. The
@@ -31,6 +31,7 @@ class CatalogEntry:
     title: str | None = None
     session: str | None = None
     agenda_item: str | None = None
+    work: str | None = None  # pairs the file's language versions when it has no symbol
 
     def fields(self) -> dict[str, str | None]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -3,13 +3,18 @@ in another language, the documents an index holds.
 
 ``show("index", "CTOC/COP/2012/1", "3", context=1)`` returns a :class:`Passage`
 with paragraph 3, one block before and one after, and the document's masthead
-(title, date, session, agenda item). Paragraphs are addressed as printed
-(``"3"``, ``"3 (a)"``, ``"*"`` for a footnote) or by position (``"#5"``, the
-block's ordinal, which also reaches unnumbered headings and titles).
+(title, date, session, agenda item). A document is named by its symbol, its
+title or a short name of a known document (``Устав ООН``: its *work*, which
+pairs its language versions), or its file; paragraphs as printed (``"3"``,
+``"3 (a)"``, ``"*"`` for a footnote), by position (``"#5"``, the block's
+ordinal, which also reaches unnumbered headings and titles) or by kind
+(``"title"``). A citation as searchkit prints it names both:
+``show("index", "Устав Организации Объединенных Наций, статья 51")``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +24,8 @@ import numpy as np
 from ..errors import NotFound
 from ..index.snapshot import Snapshot, open_snapshot
 from ..index.stored import StoredBlock, StoredDocument
-from ..model import Block, citation
+from ..model import KINDS, Block, citation
+from ..readers.known import language_of, resolve
 from ..symbols import canonical
 
 
@@ -35,6 +41,7 @@ class DocumentInfo:
     session: str | None
     agenda_item: str | None
     body_name: str | None
+    work: str | None = None  # what pairs its language versions
 
 
 @dataclass(frozen=True)
@@ -69,14 +76,18 @@ def _info(document: StoredDocument) -> DocumentInfo:
         session=document.session,
         agenda_item=document.agenda_item,
         body_name=document.body_name,
+        work=document.work,
     )
 
 
 def _blocks_of(snap: Snapshot, document: str, lang: str | None) -> list[StoredBlock]:
-    """Blocks of the document named by its symbol or, lacking one, its source
-    file (in ``lang``, when given; else one language version, Russian first)."""
+    """Blocks of the document named by its symbol, its work (a known title or
+    short name resolves to one) or its source file: in ``lang`` when given, else
+    one language version (the one whose title or short name was typed, else
+    Russian)."""
     symbol = canonical(document)
-    found = snap.term_mask("source", [document])
+    found = snap.term_mask("source", [document.removeprefix("[symbol unknown: ").rstrip("]")])
+    found |= snap.term_mask("work", [w for w in (document, resolve(document)) if w])
     if symbol:
         found |= snap.term_mask("symbol", [symbol])
     if lang:
@@ -89,15 +100,26 @@ def _blocks_of(snap: Snapshot, document: str, lang: str | None) -> list[StoredBl
     # A symbol may exist in several languages: keep one source unless asked otherwise.
     sources = sorted({r.document.source for r in rows})
     if lang is None and len(sources) > 1:
-        preferred = [r for r in rows if r.document.language == "ru"] or rows
+        # The version whose title was typed ("Charter of the United Nations"), else Russian.
+        named = [r for r in rows if r.document.title and _same(r.document.title, document)]
+        implied = language_of(document) or "ru"
+        preferred = named or [r for r in rows if r.document.language == implied] or rows
         first = sorted({r.document.source for r in preferred})[0]
         rows = [r for r in rows if r.document.source == first]
     return sorted(rows, key=lambda r: (r.document.source, r.ordinal))
 
 
+def _same(title: str, name: str) -> bool:
+    return " ".join(title.lower().split()) == " ".join(name.lower().split())
+
+
 def _find(rows: list[StoredBlock], para: str) -> int:
     wanted = para.strip()
-    if wanted.startswith("#") and wanted[1:].isdigit():
+    if wanted.lower() in KINDS:  # "title": the first block of that kind
+        for i, row in enumerate(rows):
+            if row.kind == wanted.lower():
+                return i
+    elif wanted.startswith("#") and wanted[1:].isdigit():
         ordinal = int(wanted[1:])
         for i, row in enumerate(rows):
             if row.ordinal == ordinal:
@@ -112,21 +134,49 @@ def _find(rows: list[StoredBlock], para: str) -> int:
     raise NotFound(f"no paragraph {para!r} in {doc.symbol or doc.source}")
 
 
+#: A citation as searchkit prints it (model.citation): the document, then the block.
+_CITATION = re.compile(
+    r"^(?P<document>.+?),\s*(?:(?:para\.?|п\.|пункт)\s*(?P<para>.+)"
+    r"|(?:статья|article)\s+(?P<article>\S+)|footnote\s+(?P<note>\S+)"
+    r"|(?P<kind>[a-z]+)(?:\s+(?P<number>\S+))?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_citation(text: str) -> tuple[str, str] | None:
+    """(document, paragraph) of a citation as searchkit prints it
+    (``"A/RES/70/1, para. 3"``, ``"Устав Организации Объединенных Наций, статья 51"``,
+    ``"CTOC/COP/2012/1, footnote 2"``, ``"… , title"``), else ``None``."""
+    m = _CITATION.match(text.strip())
+    if m is None:
+        return None
+    if m["kind"] and m["kind"].lower() not in KINDS:
+        return None
+    para = m["para"] or m["article"] or m["note"] or m["number"] or m["kind"]
+    return m["document"].strip(), para.strip()
+
+
 def show(
     index_dir: Path | str,
     document: str,
-    para: str,
+    para: str | None = None,
     *,
     context: int = 0,
     lang: str | None = None,
     parallel_langs: tuple[str, ...] = (),
 ) -> Passage:
-    """The block ``para`` of ``document`` (a symbol, or a source file for documents
-    without one) with ``context`` blocks before and after.
+    """The block ``para`` of ``document`` (its symbol, title, known short name or
+    file) with ``context`` blocks before and after; without ``para``,
+    ``document`` is a citation as searchkit prints it.
 
     ``parallel_langs`` adds the same-numbered block of those language versions.
     Raises :class:`~searchkit.errors.NotFound` for an unknown document or paragraph.
     """
+    if para is None:
+        cited = split_citation(document)
+        if cited is None:
+            raise NotFound(f"{document!r} is no citation: name a paragraph ('3', '#5', 'title')")
+        document, para = cited
     with open_snapshot(index_dir) as snap:
         rows = _blocks_of(snap, document, lang)
         i = _find(rows, para)
@@ -145,10 +195,10 @@ def show(
 
 def _parallel_block(snap: Snapshot, passage: Passage, lang: str) -> Block | None:
     doc, block = passage.document, passage.block
-    if not doc.symbol or lang == doc.language:
+    if not doc.work or lang == doc.language:
         return None
     try:
-        rows = _blocks_of(snap, doc.symbol, lang)
+        rows = _blocks_of(snap, doc.work, lang)
     except NotFound:
         return None
     if block.number is not None:
@@ -178,12 +228,11 @@ def parallels(index_dir: Path | str, hits: list[Any], lang: str) -> dict[int, Bl
     found: dict[int, Block] = {}
     with open_snapshot(index_dir) as snap:
         for i, hit in enumerate(hits):
-            if not hit.symbol or hit.language == lang:
+            document = snap.document_named(hit.source)
+            if document is None or not document.work or hit.language == lang:
                 continue
             passage = Passage(
-                document=DocumentInfo(
-                    hit.symbol, hit.source, hit.language, hit.title, hit.date, None, None, None
-                ),
+                document=_info(document),
                 block=Block(hit.kind, hit.text, hit.ordinal, hit.paragraph, hit.heading),
             )
             block = _parallel_block(snap, passage, lang)
