@@ -50,7 +50,7 @@ class Document:
     body_name: str | None = None  # printed name such as "Конференция участников ..."
     checksum: str | None = None
     #: The work this document is a version of: what pairs its language versions
-    #: (its symbol; a known document's key for one without: searchkit.readers.known).
+    #: (its symbol; a known document's key for one without: searchkit.works).
     work: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

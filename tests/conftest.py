@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled corpus, an index built from it, the shared corpus."""
+"""Shared fixtures: the seed document, an index built from it, the shared corpus."""
 
 from __future__ import annotations
 
@@ -18,18 +18,21 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the bundled corpus, built once per test session."""
-    path = tmp_path_factory.mktemp("seed-index")
-    report = index_corpus(CORPUS, path)
+    """An index of the seed document alone, built once per test session."""
+    root = tmp_path_factory.mktemp("seed")
+    (root / "corpus").mkdir()
+    shutil.copy2(SEED, root / "corpus" / SEED.name)
+    report = index_corpus(root / "corpus", root / "index")
     assert report.ok, report.failed
-    return path
+    return root / "index"
 
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled corpus."""
+    """A writable corpus holding a copy of the seed document."""
     target = tmp_path / "corpus"
-    shutil.copytree(CORPUS, target)
+    target.mkdir()
+    shutil.copy2(SEED, target / SEED.name)
     return target
 
 

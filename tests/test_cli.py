@@ -1,13 +1,16 @@
 """The CLI, through typer's runner and as a real process."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from searchkit import index_corpus, search
 from searchkit.cli import app
+from searchkit.retrieval.browse import parallels, show
 
 from .conftest import CORPUS
 
@@ -86,5 +89,20 @@ def test_version() -> None:
     assert result.exit_code == 0 and result.output.startswith("searchkit ")
 
 
-def test_default_corpus_is_bundled() -> None:
-    assert any(CORPUS.glob("*.txt"))
+def test_bundled_corpus_is_the_main_job(tmp_path: Path) -> None:
+    """`make search` indexes corpus/ and searches it: every file reads, each
+    format its reader, the PDF pair and the Charter pair beside each other."""
+    listed = set(re.findall(r"`([\w./-]+\.(?:txt|pdf))`", (CORPUS / "SOURCE.md").read_text()))
+    files = {
+        p.relative_to(CORPUS).as_posix()
+        for p in CORPUS.rglob("*")
+        if p.is_file() and p.name != "SOURCE.md"
+    }
+    assert files and files == listed  # SOURCE.md names every bundled file
+    report = index_corpus(CORPUS, tmp_path / "index")
+    assert report.ok and len(report.added) == len(files), report.failed
+    hits = search(tmp_path / "index", "торговля людьми", limit=1)
+    assert hits[0].symbol == "A/HRC/WG.6/34/ITA/3" and hits[0].source.endswith(".pdf")
+    assert "Trafficking" in parallels(tmp_path / "index", hits, "en")[0].text
+    cited = show(tmp_path / "index", "Устав ООН", "51", parallel_langs=("en",))
+    assert "self-defence" in cited.parallel["en"].text

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from searchkit import index_corpus, search
+from searchkit import works as known
 from searchkit.cli import app
 from searchkit.errors import EXIT_NOT_FOUND, NotFound
-from searchkit.readers import known
 from searchkit.retrieval.browse import show, split_citation
 
 from .conftest import SEED

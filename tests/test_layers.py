@@ -21,6 +21,7 @@ LAYERS = {
     "errors": 0,
     "model": 1,
     "symbols": 1,
+    "works": 1,
     "config": 1,
     "readers": 2,
     "analysis": 2,
@@ -218,6 +219,22 @@ def test_a_search_imports_no_reader_and_no_indexer(seed_index: Path) -> None:
     assert "searchkit.retrieval.ranker" in loaded
     assert [m for m in loaded if m.startswith(("searchkit.readers", "searchkit.indexing"))] == []
     assert "bs4" not in loaded and "typer" not in loaded
+
+
+def test_a_cli_search_imports_no_reader(seed_index: Path) -> None:
+    """The command, with --parallel (browse), as cron and users run it."""
+    code = (
+        "import sys, contextlib, io\n"
+        f"sys.argv = ['searchkit', 'search', 'ввоз', '--index', {str(seed_index)!r},"
+        " '--parallel', 'en']\n"
+        "from searchkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()"
+    )
+    loaded = _loaded_after(code)
+    assert "searchkit.retrieval.browse" in loaded
+    assert [m for m in loaded if m.startswith(("searchkit.readers", "searchkit.indexing"))] == []
+    assert "bs4" not in loaded
 
 
 def test_an_index_stores_exactly_the_documented_import_paths(seed_index: Path) -> None:

@@ -371,6 +371,34 @@ def test_russian_report_headings_and_footnotes(ru: Document) -> None:
 
 
 @pytest.mark.corpus
+def test_endnotes_sit_under_their_notes_heading(ru: Document) -> None:
+    """The notes gathered at the end are under "Примечания", not under the
+    last section of the text (a query about it must not match 169 notes)."""
+    endnotes = [b for b in ru.blocks if b.kind == "footnote" and b.number != "*"]
+    assert {b.heading for b in endnotes} == {"Примечания"}
+    heading = ru.blocks[endnotes[0].ordinal - 1]
+    assert (heading.kind, heading.text) == ("heading", "Примечания")
+
+
+@pytest.mark.corpus
+def test_footnote_rule_is_no_heading_and_long_chapter_titles_are(
+    un_pdf: dict[str, Document | ReaderError],
+) -> None:
+    report = un_pdf["E_2025_15.en.pdf"]
+    assert isinstance(report, Document)
+    assert not [b for b in report.blocks if "___" in b.text or "___" in (b.heading or "")]
+    chapter = next(b for b in report.blocks if b.text.startswith("II. Promoting coherence"))
+    assert chapter.kind == "heading" and len(chapter.text) > 160
+    para36 = next(b for b in report.blocks if b.number == "36").text
+    # the paragraph goes on across the footnote below it, to its last sentence
+    assert "especially gender inequality. Against this background" in para36
+    assert para36.endswith("including inequality and exclusion.")
+    assert next(b for b in report.blocks if b.number == "37").heading == (
+        "3. Building inclusive societies: fostering social development and leaving no one behind"
+    )
+
+
+@pytest.mark.corpus
 def test_no_furniture_in_the_russian_report(ru: Document) -> None:
     for block in ru.blocks:
         assert "GE.19-13879" not in block.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from searchkit.errors import ReaderError
 from searchkit.readers import read_documents, read_path, reader_for
 from searchkit.readers.plain import layout
 from searchkit.readers.quirks import clean
+from searchkit.readers.sentences import read_lines
 
 from .conftest import FIXTURES
 
@@ -178,6 +180,49 @@ def test_layout_is_decided_by_the_text_not_the_name(shared_corpus: Path, tmp_pat
     doc = read_path(moved, "anything.txt")
     assert doc.symbol is None  # nothing in the name or the text says it
     assert sum(1 for b in doc.blocks if b.kind == "paragraph" and b.number) > 250
+
+
+def test_numbering_goes_on_after_a_list_that_restarts_at_one() -> None:
+    """JIU reports put numbered benchmarks ("1." … "5.") between paragraphs 31
+    and 37 (here 2 and 5): every paragraph keeps its own number, none
+    swallows the next."""
+    lines = [
+        "1. Инспекторы изучили хартии внутреннего аудита.",
+        "2. Инспекторы провели беседы.",
+        "Это следует подкрепить требованием.",
+        "1. Планирование внутреннего аудита",
+        "3. Функциональная независимость аудиторов ущемляется.",
+        "2. Отбор руководителя службы аудита",
+        "4. Хотя в процессе планирования учитываются мнения руководства.",
+        "В позитивном плане Инспекторы отмечают прогресс.",
+        "5. Кроме того, передовая практика предполагает участие комитета.",
+        "13. Переходные положения",  # a quoted number: follows neither numbering
+        "6. Комитеты рассматривают планы проверок.",
+    ]
+    blocks = read_lines(lines)
+    numbered = [(b.number, b.text.split()[0]) for b in blocks if b.number]
+    assert numbered == [
+        ("1", "Инспекторы"),
+        ("2", "Инспекторы"),
+        ("1", "Планирование"),
+        ("3", "Функциональная"),
+        ("2", "Отбор"),
+        ("4", "Хотя"),
+        ("5", "Кроме"),
+        ("6", "Комитеты"),
+    ]
+    text = {b.number: b.text for b in blocks}
+    assert text["4"].endswith("Инспекторы отмечают прогресс.")  # 4 goes on
+    assert text["5"].endswith("13. Переходные положения")  # inside paragraph 5
+
+
+def test_jiu_report_paragraphs_all_numbered(shared_corpus: Path) -> None:
+    path = shared_corpus / "un-documents/pro/ru/ru_2010_jiu_rep_2010_5.txt"
+    doc = read_path(path, "ru_2010_jiu_rep_2010_5.txt")
+    unnumbered = [b.text[:40] for b in doc.blocks if not b.number and re.match(r"\d+\. ", b.text)]
+    assert unnumbered == []
+    numbers = {int(b.number) for b in doc.blocks if b.kind == "paragraph" and b.number}
+    assert len(numbers & set(range(1, 234))) >= 230  # paragraphs 1-233, as printed
 
 
 @pytest.mark.parametrize(

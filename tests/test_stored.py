@@ -105,7 +105,7 @@ def test_every_block_of_the_shared_corpus_reads_as_before(
 
 def test_every_block_of_the_bundled_document_carries_its_masthead(seed_index: Path) -> None:
     got = _merged(seed_index)
-    expected = _expected(SEED.parent)
+    expected = _expected(seed_index.parent / "corpus")
     assert got == expected
     last = max(got.values(), key=lambda f: f.ordinal)
     doc = last.document

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import ReaderError
 from ..model import Document
+from ..works import work_of
 from . import devset as _devset
 from . import docx as _docx
 from . import flatyaml as _flatyaml
@@ -46,7 +47,6 @@ from . import pdf as _pdf
 from . import plain as _plain
 from . import xml as _xml
 from .catalog import Catalog, CatalogEntry
-from .known import work_of
 from .options import DEFAULT, ReadOptions
 
 Reader = Callable[[bytes, str], Document]
@@ -162,7 +162,7 @@ def read_documents(
 
 def with_work(document: Document) -> Document:
     """The document with its work set: the catalogue's, else its symbol, else
-    the known document its title names (:mod:`.known`)."""
+    the known document its title names (:mod:`searchkit.works`)."""
     work = document.work or document.symbol or work_of(document.title)
     return dataclasses.replace(document, work=work) if work != document.work else document
 

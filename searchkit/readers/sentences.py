@@ -14,9 +14,11 @@ sentences follow as unnumbered lines, so whole paragraphs are rebuilt::
     Economic and Social Council Distr.            -> masthead (English files keep it)
 
 A number counts as a paragraph number only when it follows the previous one
-(``last + 1`` to ``last + 3``, or a restart at 1): ``13. Переходные положения``
-quoted inside an amendment is not paragraph 13. Outside numbered paragraphs,
-each line is its own block: short lines without final punctuation are headings.
+(``last + 1`` to ``last + 3``), restarts at 1, or goes on with the numbering
+a restart interrupted (``37.``, a list ``1.`` ``2.``, then ``38.``):
+``13. Переходные положения`` quoted inside an amendment is not paragraph 13.
+Outside numbered paragraphs, each line is its own block: short lines without
+final punctuation are headings.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def read_lines(lines: list[str]) -> list[Block]:
     heading: str | None = None
     current: _Open | None = None  # the paragraph later lines continue
     paragraph: str | None = None  # number of the current numbered paragraph
-    last = 0
+    numbering: tuple[int, ...] = (0,)  # the last number of each numbering (see _count)
     in_masthead = True
 
     def new(kind: str, text: str, number: str | None = None) -> _Open:
@@ -86,8 +88,8 @@ def read_lines(lines: list[str]) -> list[Block]:
             current = None
             continue
         numbered = _NUMBERED.match(line)
-        if numbered and _plausible(int(numbered.group(1)), last):
-            last = int(numbered.group(1))
+        if numbered and _plausible(int(numbered.group(1)), numbering):
+            numbering = _count(int(numbered.group(1)), numbering)
             paragraph = numbered.group(1)
             current = new("paragraph", numbered.group(2), paragraph)
             continue
@@ -111,7 +113,9 @@ def read_lines(lines: list[str]) -> list[Block]:
         headingish = _headingish(line)
         # Inside a paragraph only a plain title-like line before the next number is a heading
         # ("Денежная единица: манат Территория: 86 600 кв.км" still belongs to its paragraph).
-        titled = headingish and not re.search(r"[\d:;]", line) and _numbered_next(following, last)
+        titled = (
+            headingish and not re.search(r"[\d:;]", line) and _numbered_next(following, numbering)
+        )
         if (headingish and current is None) or titled:
             new("heading", line).soft = True
             heading, current, paragraph = line, None, None
@@ -160,10 +164,27 @@ def _headingish(line: str) -> bool:
     )
 
 
-def _plausible(number: int, last: int) -> bool:
-    return last < number <= last + 3 or number == 1
+def _follows(number: int, numbering: tuple[int, ...]) -> int | None:
+    """Which numbering ``number`` goes on (the closest one), if any."""
+    going_on = [i for i, last in enumerate(numbering) if last < number <= last + 3]
+    return min(going_on, key=lambda i: number - numbering[i]) if going_on else None
 
 
-def _numbered_next(line: str, last: int) -> bool:
+def _plausible(number: int, numbering: tuple[int, ...]) -> bool:
+    return number == 1 or _follows(number, numbering) is not None
+
+
+def _count(number: int, numbering: tuple[int, ...]) -> tuple[int, ...]:
+    """The numbering after ``number``. A restart at 1 opens a second numbering
+    beside the main one, which may go on after it: paragraph ``37.``, a list
+    ``1.`` ``2.``, then ``38.`` (JIU reports interleave numbered benchmarks with
+    their paragraphs). Two are kept: the main (highest) and the latest."""
+    i = _follows(number, numbering)
+    if i is None:  # a restart at 1
+        return (max(numbering), 1)
+    return tuple(number if j == i else last for j, last in enumerate(numbering))
+
+
+def _numbered_next(line: str, numbering: tuple[int, ...]) -> bool:
     match = _NUMBERED.match(line)
-    return match is not None and _plausible(int(match.group(1)), last)
+    return match is not None and _plausible(int(match.group(1)), numbering)

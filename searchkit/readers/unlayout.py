@@ -341,15 +341,23 @@ def vocabulary_of(texts: list[str]) -> set[str]:
 # --------------------------------------------------------------------------- body
 
 
+_RULE = re.compile(r"[_\-–—=.·\s]{5,}")
+_NOTES = re.compile(r"^(?:Notes|Endnotes|Примечания|Сноски)$", re.I)
+
+
 def _is_heading(para: Para, text: str, following: str | None) -> bool:
     """A heading: labelled (``I.``, ``A.``), bold, larger or in capitals, short and
     not ending like a sentence; or short, plain and followed by a numbered paragraph."""
-    if para.kind == "heading":
+    if para.kind == "heading" or _NOTES.match(text):  # "Notes": the endnotes' heading
         return True
-    if len(text) > 160 or para.kind:
+    if para.kind:
         return False
-    if _HEADING_LABEL.match(text):
-        return True
+    if _HEADING_LABEL.match(text) and (
+        len(text) <= 160 or (len(text) <= 250 and not text.endswith(_SENTENCE_END))
+    ):
+        return True  # a labelled chapter title may run long: "II. Promoting coherence …"
+    if len(text) > 160:
+        return False
     if text.rstrip("*").endswith(_SENTENCE_END):
         return False
     if para.bold or para.size > 1.05 or _capitals(text):
@@ -447,7 +455,7 @@ class _Builder:
         """Add one paragraph; ``ahead`` are the texts of the next few (to tell a
         heading by what follows it, and the lines of a table of contents)."""
         text = clean(para.text)
-        if not text:
+        if not text or _RULE.fullmatch(text):  # the rule above a page's footnotes
             return
         ahead = ahead or []
         following = ahead[0] if ahead else None

@@ -25,8 +25,8 @@ from ..errors import NotFound
 from ..index.snapshot import Snapshot, open_snapshot
 from ..index.stored import StoredBlock, StoredDocument
 from ..model import KINDS, Block, citation
-from ..readers.known import language_of, resolve
 from ..symbols import canonical
+from ..works import language_of, resolve
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A document's *work* pairs its language versions: its symbol when it has one
 (the UN gives every language version the same symbol), else the key of a
-known document (``known.tsv``: the Charter has no symbol), else the
+known document (``works.tsv``: the Charter has no symbol), else the
 ``work`` column of the corpus catalogue. :func:`work_of` finds the work of a
 document from its title; :func:`resolve` the work a user's name for it
 stands for (a title in any language, or a short name: ``Устав ООН``).
@@ -14,7 +14,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-_DATA = Path(__file__).with_name("known.tsv")
+_DATA = Path(__file__).with_name("works.tsv")
 
 
 def _norm(name: str) -> str:
