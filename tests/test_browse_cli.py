@@ -126,7 +126,21 @@ def test_search_parallel(bilingual: Path) -> None:
     )
     hits = json.loads(result.output)
     para2 = next(h for h in hits if h["symbol"] == "CTOC/COP/2099/7")
-    assert para2["parallel"]["en"] == "2. The working group held two meetings."
+    # shown like the hit itself: the text, its number apart (in the citation)
+    assert para2["text"] == "Рабочая группа провела два совещания."
+    assert para2["parallel"]["en"] == "The working group held two meetings."
+    plain = runner.invoke(
+        app,
+        [
+            "search",
+            "совещание symbol:CTOC/COP/2099/7",
+            "--parallel",
+            "en",
+            "--index",
+            str(bilingual),
+        ],
+    )
+    assert "  [en] The working group held two meetings." in plain.output.splitlines()
 
 
 def test_lang_filter_and_english_search(bilingual: Path) -> None:

@@ -70,7 +70,7 @@ def hits_text(
             out.append(f"  {hit.heading}")
         out.append(f"  {hit.snippet}")
         for lang, block in (parallel or {}).get(i, {}).items():
-            out.append(f"  [{lang}] {block_line(block)}")
+            out.append(f"  [{lang}] {block.text}")  # like the hit: its number is in the citation
         out.append("")
     return "\n".join(out)
 
@@ -78,7 +78,7 @@ def hits_text(
 def _hit_dict(hit: Hit, parallel: dict[str, Block] | None) -> dict[str, Any]:
     data = hit.to_dict()
     if parallel:
-        data["parallel"] = {lang: block_line(b) for lang, b in parallel.items()}
+        data["parallel"] = {lang: b.text for lang, b in parallel.items()}  # as data["text"]
     return data
 
 
