@@ -20,6 +20,8 @@ other exception is a bug too::
     │   ├── IndexNotFound        4  no index at the given path
     │   ├── SchemaMismatch       4  the index is damaged or from an incompatible version
     │   │   └── StoredFieldsDamaged
+    │   ├── ShardUnavailable     4  a shard server of a remote index cannot be reached
+    │   ├── BackendUnavailable   2  the index's backend (Xapian) or its server is not installed
     │   └── NotFound             5  an unknown document or paragraph was asked for
     └── InternalError            70 a bug: the invariant named in the message does not hold
         └── WriteCheckFailed        the indexer could not account for every block it wrote
@@ -131,6 +133,21 @@ class SchemaMismatch(IndexError_):
 
 class StoredFieldsDamaged(SchemaMismatch):
     """A block's stored fields are not where its position says they are."""
+
+
+class ShardUnavailable(IndexError_):
+    """A shard of a sharded index cannot be reached or opened (its server is down)."""
+
+    def __init__(self, shard: str, reason: str) -> None:
+        super().__init__(f"shard {shard} is unavailable: {reason}")
+        self.shard = shard
+        self.reason = reason
+
+
+class BackendUnavailable(UserError):
+    """The backend an index uses, or a tool it needs, is not installed here."""
+
+    exit_code = EXIT_USAGE
 
 
 class NotFound(UserError):

@@ -123,7 +123,7 @@ def test_proximity_bonus_equals_whoosh_span_scoring(
             plan = parse(text, snap)
             assert len(plan.near) > 1  # the query has word pairs to score by proximity
             result = results.SearchResult(text)
-            ranked = results._rank(snap, plan, 30, None, None, False, True, result)
+            _view, ranked = results._rank(snap, plan, 30, None, None, False, True, result)
             assert ranked
             theirs = oracle.scores(searcher, oracle.with_proximity(plan))
             assert result.total == len(theirs)

@@ -120,14 +120,17 @@ def best_lemma(word: str) -> str:
     return lemmas(word)[0]
 
 
-def term_positions(text: str, surface: bool = False) -> dict[bytes, list[int]]:
+def term_positions(
+    text: str, surface: bool = False, only: frozenset[bytes] | set[bytes] | None = None
+) -> dict[bytes, list[int]]:
     """What :func:`lemma_analyzer` makes of ``text``, grouped: each term (lemma,
     or ``=form`` when ``surface``) as UTF-8 bytes, and its word positions.
 
-    The indexer's fast path (:mod:`searchkit.index.writer`): the same terms at the
-    same positions as the whoosh analyzer, without a token object per word,
-    and each distinct word of the text (hyphens included) analysed once per
-    process (:func:`_word_terms`).
+    The indexer's fast path (:mod:`searchkit.index.writer`): the same terms at
+    the same positions as the whoosh analyzer, without a token object per
+    word, and each distinct word of the text (hyphens included) analysed once
+    per process (:func:`_word_terms`). ``only``: just these terms (a block's
+    postings of a query's terms, read again from its text).
     """
     found: dict[bytes, list[int]] = {}
     pos = 0
@@ -136,6 +139,8 @@ def term_positions(text: str, surface: bool = False) -> dict[bytes, list[int]]:
         for offset, terms in entries:
             at = pos + offset
             for term in terms:
+                if only is not None and term not in only:
+                    continue
                 where = found.get(term)
                 if where is None:
                     found[term] = [at]

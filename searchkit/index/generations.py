@@ -43,7 +43,10 @@ from typing import Any
 
 from ..errors import IndexNotFound, SchemaMismatch
 from ._whoosh import committed_segments
-from .schema import FORMAT
+from .schema import FORMAT, XAPIAN_FORMAT
+
+#: The format each backend's indexes must have (the pointer's ``backend``; whoosh when absent).
+FORMATS = {"whoosh": FORMAT, "xapian": XAPIAN_FORMAT}
 
 POINTER = "searchkit.json"
 WHOOSH_NAME = "MAIN"
@@ -85,14 +88,32 @@ def read_pointer(root: Path) -> dict[str, Any]:
         raise SchemaMismatch(
             f"index at {root}: {POINTER} is unreadable ({exc}); {REBUILD}"
         ) from exc
-    if meta.get("format") != FORMAT:
+    backend = meta.get("backend", "whoosh")
+    if backend not in FORMATS:
+        raise SchemaMismatch(f"index at {root} uses backend {backend!r}, unknown here; {REBUILD}")
+    if meta.get("format") != FORMATS[backend]:
         raise SchemaMismatch(
             f"index at {root} has format {meta.get('format')!r}, this searchkit needs "
-            f"{FORMAT!r}; {REBUILD}"
+            f"{FORMATS[backend]!r}; {REBUILD}"
         )
     if not _GENERATION.match(str(meta.get("generation", ""))):
         raise SchemaMismatch(f"index at {root} uses an older on-disk layout; {REBUILD}")
     return meta
+
+
+def peek_pointer(root: Path) -> dict[str, Any] | None:
+    """The pointer as it is, unchecked (``None`` when missing or unreadable)."""
+    try:
+        meta = json.loads((root / POINTER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def backend_of(root: Path) -> str:
+    """The backend of the index at ``root`` (``whoosh`` when it says none)."""
+    meta = peek_pointer(root)
+    return str(meta.get("backend", "whoosh")) if meta else "whoosh"
 
 
 def current_generation(root: Path) -> str | None:
@@ -127,10 +148,15 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def switch_to(root: Path, generation: str) -> None:
-    """Make ``generation`` the current one, atomically, once its files are on disk."""
-    sync_tree(root / generation)
-    atomic_write_json(root / POINTER, {"format": FORMAT, "generation": generation})
+def switch_to(root: Path, generation: str, backend: str = "whoosh", **extra: Any) -> None:
+    """Make ``generation`` the current one, atomically, once its files are on disk
+    (``extra``: what else the pointer records, e.g. a Xapian index's shard count)."""
+    for dirpath, _dirs, _files in os.walk(root / generation):
+        sync_tree(Path(dirpath))
+    meta: dict[str, Any] = {"format": FORMATS[backend], "generation": generation}
+    if backend != "whoosh":
+        meta["backend"] = backend
+    atomic_write_json(root / POINTER, {**meta, **extra})
 
 
 def _remove(path: Path) -> None:

@@ -43,7 +43,7 @@ def block_records(document: Document, file: str | None = None) -> Iterator[dict[
         record.update(
             kind=block.kind,
             number=block.number or "",
-            content=_searchable_text(block, document.language),
+            content=searchable_text(block, document.language),
             heading_t=block.heading or "",
             cites=cites[i] or None,  # "" indexes nothing
             **_defined(block.text),
@@ -72,7 +72,7 @@ def _defined(text: str) -> dict[str, str]:
     }
 
 
-def _searchable_text(block: Block, language: str | None) -> str:
+def searchable_text(block: Block, language: str | None) -> str:
     """The text as searched: an article is printed under its label ("Статья 51"),
     which the reader keeps as its number, so the label is searched with the text."""
     if block.kind == "article" and block.number:

@@ -22,20 +22,20 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..analysis.abbreviations import abbreviation_key, definitions, name_key
 from ..errors import SchemaMismatch
 from . import generations
 from . import postings as disk
 from ._whoosh import deleted_blocks
+from .lookups import Lookups
 from .schema import shape_of
-from .stored import StoredDocument, StoredReader
+from .stored import StoredReader
 
 #: Postings kept decoded per snapshot (8 bytes each: block number and weight):
 #: 128 MB at most, about a third of all postings at 650k blocks.
@@ -45,11 +45,15 @@ CACHE_POSTINGS = 16_000_000
 CACHE_POSITIONS = 8_000_000
 #: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
 CACHE_MASKS = 64
-#: How many blocks defining an abbreviation are read to learn its full names.
-DEFINITIONS_READ = 20
 #: A term's positions are decoded for the chosen blocks only (and not cached)
 #: when those hold at most this share of the term's postings.
 PARTIAL_DECODE = 0.2
+
+
+def is_xapian(root: Path) -> bool:
+    """Is the index at ``root`` a Xapian one (a remote descriptor, or a folder
+    whose pointer names that backend)?"""
+    return (root.suffix == ".toml" and root.is_file()) or generations.backend_of(root) == "xapian"
 
 
 def open_index(index_dir: Path | str) -> Any:
@@ -82,15 +86,21 @@ def open_index(index_dir: Path | str) -> Any:
     ) from last_error
 
 
-def open_snapshot(index_dir: Path | str) -> Snapshot:
-    """The index's current commit (see :class:`Snapshot`)."""
+def open_snapshot(index_dir: Path | str) -> Any:
+    """The index's current commit: a :class:`Snapshot` of a whoosh index, or a
+    :class:`~.xapian.snapshot.XapianSnapshot` of a Xapian one (a folder whose
+    pointer says so, or a remote index descriptor)."""
     root = Path(index_dir)
+    if is_xapian(root):
+        from .xapian.snapshot import open_xapian
+
+        return open_xapian(root)
     generation = generations.current_generation(root)
     ix = open_index(root)
     return Snapshot(ix.reader(), ix, root, generation)
 
 
-class Snapshot:
+class Snapshot(Lookups):
     """One commit of the index: whoosh's reader and its decoded data.
 
     ``ix`` (the whoosh index) and ``root`` (its folder) let :meth:`refresh`
@@ -110,6 +120,9 @@ class Snapshot:
         self.generation = generation
         self.schema = reader.schema
         self.n = reader.doc_count_all()
+        #: The blocks term statistics count (idf): every block, deleted ones not
+        #: yet merged away included, as whoosh counts them.
+        self.population = self.n
         self.segments = list(reader.leaf_readers())
         self.live = np.ones(self.n, dtype=bool)
         for segment, offset in self.segments:
@@ -185,39 +198,30 @@ class Snapshot:
         held = ids[self.live[ids]]
         return int(held[0]) if len(held) else None
 
-    def names_for(self, abbreviation: str) -> list[str]:
-        """The full names the indexed text gives ``abbreviation`` (a key of
-        :func:`~searchkit.analysis.abbreviations.abbreviation_key`), the most
-        used first, one spelling of each."""
-        found: Counter[str] = Counter()
-        spelled: dict[str, str] = {}
-        for block in self._defining("abbr", abbreviation):
-            for abbr, name in definitions(self.stored.block(block).text):
-                if abbreviation_key(abbr) == abbreviation:
-                    key = name_key(name)
-                    found[key] += 1
-                    spelled.setdefault(key, name)
-        return [spelled[key] for key, _ in found.most_common()]
-
-    def abbreviations_for(self, name: str) -> list[str]:
-        """The abbreviations the indexed text defines for the full name whose
-        key (:func:`~searchkit.analysis.abbreviations.name_key`) is ``name``."""
-        found: Counter[str] = Counter()
-        for block in self._defining("fullname", name):
-            for abbr, full in definitions(self.stored.block(block).text):
-                if name_key(full) == name:
-                    found[abbreviation_key(abbr)] += 1
-        return [abbr for abbr, _ in found.most_common()]
-
-    def _defining(self, fieldname: str, key: str) -> list[int]:
-        """Up to :data:`DEFINITIONS_READ` live blocks with the term."""
+    def defining_blocks(self, fieldname: str, key: str, limit: int) -> list[int]:
+        """Up to ``limit`` live blocks with the term."""
         ids, _ = self.postings(fieldname, key)
-        return [int(b) for b in ids[self.live[ids]][:DEFINITIONS_READ]]
+        return [int(b) for b in ids[self.live[ids]][:limit]]
 
-    def document_named(self, source: str) -> StoredDocument | None:
-        """The document ``source`` (``None`` if the index holds none)."""
-        block = self.first_block("source", source)
-        return None if block is None else self.stored.document(block)
+    def count(self, fieldname: str, text: str) -> int:
+        """How many live blocks hold the term."""
+        ids, _ = self.postings(fieldname, text)
+        return int(self.live[ids].sum())
+
+    def live_count(self) -> int:
+        return int(self.live.sum())
+
+    def blocks_with(
+        self, any_of: Iterable[tuple[str, str]], all_of: Iterable[tuple[str, str]] = ()
+    ) -> list[int]:
+        """Live blocks holding one of the terms ``any_of`` and every one of ``all_of``."""
+        found = np.zeros(self.n, dtype=bool)
+        for fieldname, text in any_of:
+            if text:
+                found |= self.term_mask(fieldname, [text])
+        for fieldname, text in all_of:
+            found &= self.term_mask(fieldname, [text])
+        return [int(d) for d in np.flatnonzero(found)]
 
     # ------------------------------------------------------------- postings
 
@@ -253,6 +257,11 @@ class Snapshot:
         for gone in self._postings.put(key, found):
             self._blocks.pop(gone, None)
         return found
+
+    def prefetch(self, terms: Iterable[tuple[str, Any]]) -> None:
+        """A hint that the posting lists of ``terms`` (field, text) are about to
+        be read (a Xapian window reads them together; here each is decoded
+        when asked for)."""
 
     def positions(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(block numbers, occurrences per block, all positions) of one term,

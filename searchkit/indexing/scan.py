@@ -5,15 +5,15 @@ one path the serial run and the worker processes share)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, ReaderError
 from ..index.records import block_records
-from ..index.snapshot import Snapshot
 from ..index.writer import prepare
+from ..model import Document
 from ..readers import Catalog, ReadOptions, file_checksum, format_of, read_documents, reader_for
 from .report import FileOutcome
 
@@ -57,8 +57,9 @@ def corpus_listing(
     return catalog, files
 
 
-def indexed_files(snapshot: Snapshot) -> dict[str, str]:
-    """``file`` → ``checksum`` of every file the index holds."""
+def indexed_files(snapshot: Any) -> dict[str, str]:
+    """``file`` → ``checksum`` of every file the index holds (a snapshot of
+    either backend)."""
     found: dict[str, str] = {}
     for file in snapshot.lexicon("file"):
         block = snapshot.first_block("file", file)
@@ -83,13 +84,21 @@ def checksum_bounded(path: Path, source: str, max_size: int) -> str:
 
 
 def prepare_file(
-    schema: Any, catalog: Catalog, path: Path, source: str, known: str | None, reading: Reading
+    schema: Any,
+    catalog: Catalog,
+    path: Path,
+    source: str,
+    known: str | None,
+    reading: Reading,
+    analyse: Callable[[list[Document], str], list[Any]] | None = None,
 ) -> FileOutcome:
     """Read one file and analyse all of its blocks, or say why not.
 
     ``known`` is the checksum the index holds for it (unchanged: nothing is
-    read). Whatever goes wrong with this file (unreadable, a reader's bug, a
-    block analysis cannot take) makes it a failed file, with nothing of it
+    read). The blocks are analysed into ``schema``'s postings (a whoosh
+    index), or by ``analyse(documents, source)`` (another backend's).
+    Whatever goes wrong with this file (unreadable, a reader's bug, a block
+    analysis cannot take) makes it a failed file, with nothing of it
     analysed; the run goes on with the next one.
     """
     fmt = format_of(path)
@@ -105,11 +114,15 @@ def prepare_file(
                 source, f"the reader failed ({type(exc).__name__}: {exc}); please report this"
             ) from exc
         cache: dict[tuple[str, Any], Any] = {}  # what every block of a file repeats
-        blocks = [
-            prepare(schema, record, cache)
-            for document in documents
-            for record in block_records(document, source)
-        ]
+        blocks = (
+            analyse(documents, source)
+            if analyse is not None
+            else [
+                prepare(schema, record, cache)
+                for document in documents
+                for record in block_records(document, source)
+            ]
+        )
     except ReaderError as exc:
         return FileOutcome("failed", source, fmt, exc.reason)
     except FileNotFoundError:

@@ -19,8 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import NotFound
 from ..index.snapshot import Snapshot, open_snapshot
 from ..index.stored import StoredBlock, StoredDocument
@@ -86,13 +84,13 @@ def _blocks_of(snap: Snapshot, document: str, lang: str | None) -> list[StoredBl
     one language version (the one whose title or short name was typed, else
     Russian)."""
     symbol = canonical(document)
-    found = snap.term_mask("source", [document.removeprefix("[symbol unknown: ").rstrip("]")])
-    found |= snap.term_mask("work", [w for w in (document, resolve(document)) if w])
-    if symbol:
-        found |= snap.term_mask("symbol", [symbol])
-    if lang:
-        found &= snap.term_mask("lang", [lang])
-    rows = [snap.stored.block(int(d)) for d in np.flatnonzero(found)]
+    named = [
+        ("source", document.removeprefix("[symbol unknown: ").rstrip("]")),
+        *(("work", w) for w in dict.fromkeys((document, resolve(document))) if w),
+        *((("symbol", symbol),) if symbol else ()),
+    ]
+    found = snap.blocks_with(named, [("lang", lang)] if lang else [])
+    rows = [snap.stored.block(d) for d in found]
     if not rows:
         raise NotFound(
             f"no document {document!r}{f' in language {lang!r}' if lang else ''} in the index"

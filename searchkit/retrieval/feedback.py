@@ -42,7 +42,7 @@ def feedback(ranker: Ranker, plan: p.Plan, ranked: Ranked) -> tuple[Ranked, list
     snap = ranker.snap
     weighed = sorted(
         (
-            (count * knobs.idf(snap.doc_frequency("content", term), snap.n), term)
+            (count * knobs.idf(snap.doc_frequency("content", term), snap.population), term)
             for term, count in held.items()
             if count >= knobs.FEEDBACK_MIN
         ),

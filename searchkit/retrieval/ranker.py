@@ -141,7 +141,7 @@ class Ranker:
         snap = self.snap
 
         def idf(text: str) -> float:
-            return knobs.idf(snap.doc_frequency("content", text), snap.n)
+            return knobs.idf(snap.doc_frequency("content", text), snap.population)
 
         if isinstance(node, p.WordMatch):
             return min(idf(t) for t in (*node.readings[:1], SURFACE_MARK + node.form))
@@ -154,7 +154,7 @@ class Ranker:
             return sum(self.weight(part) for part in parts)
         if isinstance(node, p.AnyOf):
             return max(self.weight(child) for child in node.children)
-        return knobs.idf(1, snap.n)  # a symbol, a filter: as rare as it gets
+        return knobs.idf(1, snap.population)  # a symbol, a filter: as rare as it gets
 
     def required(self, plan: p.Plan) -> Matches:
         """Blocks with every clause and limit (matched in any way), scored."""
@@ -276,6 +276,7 @@ class Ranker:
         """The best-scoring of ``terms`` in each block (whoosh's ``DisjunctionMax``)."""
         scores = np.zeros(self.n)
         mask = np.zeros(self.n, dtype=bool)
+        self.snap.prefetch((f, t) for f, t, _ in terms)
         for fieldname, text, boost in terms:
             ids, weights = self.snap.postings(fieldname, text)
             if len(ids):
@@ -292,6 +293,7 @@ class Ranker:
         """Scores and matches of an OR of terms, summed into one vector."""
         scores = np.zeros(self.n)
         mask = np.zeros(self.n, dtype=bool)
+        self.snap.prefetch((f, t) for f, t, _ in terms)
         for fieldname, text, boost in terms:
             ids, weights = self.snap.postings(fieldname, text)
             if len(ids):
@@ -307,7 +309,7 @@ class Ranker:
         if not snap.schema[fieldname].scorable:
             return tf
         tf = tf * knobs.FIELD_BOOSTS.get(fieldname, 1.0)
-        idf = knobs.idf(snap.doc_frequency(fieldname, text), snap.n)
+        idf = knobs.idf(snap.doc_frequency(fieldname, text), snap.population)
         lengths = snap.lengths(fieldname)[ids]
         norm = (1 - knobs.B) + knobs.B * lengths / snap.avg_length(fieldname)
         return idf * ((tf * (knobs.K1 + 1)) / (tf + knobs.K1 * norm))

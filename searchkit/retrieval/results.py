@@ -41,6 +41,7 @@ class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0  # blocks that match (every word, or enough of them)
+    estimated: bool = False  # total is an estimate (a Xapian index, past EXACT_COUNT matches)
     all_words: int = 0  # of those, the blocks with every word: the hits that come first
     fallback: bool = False  # True when no block has every word
     offset: int = 0
@@ -109,14 +110,14 @@ def run(
     result.suggestion = suggest(snap, query, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
     options = (depth, lang, per_document, facets, require_all)
-    ranked = _rank(snap, plan, *options, result)
+    view, ranked = _rank(snap, plan, *options, result)
     if not result.total and result.suggestion:  # did you mean: answered for it
         plan = parse(result.suggestion, snap)
-        ranked = _rank(snap, plan, *options, result)
+        view, ranked = _rank(snap, plan, *options, result)
         result.suggestion_applied = result.total > 0
     # re-ranked by the indexed kind within each tier; stored records read only
     # for the blocks shown (and the copies _distinct drops on the way)
-    shapes = snap.shapes([block for _, _, block in ranked])
+    shapes = view.shapes([block for _, _, block in ranked])
     reranked = sorted(
         (
             (knobs.demoted(kind), -tier, -score * knobs.kind_factor(kind, numbered), block)
@@ -127,8 +128,8 @@ def run(
         (-tier, -score, block) for _, tier, score, block in reranked
     )
     if per_document:  # the best blocks of each document, as re-ranked
-        order = per_group(order, lambda block: snap.stored.document(block).source, per_document)
-    stored = ((tier, score, snap.stored.block(block)) for tier, score, block in order)
+        order = per_group(order, lambda block: view.stored.document(block).source, per_document)
+    stored = ((tier, score, view.stored.block(block)) for tier, score, block in order)
     result.hits = [
         to_hit(block, score, plan, snippet_format, complete=tier > 0)
         for tier, score, block in islice(_distinct(stored), offset, offset + limit)
@@ -145,28 +146,41 @@ def _rank(
     facets: bool,
     require_all: bool,
     result: SearchResult,
-) -> Best:
-    """The best ``depth`` blocks with their proximity bonus, best first; the
-    counts and the facets go into ``result``."""
-    ranker = Ranker(snap)
+) -> tuple[Any, Best]:
+    """The view the blocks are numbered in (the snapshot, or a Xapian index's
+    window of candidates) and its best ``depth`` blocks with their proximity
+    bonus, best first; the counts and the facets go into ``result``."""
+    view: Any = snap
+    counted = None
+    if getattr(snap, "backend", "whoosh") == "xapian":
+        from .xapian_rank import candidates
+
+        xsnap: Any = snap
+        view, counted = candidates(xsnap, plan, depth, lang, per_document, facets, require_all)
+    ranker = Ranker(view)
     ranked, result.feedback = feedback(ranker, plan, ranker.rank(plan, require_all))
-    allowed = snap.mask(("lang", lang), lambda: snap.term_mask("lang", [lang])) if lang else None
+    allowed = view.mask(("lang", lang), lambda: view.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
     found = ranked.mask if allowed is None else ranked.mask & allowed
     result.total = total
     result.all_words = int((ranked.complete & found).sum())
-    result.fallback = total > 0 and not result.all_words
     if facets:
         for name, fieldname in FACETS.items():
-            result.facets[name] = _facet_counts(snap.counts(fieldname, found))
+            result.facets[name] = _facet_counts(view.counts(fieldname, found))
+    if counted is not None:  # the whole index's counts, not the window's
+        result.total, result.all_words = max(counted.total, total), counted.all_words
+        result.estimated = counted.estimated
+        if facets:
+            result.facets = {k: _facet_counts(v) for k, v in counted.facets.items()}
+    result.fallback = result.total > 0 and not result.all_words
 
     def document(block: int) -> str | None:  # its metadata only: no text decompressed
-        return snap.stored.document(block).source or None
+        return view.stored.document(block).source or None
 
     if per_document:  # a wider pool: proximity and kind may change a document's best block
         best = top_per_group(ranked, depth * 3, allowed, document, per_document * 3)
     bonus = proximity(ranker, plan.near, [block for _, _, block in best])
-    return sorted(
+    return view, sorted(
         ((tier, score + bonus.get(block, 0.0), block) for tier, score, block in best),
         key=lambda entry: (-entry[0], -entry[1], entry[2]),
     )

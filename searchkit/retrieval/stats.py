@@ -47,8 +47,7 @@ def abbreviations(index_dir: Path | str) -> list[Abbreviation]:
     found = []
     with open_snapshot(index_dir) as snap:
         for key in snap.lexicon("abbr"):
-            ids, _ = snap.postings("abbr", key)
-            blocks = int(snap.live[ids].sum())
+            blocks = snap.count("abbr", key)
             names = snap.names_for(key)
             if blocks and names:
                 found.append(Abbreviation(key.upper(), names, blocks))
@@ -61,7 +60,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
     languages: Counter[str] = Counter()
     with open_snapshot(root) as snap:
         generation = snap.generation or ""
-        blocks = int(snap.live.sum())
+        blocks = snap.live_count()
         files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
             1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
         )
@@ -79,6 +78,6 @@ def index_stats(index_dir: Path | str) -> IndexStats:
         documents=documents,
         blocks=blocks,
         languages=dict(languages.most_common()),
-        size_bytes=generations.disk_size(root),
-        last_run=last_run(root),
+        size_bytes=generations.disk_size(root),  # a remote index: 0 (the servers hold it)
+        last_run=last_run(root.with_name(root.name + ".state") if root.is_file() else root),
     )
