@@ -40,7 +40,12 @@ app = typer.Typer(
 
 IndexOpt = Annotated[
     Path | None,
-    typer.Option("--index", "-i", help="Index folder [env SEARCHKIT_INDEX; default ./index]."),
+    typer.Option(
+        "--index",
+        "-i",
+        help="Index folder, or a remote index descriptor (.toml) "
+        "[env SEARCHKIT_INDEX; default ./index].",
+    ),
 ]
 CorpusArg = Annotated[
     Path | None,
@@ -54,6 +59,11 @@ class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+class Backend(StrEnum):
+    whoosh = "whoosh"
+    xapian = "xapian"
 
 
 class GroupBy(StrEnum):
@@ -176,6 +186,23 @@ def reindex_cmd(
             "for 16 files or more, else 1].",
         ),
     ] = None,
+    backend: Annotated[
+        Backend | None,
+        typer.Option(
+            "--backend",
+            help="Engine of a new index (or of a --full rebuild): whoosh (embedded, "
+            "the default) or xapian (pip install 'searchkit[xapian]'). An existing "
+            "index keeps its own.",
+        ),
+    ] = None,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            "--shards",
+            min=1,
+            help="Xapian: shards of a new index (or of a --full rebuild) [default 1].",
+        ),
+    ] = None,
 ) -> None:
     """Bring the index in step with CORPUS: add new, replace changed, drop deleted files.
 
@@ -204,6 +231,8 @@ def reindex_cmd(
                 max_file_size=int(max_size * 1024 * 1024),
                 workers=workers,
                 ocr=ocr,
+                backend=backend.value if backend else None,
+                shards=shards,
             )
     except SearchkitError as exc:
         _fail(exc)
@@ -224,6 +253,34 @@ app.command("reindex")(reindex_cmd)
 app.command("index", help="Same as 'reindex' (kept for scripts written for the first versions).")(
     reindex_cmd
 )
+
+
+@app.command("serve-shard")
+def serve_shard_cmd(
+    index: Annotated[Path, typer.Argument(help="A local Xapian index folder.")],
+    shard: Annotated[int, typer.Option("--shard", min=0, help="Which shard (0, 1, …).")] = 0,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 33333,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on [default 127.0.0.1].")
+    ] = "127.0.0.1",
+    writable: Annotated[
+        bool, typer.Option("--writable", help="Accept reindexing through this server.")
+    ] = False,
+) -> None:
+    """Serve one shard of a Xapian index over TCP (runs xapian-tcpsrv; Ctrl-C stops it).
+
+    Clients name the servers in a remote index descriptor (a .toml file passed
+    as --index). The server opens the shard's stub file on each connection, so
+    it follows 'reindex --full' without a restart. Exit codes: 2 xapian-tcpsrv
+    not installed, 4 not a Xapian index or no such shard.
+    """
+    from ..index.xapian.serve import serve_shard
+
+    try:
+        code = serve_shard(index, shard, port, host=host, writable=writable)
+    except SearchkitError as exc:
+        _fail(exc)
+    raise typer.Exit(code)
 
 
 @app.command("search")

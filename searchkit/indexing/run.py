@@ -17,18 +17,26 @@ import contextlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from ..errors import CorpusError, IndexWriteError, SearchkitError
+from ..errors import (
+    ConfigError,
+    CorpusError,
+    IndexWriteError,
+    SearchkitError,
+    ShardUnavailable,
+)
 from ..index import generations
 from ..index.lock import write_lock
 from ..index.runlog import record_run
 from ..index.schema import build_schema
 from ..index.snapshot import Snapshot, open_index
 from ..readers import ReadOptions
+from . import xapian_run
 from .report import IndexReport, ProgressFn
-from .scan import MAX_FILE_SIZE, Reading, indexed_files
+from .scan import MAX_FILE_SIZE, Reading, corpus_files, indexed_files
 from .serial import SerialRun
-from .workers import make_run
+from .workers import auto_workers, make_run
 
 
 def _full(root: Path, corpus: Path, run: SerialRun) -> None:
@@ -52,6 +60,38 @@ def _incremental(root: Path, corpus: Path, run: SerialRun) -> None:
     run.report.generation = generations.current_generation(root) or ""
 
 
+BACKENDS = ("whoosh", "xapian")
+
+
+def _backend(root: Path, asked: str | None, full: bool) -> str:
+    """The backend the run writes: the index's own, or ``asked`` for a new
+    index (or a ``--full`` rebuild)."""
+    if asked is not None and asked not in BACKENDS:
+        raise ConfigError(f"backend {asked!r}: one of {', '.join(BACKENDS)}")
+    if root.suffix == ".toml" and root.is_file():
+        if asked not in (None, "xapian"):
+            raise ConfigError(f"{root} is a remote Xapian index: --backend must be xapian")
+        return "xapian"
+    have = generations.backend_of(root) if (root / generations.POINTER).exists() else None
+    if have is None or (full and asked is not None):
+        return asked or "whoosh"
+    if asked is not None and asked != have:
+        raise ConfigError(
+            f"index at {root} uses the {have} backend; rebuild it with --full to change"
+        )
+    return have
+
+
+def _xapian_failure(exc: Exception) -> SearchkitError | None:
+    """A Xapian error while writing, as the user error it is (``None``: not Xapian's)."""
+    if type(exc).__module__ != "xapian":
+        return None
+    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    if "Network" in type(exc).__name__:
+        return ShardUnavailable("of the index", text)
+    return IndexWriteError(f"cannot write the Xapian index: {text}")
+
+
 def reindex(
     corpus_dir: Path | str,
     index_dir: Path | str,
@@ -62,6 +102,8 @@ def reindex(
     max_file_size: int = MAX_FILE_SIZE,
     workers: int | None = None,
     ocr: bool = False,
+    backend: str | None = None,
+    shards: int | None = None,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` in step with the files under ``corpus_dir``.
 
@@ -78,6 +120,11 @@ def reindex(
     reads scanned PDFs with tesseract (when installed); without it a scan is a
     failed file that says so. A file read with a reason to look at it (a
     scanner's noisy OCR layer) is indexed and listed in ``warnings``.
+
+    ``backend`` (``whoosh``, the default, or ``xapian``) and ``shards`` (Xapian:
+    how many) choose a new index's layout; an existing index keeps its own
+    (``full=True`` may change them). ``index_dir`` may also be a remote
+    index descriptor (a ``.toml`` file naming writable shard servers).
     """
     started = time.monotonic()
     corpus = Path(corpus_dir)
@@ -86,26 +133,60 @@ def reindex(
         raise CorpusError(f"corpus folder {corpus} does not exist")
     report = IndexReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
     reading = Reading(max_file_size, ReadOptions(ocr=ocr))
-    run = make_run(corpus, report, progress, reading, workers)
-    with write_lock(root, wait):
+    kind = _backend(root, backend, full)
+    if kind == "whoosh":
+        if shards not in (None, 1):
+            raise ConfigError("--shards needs --backend xapian")
+        run: Any = make_run(corpus, report, progress, reading, workers)
+    else:
+        count = (
+            workers if workers is not None else auto_workers(sum(1 for _ in corpus_files(corpus)))
+        )
+        run = xapian_run.XapianRun(report, progress, reading, count)
+    remote = root.suffix == ".toml" and root.is_file()
+    state = xapian_run.state_dir(root) if remote else root
+    with write_lock(state, wait):
         try:
-            report.cleaned = generations.clean_leftovers(root)
-            if full or not (root / generations.POINTER).exists():  # no index yet: build one
-                report.mode = "full"
-                _full(root, corpus, run)
+            if remote:
+                report.mode = "full" if full else "incremental"
+                run.run(corpus, xapian_run.layout.locate(root), full)
+            elif kind == "xapian":
+                xapian_run.layout.sync_stubs(root)
+                report.cleaned = generations.clean_leftovers(root)
+                if full or not (root / generations.POINTER).exists():
+                    report.mode = "full"
+                    count = xapian_run.shard_count(root, shards)
+                    report.generation = xapian_run.build_full(root, corpus, run, count)
+                else:
+                    xapian_run.check_shards(root, shards)
+                    run.run(corpus, xapian_run.layout.locate(root), False)
+                    report.generation = generations.current_generation(root) or ""
             else:
-                _incremental(root, corpus, run)
+                report.cleaned = generations.clean_leftovers(root)
+                if full or not (root / generations.POINTER).exists():  # no index yet: build one
+                    report.mode = "full"
+                    _full(root, corpus, run)
+                else:
+                    _incremental(root, corpus, run)
         except SearchkitError as exc:
             report.duration = time.monotonic() - started
-            record_run(root, report.to_dict(), error=str(exc))
+            record_run(state, report.to_dict(), error=str(exc))
             raise
         except OSError as exc:  # disk full, permissions: the last commit stays intact
             error = IndexWriteError(f"cannot write the index at {root}: {exc.strerror or exc}")
             report.duration = time.monotonic() - started
             with contextlib.suppress(OSError):
-                record_run(root, report.to_dict(), error=str(error))
+                record_run(state, report.to_dict(), error=str(error))
             raise error from exc
+        except Exception as exc:
+            failure = _xapian_failure(exc)
+            if failure is None:
+                raise
+            report.duration = time.monotonic() - started
+            with contextlib.suppress(OSError):
+                record_run(state, report.to_dict(), error=str(failure))
+            raise failure from exc
         report.duration = time.monotonic() - started
         with contextlib.suppress(OSError):  # the run is done even if its log cannot be written
-            record_run(root, report.to_dict())
+            record_run(state, report.to_dict())
     return report

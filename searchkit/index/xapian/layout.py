@@ -1,0 +1,197 @@
+"""Where a Xapian index's shards are, and opening them, on disk or over TCP.
+
+A local Xapian index folder::
+
+    index/
+      searchkit.json    {"backend": "xapian", "format": …, "generation": "g000002", "shards": 3}
+      g000002/shard-0/  one Xapian (glass) database per shard
+      g000002/shard-1/
+      g000002/shard-2/
+      shard-0.db        stub files naming the current generation's shards, which
+      shard-1.db        ``searchkit serve-shard`` serves: a shard server opens the
+      shard-2.db        stub on each connection, so it follows ``reindex --full``
+      MAIN_WRITELOCK, lastrun.json
+
+A file's blocks live in one shard, chosen by a stable hash of the file's
+corpus path (:func:`shard_of`): an incremental reindex replaces a file in the
+shard that holds it and commits each changed shard once (one Xapian commit
+per shard, atomic). ``--full`` builds every shard of a new generation, then
+moves the pointer and rewrites the stubs.
+
+A remote index is a TOML descriptor that ``--index`` accepts in place of a
+folder::
+
+    [index]
+    backend = "xapian"
+    shards = ["tcp://127.0.0.1:33331", "tcp://127.0.0.1:33332"]
+    timeout = 10   # seconds, optional
+
+Each address is one shard server (``xapian-tcpsrv``, which ``searchkit
+serve-shard`` starts); a search opens them all as one database, and Xapian
+merges their matches with global statistics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import BackendUnavailable, ConfigError, IndexNotFound, ShardUnavailable
+from .. import generations
+from . import xapian
+
+#: Metadata key of each shard's total length of a scored field (BM25F's averages).
+LENGTH_KEY = "searchkit:length:"
+
+
+def shard_of(file: str, shards: int) -> int:
+    """The shard that holds ``file`` (its corpus-relative path), stable across runs."""
+    return zlib.crc32(file.encode("utf-8")) % shards
+
+
+def shard_dir(root: Path, generation: str, k: int) -> Path:
+    return root / generation / f"shard-{k}"
+
+
+def stub_path(root: Path, k: int) -> Path:
+    return root / f"shard-{k}.db"
+
+
+def is_descriptor(path: Path) -> bool:
+    """Is ``path`` a remote index descriptor (a ``.toml`` file)?"""
+    return path.suffix == ".toml" and path.is_file()
+
+
+@dataclass
+class Location:
+    """Where an index's shards are: folders of one generation, or servers."""
+
+    name: str  # what messages call the index
+    shards: list[str] = field(default_factory=list)  # folders, or tcp://host:port
+    remote: bool = False
+    timeout: float = 10.0
+    root: Path | None = None  # the local index folder
+    generation: str | None = None
+
+
+def locate(path: Path | str) -> Location:
+    """The shards of the Xapian index at ``path`` (a folder or a descriptor)."""
+    path = Path(path)
+    if is_descriptor(path):
+        return _descriptor(path)
+    meta = generations.read_pointer(path)
+    generation = meta["generation"]
+    count = int(meta.get("shards", 1))
+    shards = [str(shard_dir(path, generation, k)) for k in range(count)]
+    return Location(str(path), shards, root=path, generation=generation)
+
+
+def _descriptor(path: Path) -> Location:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"index descriptor {path}: {exc}") from exc
+    section = data.get("index")
+    if not isinstance(section, dict):
+        raise ConfigError(f"index descriptor {path}: no [index] table")
+    if section.get("backend", "xapian") != "xapian":
+        raise ConfigError(f"index descriptor {path}: backend must be 'xapian'")
+    shards = section.get("shards")
+    if not isinstance(shards, list) or not shards or not all(isinstance(s, str) for s in shards):
+        raise ConfigError(f"index descriptor {path}: 'shards' must be a list of tcp://host:port")
+    for address in shards:
+        _address(address, path)
+    timeout = section.get("timeout", 10)
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"index descriptor {path}: 'timeout' must be a number of seconds")
+    return Location(str(path), list(shards), remote=True, timeout=float(timeout))
+
+
+def _address(address: str, where: Path | str) -> tuple[str, int]:
+    rest = address.removeprefix("tcp://")
+    host, _, port = rest.rpartition(":")
+    if not address.startswith("tcp://") or not host or not port.isdigit():
+        raise ConfigError(f"index descriptor {where}: {address!r} is not tcp://host:port")
+    return host.strip("[]"), int(port)
+
+
+def open_shard(location: Location, k: int, writable: bool = False) -> Any:
+    """Shard ``k`` as a Xapian database (``writable``: to change it)."""
+    x = xapian()
+    where = location.shards[k]
+    try:
+        if location.remote:
+            host, port = _address(where, location.name)
+            ms = int(location.timeout * 1000)
+            if writable:
+                return x.remote_open_writable(host, port, ms, ms)
+            return x.remote_open(host, port, ms, ms)
+        if writable:
+            return x.WritableDatabase(where, x.DB_CREATE_OR_OPEN)
+        return x.Database(where)
+    except x.DatabaseNotFoundError as exc:
+        raise IndexNotFound(f"no index at {location.name}: shard {k} is missing") from exc
+    except (x.NetworkError, x.DatabaseOpeningError, x.DatabaseLockError) as exc:
+        raise ShardUnavailable(where, _why(exc)) from exc
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def open_all(location: Location) -> tuple[Any, list[Any]]:
+    """(every shard as one database, each shard on its own)."""
+    x = xapian()
+    parts = [open_shard(location, k) for k in range(len(location.shards))]
+    combined = x.Database()
+    for part in parts:
+        combined.add_database(part)
+    return combined, parts
+
+
+def field_totals(parts: list[Any]) -> dict[str, int]:
+    """Each scored field's total length over the shards (from their metadata)."""
+    from .terms import SCORED
+
+    totals = dict.fromkeys(SCORED, 0)
+    for part in parts:
+        for name in SCORED:
+            raw = part.get_metadata(LENGTH_KEY + name)
+            totals[name] += int(raw) if raw else 0
+    return totals
+
+
+def write_stubs(root: Path, generation: str, shards: int) -> None:
+    """Point each shard's stub file at ``generation`` (atomically, one by one)."""
+    for k in range(shards):
+        path = stub_path(root, k)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_text(f"auto {generation}/shard-{k}\n", encoding="utf-8")
+        os.replace(tmp, path)
+    with contextlib.suppress(OSError):
+        generations.sync_tree(root, {stub_path(root, k).name for k in range(shards)})
+
+
+def sync_stubs(root: Path) -> None:
+    """Stubs naming the pointer's generation (after a run killed between the two)."""
+    meta = generations.peek_pointer(root)
+    if meta and meta.get("backend") == "xapian" and generations.current_generation(root):
+        write_stubs(root, meta["generation"], int(meta.get("shards", 1)))
+
+
+def tcpsrv() -> str:
+    """The path of ``xapian-tcpsrv``, or :class:`BackendUnavailable`."""
+    import shutil
+
+    found = shutil.which("xapian-tcpsrv")
+    if found is None:
+        raise BackendUnavailable(
+            "serve-shard needs xapian-tcpsrv (Debian/Ubuntu: apt-get install xapian-tools)"
+        )
+    return found

@@ -1,0 +1,559 @@
+"""A Xapian index as a search sees it, and the window one query is ranked in.
+
+:class:`XapianSnapshot` answers what the query compiler, ``show``, ``stats``
+and reindexing ask of an index (term statistics, prefixes, the blocks of a
+document, stored records), over all shards as one database.
+
+:class:`Window` is the same interface as :class:`~searchkit.index.snapshot.Snapshot`
+over a chosen set of blocks only: the candidates Xapian's matcher found for
+one query (:mod:`searchkit.retrieval.xapian_rank`). Its posting lists, field
+lengths, positions and values are read from those blocks' documents (one
+read per block, the terms it holds looked up in its term list), while term
+statistics (document frequencies, average lengths) are the whole index's.
+So the one ranker (:mod:`searchkit.retrieval.ranker`) scores the candidates
+exactly as it scores them in a whoosh index, with no code of its own for
+Xapian.
+
+Block numbers are Xapian's document ids in the combined database (shard
+``k``'s document ``d`` is ``(d - 1) · shards + k + 1``); a window numbers its
+blocks 0… in the order of its candidates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...analysis import term_positions
+from ...errors import ShardUnavailable, StoredFieldsDamaged
+from ...symbols import joint_parts
+from ..lookups import Lookups
+from ..records import searchable_text
+from ..schema import shape_of
+from ..stored import DEFAULT_KIND, ROW_LAYOUT, StoredBlock, StoredDocument, unpack_document
+from . import layout, xapian
+from .terms import PREFIX, SCORED, SLOT, field_lemmas, term
+
+#: Documents (blocks) read and kept per snapshot, least recently used dropped first.
+CACHE_DOCUMENTS = 4096
+#: Connections to each remote shard that documents are fetched over, in parallel.
+REMOTE_CONNECTIONS = 4
+#: Prefix expansions (``mig*``, relatives, symbol prefixes) kept per snapshot.
+CACHE_PREFIXES = 1024
+
+
+class _Field:
+    def __init__(self, scorable: bool) -> None:
+        self.scorable = scorable
+
+
+#: What the ranker asks of the schema: which fields score BM25F.
+SCHEMA = {name: _Field(name in SCORED) for name in PREFIX}
+
+
+def open_xapian(path: Path | str) -> XapianSnapshot:
+    """The Xapian index at ``path`` (a folder or a remote descriptor)."""
+    return XapianSnapshot(layout.locate(path))
+
+
+class XapianSnapshot(Lookups):
+    """All shards of a Xapian index, opened as one database."""
+
+    backend = "xapian"
+
+    def __init__(self, location: layout.Location) -> None:
+        self.location = location
+        self.root = location.root
+        self.generation = location.generation
+        self.x = xapian()
+        self.db, self.parts = layout.open_all(location)
+        self.shards = len(self.parts)
+        self.schema = SCHEMA
+        self._reset()
+
+    def _reset(self) -> None:
+        self.n = self._guard(self.db.get_doccount)
+        self.population = self.n
+        self.totals = self._guard(lambda: layout.field_totals(self.parts))
+        self.stored = XapianStored(self)
+        self._docs: OrderedDict[int, Any] = OrderedDict()
+        self._frequencies: dict[str, int] = {}
+        for extra in getattr(self, "_connections", {}).values():  # opened again at this commit
+            extra.close()
+        self._connections: dict[tuple[int, int], Any] = {}
+        self._prefixes: dict[tuple[str, str], list[str]] = {}
+
+    def _guard(self, call: Any) -> Any:
+        """``call()``, a shard that went away raised as :class:`ShardUnavailable`."""
+        try:
+            return call()
+        except (self.x.NetworkError, self.x.DatabaseError) as exc:
+            raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
+
+    # ------------------------------------------------------------- life
+
+    def refresh(self) -> XapianSnapshot:
+        """This snapshot at the index's latest commit (a new generation: reopened)."""
+        if self.root is not None:
+            from .. import generations
+
+            if generations.current_generation(self.root) != self.generation:
+                fresh = open_xapian(self.root)
+                self.close()
+                return fresh
+        if self._guard(self.db.reopen):
+            for part in self.parts:
+                self._guard(part.reopen)
+            self._reset()
+        return self
+
+    def close(self) -> None:
+        self.db.close()
+        for part in (*self.parts, *self._connections.values()):
+            part.close()
+
+    def __enter__(self) -> XapianSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- vocabulary
+
+    def doc_frequency(self, fieldname: str, text: Any) -> int:
+        key = term(fieldname, text)
+        found = self._frequencies.get(key)
+        if found is None:  # cached: on a remote index each is a round trip to every shard
+            found = self._frequencies[key] = int(self._guard(lambda: self.db.get_termfreq(key)))
+        return found
+
+    def avg_length(self, fieldname: str) -> float:
+        return float(self.totals.get(fieldname, 0) / (self.n or 1) or 1)
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        key = (fieldname, prefix)
+        found = self._prefixes.get(key)
+        if found is None:
+            start = PREFIX[fieldname]
+            found = []
+            for item in self._guard(lambda: list(self.db.allterms(start + prefix))):
+                text = item.term.decode("utf-8")[len(start) :]
+                if fieldname != "content" or not text.startswith("X"):  # not another field's
+                    found.append(text)
+            if len(self._prefixes) >= CACHE_PREFIXES:
+                self._prefixes.pop(next(iter(self._prefixes)))
+            self._prefixes[key] = found
+        return iter(found)
+
+    def lexicon(self, fieldname: str) -> Iterator[str]:
+        return self.expand_prefix(fieldname, "")
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
+        """The terms within ``maxdist`` edits of ``text`` that share its first
+        ``prefix`` characters."""
+        return [
+            found
+            for found in self.expand_prefix(fieldname, text[:prefix])
+            if abs(len(found) - len(text)) <= maxdist and _edits(found, text, maxdist) <= maxdist
+        ]
+
+    def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(blocks, frequencies) of a term over the whole index (for short lists)."""
+        ids, weights = [], []
+        for item in self.db.postlist(term(fieldname, text)):
+            ids.append(item.docid)
+            weights.append(item.wdf or 1)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+    def first_block(self, fieldname: str, text: str) -> int | None:
+        for item in self.db.postlist(term(fieldname, text)):
+            return int(item.docid)
+        return None
+
+    def defining_blocks(self, fieldname: str, key: str, limit: int) -> list[int]:
+        out = []
+        for item in self.db.postlist(term(fieldname, key)):
+            out.append(int(item.docid))
+            if len(out) >= limit:
+                break
+        return out
+
+    def count(self, fieldname: str, text: str) -> int:
+        """How many blocks hold the term."""
+        return self.doc_frequency(fieldname, text)
+
+    def live_count(self) -> int:
+        return self.n
+
+    def blocks_with(
+        self, any_of: Iterable[tuple[str, str]], all_of: Iterable[tuple[str, str]] = ()
+    ) -> list[int]:
+        """Blocks holding one of the terms ``any_of`` and every one of ``all_of``, in order."""
+        x = self.x
+        anyq = x.Query(x.Query.OP_OR, [x.Query(term(f, v)) for f, v in any_of if v])
+        query = (
+            x.Query(
+                x.Query.OP_FILTER,
+                anyq,
+                x.Query(x.Query.OP_AND, [x.Query(term(f, v)) for f, v in all_of]),
+            )
+            if list(all_of)
+            else anyq
+        )
+        enquire = x.Enquire(self.db)
+        enquire.set_query(query)
+        enquire.set_weighting_scheme(x.BoolWeight())
+        enquire.set_docid_order(x.Enquire.ASCENDING)
+        mset = self._guard(lambda: enquire.get_mset(0, max(self.db.get_lastdocid(), 1)))
+        return [int(item.docid) for item in mset]
+
+    # ------------------------------------------------------------- documents
+
+    def document(self, docid: int) -> Any:
+        """Block ``docid``'s Xapian document (cached)."""
+        found = self._docs.get(docid)
+        if found is None:
+            try:
+                found = self.db.get_document(docid)
+            except self.x.DocNotFoundError as exc:
+                raise StoredFieldsDamaged(f"block {docid} is not in the index") from exc
+            except (self.x.NetworkError, self.x.DatabaseError) as exc:
+                raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
+            self._docs[docid] = found
+            if len(self._docs) > CACHE_DOCUMENTS:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(docid)
+        return found
+
+    def documents(self, docids: list[int]) -> list[Any]:
+        """Blocks' Xapian documents. From remote shards, fetched in parallel over
+        :data:`REMOTE_CONNECTIONS` connections to each shard (a document is one
+        round trip to its server)."""
+        missing = [d for d in docids if d not in self._docs]
+        if self.location.remote and len(missing) > 1:
+            lanes: dict[tuple[int, int], list[int]] = {}
+            for n, d in enumerate(missing):
+                lanes.setdefault(((d - 1) % self.shards, n % REMOTE_CONNECTIONS), []).append(d)
+
+            def fetch(lane: tuple[int, int]) -> list[tuple[int, Any]]:
+                db = self._connection(*lane)
+                return [(d, db.get_document((d - 1) // self.shards + 1)) for d in lanes[lane]]
+
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(lanes)) as pool:
+                fetched = self._guard(lambda: [f for got in pool.map(fetch, lanes) for f in got])
+            for d, doc in fetched:
+                self._docs[d] = doc
+            while len(self._docs) > max(CACHE_DOCUMENTS, len(docids)):
+                self._docs.popitem(last=False)
+        return [self.document(d) for d in docids]
+
+    def _connection(self, shard: int, lane: int) -> Any:
+        """Connection ``lane`` to remote shard ``shard`` (the first is the one
+        searches use; the others are opened when first needed)."""
+        if lane == 0:
+            return self.parts[shard]
+        key = (shard, lane)
+        found = self._connections.get(key)
+        if found is None:
+            found = self._connections[key] = layout.open_shard(self.location, shard)
+        return found
+
+    def window(self, docids: list[int]) -> Window:
+        return Window(self, docids)
+
+
+class XapianStored:
+    """Stored records of a Xapian index (the document data of each block)."""
+
+    def __init__(self, snap: XapianSnapshot) -> None:
+        self.snap = snap
+        self._documents: OrderedDict[int, StoredDocument] = OrderedDict()
+
+    def _data(self, docid: int) -> list[Any]:
+        try:
+            return json.loads(self.snap.document(docid).get_data())
+        except ValueError as exc:
+            raise StoredFieldsDamaged(f"stored record of block {docid} is damaged") from exc
+
+    def position(self, docid: int) -> int:
+        return int(self.snap.document(docid).get_value(SLOT["at"]) or 0)
+
+    def document(self, docid: int) -> StoredDocument:
+        first = docid - self.position(docid) * self.snap.shards
+        found = self._documents.get(first)
+        if found is None:
+            packed = self._data(first)[1] if first > 0 else None
+            if not packed:
+                raise StoredFieldsDamaged(
+                    f"stored fields of block {docid} are damaged (its document's first "
+                    "block stores nothing); run searchkit reindex --full"
+                )
+            found = unpack_document(packed)[0]
+            self._documents[first] = found
+            if len(self._documents) > CACHE_DOCUMENTS:
+                self._documents.popitem(last=False)
+        return found
+
+    def all_blocks(self) -> Iterator[StoredBlock]:
+        """Every block of the index, in document id order."""
+        for item in self.snap.db.postlist(""):
+            yield self.block(int(item.docid))
+
+    def block(self, docid: int) -> StoredBlock:
+        row = list(self._data(docid)[0])
+        row += [None] * (len(ROW_LAYOUT) - len(row))
+        text, ordinal, kind, number, heading_no, cites = row
+        document = self.document(docid)
+        headings = document.headings
+        return StoredBlock(
+            document=document,
+            ordinal=ordinal,
+            text=text,
+            kind=kind or DEFAULT_KIND,
+            number=number or None,
+            heading=headings[heading_no]
+            if heading_no is not None and heading_no < len(headings)
+            else None,
+            cites=tuple(cites.split(",")) if cites else (),
+        )
+
+
+class _WindowStored:
+    """A window's stored records: its blocks by their place in the window."""
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+
+    def block(self, local: int) -> StoredBlock:
+        return self.window.snap.stored.block(self.window.ids[local])
+
+    def document(self, local: int) -> StoredDocument:
+        return self.window.snap.stored.document(self.window.ids[local])
+
+
+class Window:
+    """The candidate blocks of one query, with the interface the ranker reads
+    (see the module's docstring). ``ids[i]`` is block ``i``'s document id."""
+
+    backend = "xapian"
+
+    def __init__(self, snap: XapianSnapshot, docids: list[int]) -> None:
+        self.snap = snap
+        self.ids = list(docids)
+        self.n = len(self.ids)
+        self.population = snap.n  # term statistics are the whole index's
+        self.schema = SCHEMA
+        self.generation = snap.generation
+        self.live = np.ones(self.n, dtype=bool)
+        self.docs = snap.documents(self.ids)
+        #: Remote shards: each block's terms are made again from its stored
+        #: record (reading a term list is one more round trip per block).
+        self.remote = snap.location.remote
+        self.stored = _WindowStored(self)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._read: set[bytes] = set()
+        self._lemmas: dict[str, dict[str, int]] = {}
+        self._positions: dict[str, dict[int, list[int]]] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def _terms_of(self, block: StoredBlock, wanted: set[bytes]) -> dict[bytes, list[int]]:
+        """Which of the terms ``wanted`` a block holds, and where, as the
+        indexer made them: from its stored text (lemmas and forms, positions),
+        heading and title (lemmas: as many entries as occurrences), and its
+        document's one-value fields; for remote shards, where reading a term
+        list is one more round trip per block."""
+        doc = block.document
+        text = searchable_text(block.to_block(), doc.language)
+        held = term_positions(text, surface=True, only=wanted)
+        for fieldname, value in (("heading_t", block.heading), ("title_t", doc.title)):
+            if value:
+                prefix = PREFIX[fieldname].encode("utf-8")
+                counts = self._lemmas.get(value)
+                if counts is None:
+                    counts = self._lemmas[value] = field_lemmas(value)
+                for lemma, n in counts.items():
+                    key = prefix + lemma.encode("utf-8")
+                    if key in wanted:
+                        held[key] = [0] * n  # wdf n, no positions
+        singles: dict[str, list[Any]] = {
+            "source": [doc.source], "file": [doc.file], "body": [doc.body],
+            "kind": [block.kind], "number": [block.number], "lang": [doc.language],
+            "date": [doc.date], "work": [doc.work], "year": [doc.year],
+            "symbol": joint_parts(doc.symbol) if doc.symbol else [], "cites": list(block.cites),
+        }  # fmt: skip
+        for fieldname, values in singles.items():
+            for value in values:
+                if value not in (None, ""):
+                    key = term(fieldname, value).encode("utf-8")
+                    if key in wanted:
+                        held[key] = [0]
+        return held
+
+    # statistics are the whole index's
+    def doc_frequency(self, fieldname: str, text: Any) -> int:
+        return self.snap.doc_frequency(fieldname, text)
+
+    def avg_length(self, fieldname: str) -> float:
+        return self.snap.avg_length(fieldname)
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        return self.snap.expand_prefix(fieldname, prefix)
+
+    # ------------------------------------------------------------- per block
+
+    def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(blocks of the window holding the term, its frequency in each)."""
+        key = term(fieldname, text)
+        found = self._postings.get(key)
+        if found is None:
+            self.prefetch([(fieldname, text)])
+            found = self._postings[key]
+        return found
+
+    def prefetch(self, terms: Iterable[tuple[str, Any]]) -> None:
+        """Read the posting lists of ``terms`` (field, text) within the window:
+        one pass over each block's term list, in term order."""
+        keys = sorted({term(f, t).encode("utf-8") for f, t in terms} - self._read)
+        if not keys:
+            return
+        ids: dict[bytes, list[int]] = {k: [] for k in keys}
+        weights: dict[bytes, list[int]] = {k: [] for k in keys}
+        if self.remote:
+            wanted = set(keys)
+            for i in range(self.n):
+                for key, where in self._terms_of(self.stored.block(i), wanted).items():
+                    ids[key].append(i)
+                    weights[key].append(len(where))
+                    self._positions.setdefault(key.decode("utf-8"), {})[i] = where
+        else:
+            for i, doc in enumerate(self.docs):
+                it, end = doc._termlist_begin(), doc._termlist_end()
+                for key in keys:
+                    it.skip_to(key)
+                    if it.equals(end):
+                        break
+                    if it.get_term() == key:
+                        ids[key].append(i)
+                        weights[key].append(it.get_wdf() or 1)  # boolean terms: once
+        for key in keys:
+            self._read.add(key)
+            self._postings[key.decode("utf-8")] = (
+                np.array(ids[key], dtype=np.int32),
+                np.array(weights[key], dtype=np.float32),
+            )
+
+    def _positions_of(self, fieldname: str, text: Any) -> dict[int, list[int]]:
+        key = term(fieldname, text)
+        found = self._positions.get(key)
+        if found is None:
+            found = {}
+            ids, _ = self.postings(fieldname, text)
+            for i in ids.tolist():
+                if self.remote:  # made with the postings (prefetch)
+                    found[i] = self._positions.get(key, {}).get(i, [])
+                else:
+                    db, docid = self.snap.db, self.ids[i]
+                    at, end = db._positionlist_begin(docid, key), db._positionlist_end(docid, key)
+                    where = []
+                    while at != end:
+                        where.append(at.get_termpos() - 1)  # Xapian counts from 1
+                        next(at)
+                    found[i] = where
+            self._positions[key] = found
+        return found
+
+    def positions(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        where = self._positions_of(fieldname, text)
+        ids = sorted(where)
+        counts = [len(where[i]) for i in ids]
+        flat = [q for i in ids for q in where[i]]
+        return (
+            np.array(ids, dtype=np.int64),
+            np.array(counts, dtype=np.int64),
+            np.array(flat, dtype=np.int64),
+        )
+
+    def occurrences(
+        self, fieldname: str, text: Any, blocks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        docs, where = [], []
+        for i, found in self._positions_of(fieldname, text).items():
+            if blocks[i]:
+                docs.extend([i] * len(found))
+                where.extend(found)
+        return np.array(docs, dtype=np.int64), np.array(where, dtype=np.int64)
+
+    def positions_in(self, fieldname: str, text: Any, docs: Iterable[int]) -> dict[int, list[int]]:
+        where = self._positions_of(fieldname, text)
+        return {d: where[d] for d in docs if d in where}
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each block's length in ``fieldname``, rounded as whoosh stores it (one byte)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            from whoosh.util.numeric import byte_to_length, length_to_byte
+
+            slot = SLOT.get(f"len:{fieldname}")
+            raw = [int(d.get_value(slot) or 0) if slot is not None else 0 for d in self.docs]
+            found = np.array([byte_to_length(length_to_byte(v)) for v in raw], dtype=np.float64)
+            self._lengths[fieldname] = found
+        return found
+
+    def values(self, fieldname: str) -> tuple[np.ndarray, list[Any]]:
+        """Each block's value of a one-value field, as codes into a list of values."""
+        slot = SLOT[fieldname]
+        codes = np.full(self.n, -1, dtype=np.int64)
+        values: list[Any] = []
+        index: dict[Any, int] = {}
+        for i, doc in enumerate(self.docs):
+            raw = doc.get_value(slot)
+            if not raw:
+                continue
+            text = raw.decode("utf-8")
+            value: Any = int(text) if fieldname == "year" and text.isdigit() else text
+            if value not in index:
+                index[value] = len(values)
+                values.append(value)
+            codes[i] = index[value]
+        return codes, values
+
+    def shapes(self, blocks: Iterable[int]) -> list[tuple[str, bool]]:
+        return [shape_of(int(self.docs[b].get_value(SLOT["shape"]) or 0)) for b in blocks]
+
+    def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
+        codes, values = self.values(fieldname)
+        tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
+        out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
+        out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
+        return out
+
+    def mask(self, key: Any, make: Any) -> np.ndarray:
+        return make()
+
+    def term_mask(self, fieldname: str, terms: Iterable[Any]) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        for text in terms:
+            ids, _ = self.postings(fieldname, text)
+            out[ids] = True
+        return out
+
+
+def _edits(a: str, b: str, bound: int) -> int:
+    """Levenshtein distance of ``a`` and ``b`` (stops early past ``bound``)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
