@@ -82,14 +82,25 @@ def cold_start(index_dir: Path, query: str, runs: int = 5) -> dict[str, Any]:
     }
 
 
+#: ``--sizes real``: the real corpus as it is (no copies: real vocabulary, cold caches).
+REAL = "real"
+
+
 def run_size(
-    mb: float, args: argparse.Namespace, docs: list[gen.SourceDoc], qs: list, warmup: list
+    mb: float | str, args: argparse.Namespace, docs: list[gen.SourceDoc], qs: list, warmup: list
 ) -> dict:
-    label = f"{mb:g} MB"
     work = Path(args.workdir)
-    corpus_dir = work / f"corpus-{mb:g}"
-    shutil.rmtree(corpus_dir, ignore_errors=True)
-    info = gen.write_corpus(docs, mb, corpus_dir)
+    if mb == REAL:
+        label = tag = REAL
+        corpus_dir = work / "corpus-real"
+        shutil.rmtree(corpus_dir, ignore_errors=True)
+        shutil.copytree(args.shared, corpus_dir)  # a copy: the reindex step changes files
+        info = gen.corpus_info(corpus_dir)
+    else:
+        label, tag = f"{mb:g} MB", f"{mb:g}"
+        corpus_dir = work / f"corpus-{tag}"
+        shutil.rmtree(corpus_dir, ignore_errors=True)
+        info = gen.write_corpus(docs, float(mb), corpus_dir)
     raw = info["bytes"]
     size: dict[str, Any] = {"label": label, "corpus": info, "index": {}, "queries": {}}
     for name in args.engines:
@@ -98,7 +109,7 @@ def run_size(
             size["index"][name] = size["queries"][name] = {"skipped": why}
             print(f"[{label}] {name}: skipped ({why})", file=sys.stderr)
             continue
-        out = engines.index_path(work, name, f"{mb:g}")
+        out = engines.index_path(work, name, tag)
         shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
         print(f"[{label}] indexing with {name}…", file=sys.stderr, flush=True)
         built = job({"op": "build", "engine": name, "corpus": str(corpus_dir), "out": str(out)})
@@ -125,7 +136,7 @@ def run_size(
             "rss_mb": answered["rss_mb"],
         }
     if "searchkit" in args.engines:
-        out = engines.index_path(work, "searchkit", f"{mb:g}")
+        out = engines.index_path(work, "searchkit", tag)
         size["cold_start"] = cold_start(out, qs[len(qs) // 3].text)
         changed = gen.touch_percent(corpus_dir, 1.0)
         print(f"[{label}] reindexing after {len(changed)} files changed…", file=sys.stderr)
@@ -133,14 +144,18 @@ def run_size(
             {"op": "reindex", "engine": "searchkit", "corpus": str(corpus_dir), "out": str(out)}
         )
     if not args.keep:
-        for path in work.glob(f"*-{mb:g}*"):
+        for path in work.glob(f"*-{tag}*"):
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
     return size
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("--sizes", default="10,50", help="corpus sizes in MB, e.g. 10,50,200")
+    ap.add_argument(
+        "--sizes",
+        default="10,50",
+        help="corpus sizes in MB, e.g. 10,50,200; 'real' for the real corpus as it is",
+    )
     ap.add_argument(
         "--engines",
         default=",".join(engines.ENGINES),
@@ -160,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.engines) - set(engines.ENGINES)
     if unknown:
         ap.error(f"unknown engines: {', '.join(sorted(unknown))}")
-    sizes = [float(s) for s in args.sizes.split(",") if s]
+    sizes: list[float | str] = [s if s == REAL else float(s) for s in args.sizes.split(",") if s]
     shared = Path(args.shared)
     if not shared.is_dir():
         ap.error(f"no corpus at {args.shared} (the real UN documents, ../shared/corpus)")

@@ -130,3 +130,21 @@ def touch_percent(corpus: Path, percent: float, seed: int = 7) -> list[str]:
         with path.open("a", encoding="utf-8") as f:
             f.write("\nДокумент исправлен: текст пункта уточнен после обсуждения.\n")
     return [p.relative_to(corpus).as_posix() for p in chosen]
+
+
+def corpus_info(corpus: Path) -> dict[str, float]:
+    """Files searchkit reads under ``corpus`` and the UTF-8 bytes of their text
+    (what MB/s is counted in: a PDF's bytes are mostly not text)."""
+    from searchkit.indexing import corpus_files
+    from searchkit.readers import read_documents
+
+    files = 0
+    size = 0
+    for path, source in corpus_files(corpus):
+        files += 1
+        try:
+            documents = read_documents(path, source)
+        except Exception:  # a file the indexer reports as failed
+            continue
+        size += sum(len(b.text.encode("utf-8")) for d in documents for b in d.blocks)
+    return {"files": files, "bytes": size}

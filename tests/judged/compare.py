@@ -14,6 +14,9 @@ Systems (every one searches the blocks searchkit's readers produce):
                             each word (pymorphy3), the query's lemmas ``OR``'d
 * ``FTS5 lemmas OR``        SQLite FTS5 ``bm25`` over the same lemmas
 
+* ``searchkit on Xapian``   the same on the Xapian backend: one shard, and two
+                            (when the Xapian bindings are installed)
+
 and the ablations: searchkit with one of its matching features switched off
 (every word required; no derivational relatives; no abbreviations; a heading
 match counting as a match of the block itself; no pseudo-relevance feedback;
@@ -24,6 +27,7 @@ Recall@10, P@5, MRR@10 (:mod:`searchkit.eval`).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import tempfile
@@ -32,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from searchkit import Index, reindex
 from searchkit.eval import EvalReport, Judged, evaluate, load_judgements
 from searchkit.query import compile as query_compile
 from searchkit.retrieval import ranking
@@ -65,11 +70,22 @@ def patched(changes: Sequence[tuple[Any, str, Any]]) -> Iterator[None]:
 
 
 class Systems(Runs):
-    """The pool's runs, and whoosh fed lemmas."""
+    """The pool's runs, whoosh fed lemmas, and searchkit on Xapian."""
 
     def __init__(self, corpus: Path, blocks: list[PBlock], workdir: Path) -> None:
         super().__init__(corpus, blocks, workdir)
         self.lemma_whoosh = self._build_lemma_whoosh(workdir / "whoosh-lemmas")
+        self.xapian: dict[int, Index] = {}
+        if importlib.util.find_spec("xapian") is not None:
+            for shards in (1, 2):
+                path = workdir / f"xapian-{shards}"
+                reindex(corpus, path, backend="xapian", shards=shards)
+                self.xapian[shards] = Index(path)
+
+    def close(self) -> None:
+        super().close()
+        for ix in self.xapian.values():
+            ix.close()
 
     def _build_lemma_whoosh(self, path: Path) -> Any:
         from whoosh import fields, index
@@ -113,6 +129,9 @@ def compare(corpus: Path, workdir: Path) -> dict[str, dict[str, EvalReport]]:
         "whoosh lemmas OR": systems.whoosh_lemmas_or,
         "FTS5 lemmas OR": systems.fts5_or,
     }
+    for shards, ix in systems.xapian.items():
+        name = f"searchkit on Xapian, {shards} shard{'s' if shards > 1 else ''}"
+        runs[name] = lambda q, ix=ix: systems.searchkit(q, ix)
     out: dict[str, dict[str, EvalReport]] = {name: {} for name in SETS}
     try:
         for name, queries in judged.items():

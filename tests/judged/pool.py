@@ -312,9 +312,9 @@ class Runs:
             "regex": self.regex(topic.stems),
         }
 
-    def searchkit(self, query: str) -> list[int]:
+    def searchkit(self, query: str, index: Index | None = None) -> list[int]:
         try:
-            hits = self.sk.search(query, limit=DEPTH)
+            hits = (index or self.sk).search(query, limit=DEPTH)
         except searchkit.QueryError as exc:
             print(f"searchkit refused {query!r}: {exc}", file=sys.stderr)
             return []
