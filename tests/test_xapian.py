@@ -134,6 +134,7 @@ def test_show_stats_explain_and_abbreviations_work_on_a_xapian_index(
         b.blocks,
         b.languages,
     )
+    assert (a.backend, a.shards, b.backend, b.shards) == ("whoosh", 1, "xapian", 3)
     plans = []
     for name in ("whoosh", "x3"):
         with open_snapshot(demo[name]) as snap:
@@ -342,8 +343,19 @@ def test_a_shard_server_down_is_one_line_and_exit_4_then_recovers(
     assert out.returncode == 4
     assert out.stderr.count("\n") == 1 and f"127.0.0.1:{servers.ports[1]}" in out.stderr
     assert "Traceback" not in out.stderr
+    partial = search(remote, "мигрантов", partial=True)
+    assert partial.unavailable == [f"tcp://127.0.0.1:{servers.ports[1]}"]
+    assert partial.hits and "partial results" in partial.notes[0]
+    out = subprocess.run(
+        [*CLI, "search", "мигрантов", "--index", str(remote), "--partial", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0 and json.loads(out.stdout)
+    assert "partial results" in out.stderr
     servers.start(1)
     assert search(remote, "мигрантов").hits
+    assert not search(remote, "мигрантов", partial=True).unavailable
 
 
 @needs_tcpsrv

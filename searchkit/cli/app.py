@@ -316,6 +316,14 @@ def search_cmd(
     snippets: Annotated[
         str, typer.Option("--snippets", help="Mark matches as plain [[…]] or html <mark>.")
     ] = "plain",
+    partial: Annotated[
+        bool,
+        typer.Option(
+            "--partial",
+            help="A sharded index: answer from the shards that can be reached "
+            "(said on stderr) instead of exiting 4 when one is down.",
+        ),
+    ] = False,
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
@@ -358,6 +366,7 @@ def search_cmd(
             facets=facets,
             snippet_format=snippets,
             require_all=require_all,
+            partial=partial,
         )
         side = (
             {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
@@ -366,6 +375,8 @@ def search_cmd(
         )
     except SearchkitError as exc:
         _fail(exc)
+    if result.unavailable and fmt is not Format.text:  # text prints it with the other notes
+        typer.echo(result.notes[0], err=True)
     if fmt is Format.json:
         typer.echo(render.hits_json(result.hits, side))
     elif fmt is Format.jsonl:
@@ -456,7 +467,10 @@ def stats_cmd(
         typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
         return
     langs = ", ".join(f"{lang} {n}" for lang, n in stats.languages.items()) or "none"
-    typer.echo(f"index      {stats.path} (generation {stats.generation})")
+    where = f"generation {stats.generation}" if stats.generation else "remote shards"
+    typer.echo(f"index      {stats.path} ({where})")
+    shards = f", {stats.shards} shards" if stats.shards > 1 else ""
+    typer.echo(f"backend    {stats.backend}{shards}")
     typer.echo(f"files      {stats.files}")
     typer.echo(f"documents  {stats.documents}")
     typer.echo(f"blocks     {stats.blocks}")

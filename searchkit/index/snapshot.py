@@ -86,15 +86,16 @@ def open_index(index_dir: Path | str) -> Any:
     ) from last_error
 
 
-def open_snapshot(index_dir: Path | str) -> Any:
+def open_snapshot(index_dir: Path | str, partial: bool = False) -> Any:
     """The index's current commit: a :class:`Snapshot` of a whoosh index, or a
     :class:`~.xapian.snapshot.XapianSnapshot` of a Xapian one (a folder whose
-    pointer says so, or a remote index descriptor)."""
+    pointer says so, or a remote index descriptor; ``partial``: without the
+    shards that cannot be reached, named in its ``missing``)."""
     root = Path(index_dir)
     if is_xapian(root):
         from .xapian.snapshot import open_xapian
 
-        return open_xapian(root)
+        return open_xapian(root, partial)
     generation = generations.current_generation(root)
     ix = open_index(root)
     return Snapshot(ix.reader(), ix, root, generation)

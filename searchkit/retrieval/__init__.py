@@ -32,12 +32,15 @@ def search(
     facets: bool = False,
     snippet_format: str = "plain",
     require_all: bool = False,
+    partial: bool = False,
 ) -> SearchResult:
     """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
 
-    See :func:`.results.run` for the keyword options.
+    See :func:`.results.run` for the keyword options. ``partial``: a sharded
+    index answers from the shards it can reach (``SearchResult.unavailable``
+    names the others) instead of raising :class:`ShardUnavailable`.
     """
-    with open_snapshot(index_dir) as snap:
+    with open_snapshot(index_dir, partial) as snap:
         return run(
             snap,
             query,
@@ -63,9 +66,9 @@ class Index:
     commit are kept until the next.
     """
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, partial: bool = False) -> None:
         self.path = Path(index_dir)
-        self.snapshot: Snapshot = open_snapshot(self.path)
+        self.snapshot: Snapshot = open_snapshot(self.path, partial)
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""

@@ -51,11 +51,15 @@ class SearchResult:
     suggestion_applied: bool = False  # nothing matched the query: the hits are the suggestion's
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
     feedback: list[str] = field(default_factory=list)  # lemmas the best hits added (re-ranking)
+    unavailable: list[str] = field(default_factory=list)  # shards left out: the hits are partial
 
     @property
     def notes(self) -> list[str]:
         """What the user should be told about how the query was answered."""
         out = []
+        if self.unavailable:
+            shards = ", ".join(self.unavailable)
+            out.append(f"partial results: shard(s) {shards} could not be reached")
         if self.layout:
             out.append(f"typed in the Latin keyboard layout; searched as {self.layout!r}")
         if self.suggestion_applied:
@@ -104,6 +108,7 @@ def run(
         raise ValueError(f"snippet_format {snippet_format!r}: one of {', '.join(SNIPPET_FORMATS)}")
     plan = parse(query, snap)
     result = SearchResult(query, offset=offset, dropped=list(plan.dropped))
+    result.unavailable = list(getattr(snap, "missing", ()))
     switched = layout_switch(snap, query, plan)
     if switched is not None:
         query, plan, result.layout = switched, parse(switched, snap), switched

@@ -24,6 +24,8 @@ class IndexStats:
     languages: dict[str, int] = field(default_factory=dict)  # documents per language
     size_bytes: int = 0
     last_run: dict[str, Any] | None = None
+    backend: str = "whoosh"
+    shards: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +62,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
     languages: Counter[str] = Counter()
     with open_snapshot(root) as snap:
         generation = snap.generation or ""
+        backend, shards = getattr(snap, "backend", "whoosh"), getattr(snap, "shards", 1)
         blocks = snap.live_count()
         files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
             1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
@@ -80,4 +83,6 @@ def index_stats(index_dir: Path | str) -> IndexStats:
         languages=dict(languages.most_common()),
         size_bytes=generations.disk_size(root),  # a remote index: 0 (the servers hold it)
         last_run=last_run(root.with_name(root.name + ".state") if root.is_file() else root),
+        backend=backend,
+        shards=shards,
     )

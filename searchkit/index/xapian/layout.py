@@ -145,14 +145,27 @@ def _why(exc: Exception) -> str:
     return text.splitlines()[0]
 
 
-def open_all(location: Location) -> tuple[Any, list[Any]]:
-    """(every shard as one database, each shard on its own)."""
+def open_all(location: Location, partial: bool = False) -> tuple[Any, list[Any], list[str]]:
+    """(every shard as one database, each shard on its own, the shards left out).
+
+    With ``partial``, a shard that cannot be reached is left out (and named)
+    instead of raising :class:`ShardUnavailable`, unless every one is down.
+    """
     x = xapian()
-    parts = [open_shard(location, k) for k in range(len(location.shards))]
+    parts, missing = [], []
+    for k in range(len(location.shards)):
+        try:
+            parts.append(open_shard(location, k))
+        except ShardUnavailable:
+            if not partial:
+                raise
+            missing.append(location.shards[k])
+    if not parts:
+        raise ShardUnavailable(", ".join(missing), "no shard of the index can be reached")
     combined = x.Database()
     for part in parts:
         combined.add_database(part)
-    return combined, parts
+    return combined, parts, missing
 
 
 def field_totals(parts: list[Any]) -> dict[str, int]:

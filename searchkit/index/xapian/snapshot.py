@@ -56,9 +56,10 @@ class _Field:
 SCHEMA = {name: _Field(name in SCORED) for name in PREFIX}
 
 
-def open_xapian(path: Path | str) -> XapianSnapshot:
-    """The Xapian index at ``path`` (a folder or a remote descriptor)."""
-    return XapianSnapshot(layout.locate(path))
+def open_xapian(path: Path | str, partial: bool = False) -> XapianSnapshot:
+    """The Xapian index at ``path`` (a folder or a remote descriptor); with
+    ``partial``, the shards that can be reached (``missing`` names the others)."""
+    return XapianSnapshot(layout.locate(path), partial)
 
 
 class XapianSnapshot(Lookups):
@@ -66,12 +67,15 @@ class XapianSnapshot(Lookups):
 
     backend = "xapian"
 
-    def __init__(self, location: layout.Location) -> None:
+    def __init__(self, location: layout.Location, partial: bool = False) -> None:
         self.location = location
+        self.partial = partial
         self.root = location.root
         self.generation = location.generation
         self.x = xapian()
-        self.db, self.parts = layout.open_all(location)
+        self.db, self.parts, self.missing = layout.open_all(location, partial)
+        #: Which of the location's shards each of ``parts`` is.
+        self.present = [k for k, a in enumerate(location.shards) if a not in self.missing]
         self.shards = len(self.parts)
         self.schema = SCHEMA
         self._reset()
@@ -103,9 +107,13 @@ class XapianSnapshot(Lookups):
             from .. import generations
 
             if generations.current_generation(self.root) != self.generation:
-                fresh = open_xapian(self.root)
+                fresh = open_xapian(self.root, self.partial)
                 self.close()
                 return fresh
+        if self.missing:  # a shard left out may be back
+            fresh = open_xapian(self.location.name, self.partial)
+            self.close()
+            return fresh
         if self._guard(self.db.reopen):
             for part in self.parts:
                 self._guard(part.reopen)
@@ -263,7 +271,7 @@ class XapianSnapshot(Lookups):
         key = (shard, lane)
         found = self._connections.get(key)
         if found is None:
-            found = self._connections[key] = layout.open_shard(self.location, shard)
+            found = self._connections[key] = layout.open_shard(self.location, self.present[shard])
         return found
 
     def window(self, docids: list[int]) -> Window:
