@@ -54,7 +54,7 @@ SCHEMA_VERSION = 12
 #: Stored in the index; an index with another value must be rebuilt.
 FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
 #: The same for an index of the Xapian backend (:mod:`.xapian.terms` lays out its terms).
-XAPIAN_LAYOUT = 1
+XAPIAN_LAYOUT = 2
 XAPIAN_FORMAT = f"x{XAPIAN_LAYOUT}.{SCHEMA_VERSION}.{ANALYZER_VERSION}"
 
 

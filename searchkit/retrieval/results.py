@@ -172,7 +172,7 @@ def _rank(
     if facets:
         for name, fieldname in FACETS.items():
             result.facets[name] = _facet_counts(view.counts(fieldname, found))
-    if counted is not None:  # the whole index's counts, not the window's
+    if counted is not None and not counted.complete:  # the whole index's, not the window's
         result.total, result.all_words = max(counted.total, total), counted.all_words
         result.estimated = counted.estimated
         if facets:

@@ -19,8 +19,9 @@ ranker (:class:`~.ranker.Ranker`) scores exactly as it scores a whoosh
 index: BM25F with searchkit's weights and the whole index's statistics,
 tiers, coverage, phrases and ``~N`` from positions, the proximity bonus,
 feedback, re-ranking by kind. How many blocks match, and the facets, are
+the ranker's when the window holds every block Xapian matched, else
 Xapian's counts over the whole index (exact up to :data:`EXACT_COUNT`
-matches, estimated past it; facets always exact).
+matches, estimated past it; for phrases and ``~N``, of the candidates).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from ..analysis import SURFACE_MARK
+from ..analysis import SURFACE_MARK, lemmas
 from ..index.xapian import xapian
 from ..index.xapian.snapshot import Window, XapianSnapshot
 from ..index.xapian.terms import SLOT, term
@@ -60,6 +61,9 @@ class Counted:
     total: int = 0
     all_words: int = 0
     estimated: bool = False
+    #: The window holds every block Xapian matched: the ranker's own counts
+    #: are exact (Xapian's phrase and ~N matches are a superset of the ranker's).
+    complete: bool = False
     facets: dict[str, dict[Any, int]] = field(default_factory=dict)
 
 
@@ -107,19 +111,18 @@ class Compiler:
         return xq(xq.OP_OR, parts)
 
     def phrase_term(self, word: p.PhraseWord) -> Any:
-        """One word of a phrase: an OR of terms (what ``OP_PHRASE`` takes)."""
+        """One word of a phrase as an OR of lemmas (what ``OP_PHRASE`` takes:
+        only lemmas have positions in the index; a form's are its lemmas')."""
         xq = self.xq
         if isinstance(word, p.WordMatch):
-            found = [xq(r) for r in word.readings]
-            if word.form:
-                found.append(xq(SURFACE_MARK + word.form))
-            if word.parts:  # its parts are matched in a row by the ranker: any part here
-                found += [xq(r) for part in word.parts for r in part]
+            found = list(word.readings)
+            found += [r for part in word.parts for r in part]  # parts: in a row, checked later
         elif isinstance(word, p.FormMatch):
-            found = [xq(SURFACE_MARK + word.form)]
+            found = list(lemmas(word.form))
         else:
-            found = [xq(SURFACE_MARK + f) for f in word.forms]
-        return xq(xq.OP_OR, found) if found else self.nothing()
+            found = [lem for form in word.forms for lem in lemmas(form)]
+        unique = list(dict.fromkeys(found))
+        return xq(xq.OP_OR, [xq(t) for t in unique]) if unique else self.nothing()
 
     def phrase_words(self, words: list[p.PhraseWord], slop: int | None) -> Any:
         """Blocks that may hold the phrase (a superset: the ranker checks the
@@ -236,6 +239,7 @@ def candidates(
         mset = _match(snap, limited(xq.MatchAll), k, facets, counted, docid_order=True)
         ids = [item.docid for item in mset]
         counted.all_words = counted.total
+        counted.complete = not counted.estimated and len(ids) >= counted.total
         return snap.window(ids), counted
     needed = n if require_all else knobs.needed(n)
     fill = limited(c.at_least(full, needed))
@@ -246,6 +250,7 @@ def candidates(
     if k < counted.total <= max(EXHAUSTIVE, k):  # few enough to rank them all
         mset = _match(snap, fill, counted.total, facets=False, counted=Counted())
     ids = [item.docid for item in mset]
+    counted.complete = not counted.estimated and len(ids) >= counted.total
     terms = {t.decode("utf-8") for t in _terms(fill)}
     whole = Counted()
     own = limited(xq(xq.OP_AND, [c.node(node, own=True) for node in clauses]))

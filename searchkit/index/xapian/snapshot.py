@@ -37,7 +37,7 @@ from ..records import searchable_text
 from ..schema import shape_of
 from ..stored import DEFAULT_KIND, ROW_LAYOUT, StoredBlock, StoredDocument, unpack_document
 from . import layout, xapian
-from .terms import PREFIX, SCORED, SLOT, field_lemmas, term
+from .terms import PREFIX, SCORED, SLOT, SURFACE, field_lemmas, term
 
 #: Documents (blocks) read and kept per snapshot, least recently used dropped first.
 CACHE_DOCUMENTS = 4096
@@ -464,9 +464,14 @@ class Window:
         if found is None:
             found = {}
             ids, _ = self.postings(fieldname, text)
+            wanted = key.encode("utf-8")
             for i in ids.tolist():
                 if self.remote:  # made with the postings (prefetch)
                     found[i] = self._positions.get(key, {}).get(i, [])
+                elif wanted.startswith(SURFACE):  # a form: no positions in the index
+                    block = self.stored.block(i)
+                    text = searchable_text(block.to_block(), block.document.language)
+                    found[i] = term_positions(text, surface=True, only={wanted}).get(wanted, [])
                 else:
                     db, docid = self.snap.db, self.ids[i]
                     at, end = db._positionlist_begin(docid, key), db._positionlist_end(docid, key)

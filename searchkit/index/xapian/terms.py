@@ -3,6 +3,11 @@
 Every field of :mod:`searchkit.index.schema` becomes terms with a prefix of
 its own (:data:`PREFIX`); ``content`` has none, so its terms are exactly the
 analyzer's: lemmas and ``=form`` surface forms at the same word positions.
+Only lemmas carry positions: a surface form (``=form``) stands at the
+positions of its lemmas, so Xapian finds phrase candidates by the lemmas and
+the window reads a form's positions from the block's stored text (a third
+fewer position entries, the largest table).
+
 A term's within-document frequency (wdf) is its frequency, as whoosh's
 posting weight is; the fields are weighed by the ranker, at query time. The
 terms of fields that are not scored (symbols, filters) are boolean (wdf 0),
@@ -27,7 +32,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ...analysis import lemmas, term_positions
+from ...analysis import SURFACE_MARK, lemmas, term_positions
 from ...analysis.words import iter_words
 from ...model import Document
 from ..records import block_records
@@ -76,6 +81,8 @@ SLOT = {
 #: One-value fields read back from value slots (facets, ranges).
 VALUE_FIELDS = ("body", "year", "lang", "date", "source")
 
+SURFACE = SURFACE_MARK.encode("utf-8")
+
 #: Xapian refuses terms longer than 245 bytes; longer ones are left out.
 MAX_TERM = 240
 
@@ -114,8 +121,11 @@ def documents(document: Document, file: str | None = None) -> Iterator[Any]:
                 for raw, where in term_positions(value, surface=True).items():
                     if len(raw) <= MAX_TERM:
                         text = raw.decode("utf-8")
-                        for pos in where:
-                            doc.add_posting(text, pos + 1)  # Xapian positions start at 1
+                        if raw.startswith(SURFACE):  # a form's positions are its lemmas'
+                            doc.add_term(text, len(where))
+                        else:
+                            for pos in where:
+                                doc.add_posting(text, pos + 1)  # Xapian counts from 1
                     length += len(where)
                 doc.add_value(SLOT["len:content"], str(length))
             elif fieldname in SCORED:
