@@ -1,11 +1,14 @@
 """Lookups every backend's snapshot answers the same way, from its own
 postings and stored records: the full names the indexed text gives an
-abbreviation (and the other way), and a document by its source."""
+abbreviation (and the other way), a document by its source, and how many
+blocks have each value of a field."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+
+import numpy as np
 
 from ..analysis.abbreviations import abbreviation_key, definitions, name_key
 from .stored import StoredDocument
@@ -54,3 +57,12 @@ class Lookups:
         """The document ``source`` (``None`` if the index holds none)."""
         block = self.first_block("source", source)
         return None if block is None else self.stored.document(block)
+
+
+def value_counts(codes: np.ndarray, values: list[Any], mask: np.ndarray) -> dict[Any, int]:
+    """How many flagged blocks have each value (``codes`` index ``values``;
+    -1, no value, is counted under ``None``)."""
+    tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
+    out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
+    out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
+    return out

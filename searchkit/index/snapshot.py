@@ -33,7 +33,7 @@ from ..errors import SchemaMismatch
 from . import generations
 from . import postings as disk
 from ._whoosh import deleted_blocks
-from .lookups import Lookups
+from .lookups import Lookups, value_counts
 from .schema import shape_of
 from .stored import StoredReader
 
@@ -384,11 +384,7 @@ class Snapshot(Lookups):
 
     def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
         """How many flagged blocks have each value of ``fieldname`` (``None``: no value)."""
-        codes, values = self.values(fieldname)
-        tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
-        out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
-        out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
-        return out
+        return value_counts(*self.values(fieldname), mask)
 
     def mask(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
         """A match flag per block, made by ``make()`` once and cached under

@@ -171,6 +171,24 @@ def unpack_document(packed: Sequence[Any]) -> tuple[StoredDocument, list[int]]:
     return document, list(got.get("ends") or ())
 
 
+def unpack_block(packed: Sequence[Any], document: StoredDocument) -> StoredBlock:
+    """The block a stored row (:func:`pack_block`) of ``document`` describes."""
+    row = tuple(packed) + (None,) * (len(ROW_LAYOUT) - len(packed))
+    text, ordinal, kind, number, heading_no, cites = row
+    headings = document.headings
+    return StoredBlock(
+        document=document,
+        ordinal=ordinal,
+        text=text,
+        kind=kind or DEFAULT_KIND,
+        number=number or None,
+        heading=headings[heading_no]
+        if heading_no is not None and heading_no < len(headings)
+        else None,
+        cites=tuple(cites.split(",")) if cites else (),
+    )
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -251,21 +269,7 @@ class StoredReader:
         rows = self._chunk(first, chunk, ends)
         if chunk >= len(ends) or len(rows) != ends[chunk] - start:
             raise StoredFieldsDamaged(_damaged(docnum, "its chunk of text is not stored"))
-        packed: tuple[Any, ...] = tuple(rows[at - start])
-        padded = packed + (None,) * (len(ROW_LAYOUT) - len(packed))
-        text, ordinal, kind, number, heading_no, cites = padded
-        headings = document.headings
-        return StoredBlock(
-            document=document,
-            ordinal=ordinal,
-            text=text,
-            kind=kind or DEFAULT_KIND,
-            number=number or None,
-            heading=headings[heading_no]
-            if heading_no is not None and heading_no < len(headings)
-            else None,
-            cites=tuple(cites.split(",")) if cites else (),
-        )
+        return unpack_block(rows[at - start], document)
 
     def document(self, docnum: int) -> StoredDocument:
         """The document block ``docnum`` belongs to, without reading any text."""

@@ -32,10 +32,10 @@ import numpy as np
 from ...analysis import term_positions
 from ...errors import ShardUnavailable, StoredFieldsDamaged
 from ...symbols import joint_parts
-from ..lookups import Lookups
+from ..lookups import Lookups, value_counts
 from ..records import searchable_text
 from ..schema import shape_of
-from ..stored import DEFAULT_KIND, ROW_LAYOUT, StoredBlock, StoredDocument, unpack_document
+from ..stored import StoredBlock, StoredDocument, unpack_block, unpack_document
 from . import layout, xapian
 from .terms import PREFIX, SCORED, SLOT, SURFACE, field_lemmas, term
 
@@ -316,22 +316,7 @@ class XapianStored:
             yield self.block(int(item.docid))
 
     def block(self, docid: int) -> StoredBlock:
-        row = list(self._data(docid)[0])
-        row += [None] * (len(ROW_LAYOUT) - len(row))
-        text, ordinal, kind, number, heading_no, cites = row
-        document = self.document(docid)
-        headings = document.headings
-        return StoredBlock(
-            document=document,
-            ordinal=ordinal,
-            text=text,
-            kind=kind or DEFAULT_KIND,
-            number=number or None,
-            heading=headings[heading_no]
-            if heading_no is not None and heading_no < len(headings)
-            else None,
-            cites=tuple(cites.split(",")) if cites else (),
-        )
+        return unpack_block(self._data(docid)[0], self.document(docid))
 
 
 class _WindowStored:
@@ -542,11 +527,7 @@ class Window:
         return [shape_of(int(self.docs[b].get_value(SLOT["shape"]) or 0)) for b in blocks]
 
     def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
-        codes, values = self.values(fieldname)
-        tally = np.bincount(codes[mask] + 1, minlength=len(values) + 1)
-        out: dict[Any, int] = {None: int(tally[0])} if tally[0] else {}
-        out.update((values[i], int(c)) for i, c in enumerate(tally[1:]) if c)
-        return out
+        return value_counts(*self.values(fieldname), mask)
 
     def mask(self, key: Any, make: Any) -> np.ndarray:
         return make()
