@@ -467,3 +467,23 @@ def test_a_remote_index_with_no_server_names_the_shard(tmp_path: Path) -> None:
     with pytest.raises(ShardUnavailable, match=str(port)):
         search(remote, "мир")
     assert layout.is_descriptor(remote)
+
+
+def test_an_index_keeps_its_backend_unless_rebuilt_with_full(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy2(SEED, corpus / SEED.name)
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    with pytest.raises(ConfigError, match="uses the whoosh backend"):
+        reindex(corpus, index, backend="xapian")
+    with pytest.raises(ConfigError, match="--shards needs --backend xapian"):
+        reindex(corpus, index, shards=2)
+    before = search(index, "ввоз мигрантов")
+    assert reindex(corpus, index, full=True, backend="xapian", shards=2).mode == "full"
+    assert json.loads((index / "searchkit.json").read_text())["backend"] == "xapian"
+    assert _hits(search(index, "ввоз мигрантов")) == _hits(before)
+    assert reindex(corpus, index, full=True, backend="whoosh").ok  # and back
+    assert "backend" not in json.loads((index / "searchkit.json").read_text())
+    assert not list(index.glob("shard-*.db"))  # no stub left for a shard server to open
+    assert _hits(search(index, "ввоз мигрантов")) == _hits(before)

@@ -166,6 +166,8 @@ def reindex(
                 if full or not (root / generations.POINTER).exists():  # no index yet: build one
                     report.mode = "full"
                     _full(root, corpus, run)
+                    for stub in root.glob("shard-*.db"):  # a Xapian index's, replaced
+                        stub.unlink()
                 else:
                     _incremental(root, corpus, run)
         except SearchkitError as exc:
