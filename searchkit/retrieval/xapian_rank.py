@@ -235,8 +235,8 @@ def candidates(
 
     counted = Counted()
     k = pool_size(depth) * (3 if per_document else 1)  # per_document takes a wider pool
-    if not n:  # filters only: every block they allow, in index order
-        mset = _match(snap, limited(xq.MatchAll), k, facets, counted, docid_order=True)
+    if not n:  # filters only: every block they allow, in document order
+        mset = _match(snap, limited(xq.MatchAll), k, facets, counted, in_order=True)
         ids = [item.docid for item in mset]
         counted.all_words = counted.total
         counted.complete = not counted.estimated and len(ids) >= counted.total
@@ -291,15 +291,15 @@ def _match(
     k: int,
     facets: bool,
     counted: Counted,
-    docid_order: bool = False,
+    in_order: bool = False,
 ) -> Any:
     """The best ``k`` blocks for ``query``; their count (and facets) into ``counted``."""
     x = snap.x
     enquire = x.Enquire(snap.db)
     enquire.set_query(query)
     enquire.set_weighting_scheme(x.BM25Weight(knobs.K1, 0, 1, knobs.B, 0.5))
-    if docid_order:
-        enquire.set_docid_order(x.Enquire.ASCENDING)
+    if in_order:  # documents by source, each block in its place
+        enquire.set_sort_by_value(SLOT["order"], False)
         enquire.set_weighting_scheme(x.BoolWeight())
     spies = {}
     if facets:

@@ -76,7 +76,8 @@ SLOT = {
     "year": 6,  # str, for facets and ranges (four digits)
     "lang": 7,
     "date": 8,  # ISO date, for ranges
-    "source": 9,  # collapse key for per_document
+    "source": 9,
+    "order": 10,  # source, NUL, position: the index in document order
 }
 #: One-value fields read back from value slots (facets, ranges).
 VALUE_FIELDS = ("body", "year", "lang", "date", "source")
@@ -143,6 +144,7 @@ def documents(document: Document, file: str | None = None) -> Iterator[Any]:
             else:
                 _add(doc, prefix + str(value), 0)
         doc.add_value(SLOT["at"], str(i))
+        doc.add_value(SLOT["order"], f"{document.source}\0{i:08d}")
         doc.add_value(SLOT["shape"], str(shape_code(block.kind, block.number)))
         for fieldname in VALUE_FIELDS:
             value = record.get(fieldname)
