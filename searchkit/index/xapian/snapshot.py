@@ -43,8 +43,10 @@ from .terms import PREFIX, SCORED, SLOT, SURFACE, field_lemmas, term
 CACHE_DOCUMENTS = 4096
 #: Connections to each remote shard that documents are fetched over, in parallel.
 REMOTE_CONNECTIONS = 4
-#: Prefix expansions (``mig*``, relatives, symbol prefixes) kept per snapshot.
+#: Prefix expansions (``mig*``, relatives, symbol prefixes) kept per snapshot,
+#: each of at most CACHE_PREFIX_TERMS terms.
 CACHE_PREFIXES = 1024
+CACHE_PREFIX_TERMS = 2000
 
 
 class _Field:
@@ -153,9 +155,10 @@ class XapianSnapshot(Lookups):
                 text = item.term.decode("utf-8")[len(start) :]
                 if fieldname != "content" or not text.startswith("X"):  # not another field's
                     found.append(text)
-            if len(self._prefixes) >= CACHE_PREFIXES:
-                self._prefixes.pop(next(iter(self._prefixes)))
-            self._prefixes[key] = found
+            if len(found) <= CACHE_PREFIX_TERMS:  # a one-letter prefix is not worth keeping
+                if len(self._prefixes) >= CACHE_PREFIXES:
+                    self._prefixes.pop(next(iter(self._prefixes)))
+                self._prefixes[key] = found
         return iter(found)
 
     def lexicon(self, fieldname: str) -> Iterator[str]:
