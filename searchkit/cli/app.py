@@ -347,7 +347,6 @@ def search_cmd(
         typer.echo("searchkit: error: --snippets is plain or html", err=True)
         raise typer.Exit(EXIT_USAGE)
     from ..retrieval import search
-    from ..retrieval.browse import parallels
     from . import render
 
     index_dir = _index_path(index)
@@ -368,11 +367,12 @@ def search_cmd(
             require_all=require_all,
             partial=partial,
         )
-        side = (
-            {i: {parallel: b} for i, b in parallels(index_dir, result.hits, parallel).items()}
-            if parallel
-            else {}
-        )
+        side = {}
+        if parallel:
+            from ..retrieval.browse import parallels
+
+            found = parallels(index_dir, result.hits, parallel)
+            side = {i: {parallel: b} for i, b in found.items()}
     except SearchkitError as exc:
         _fail(exc)
     if result.unavailable and fmt is not Format.text:  # text prints it with the other notes
@@ -562,10 +562,31 @@ def eval_cmd(
         typer.echo(report.table())
 
 
+def _only(name: str) -> typer.Typer | None:
+    """An app holding just the command ``name`` (as ``app`` has it), or ``None``:
+    click builds every command's parser before it runs one, and a cold
+    ``searchkit search`` need not pay for the other nine."""
+    found = [info for info in app.registered_commands if info.name == name]
+    if not found:
+        return None
+    single = typer.Typer(
+        name="searchkit",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    single.callback(help=app.info.help)(_main)
+    single.registered_commands.extend(found)
+    return single
+
+
 def main() -> None:
     """The console script: run a command; a bug ends it with its traceback and exit 70."""
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    target = _only(name) if name and not name.startswith("-") else None
     try:
-        app()
+        (target or app)()
     except Exception:  # not a user error: a bug in searchkit, shown whole
         traceback.print_exc()
         typer.echo(

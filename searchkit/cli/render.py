@@ -7,10 +7,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Block, Hit
-from ..retrieval.browse import Passage
+
+if TYPE_CHECKING:  # a search prints no passage: browse is not imported for it
+    from ..retrieval.browse import Passage
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = (
