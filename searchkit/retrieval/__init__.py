@@ -40,18 +40,32 @@ def search(
     index answers from the shards it can reach (``SearchResult.unavailable``
     names the others) instead of raising :class:`ShardUnavailable`.
     """
-    with open_snapshot(index_dir, partial) as snap:
-        return run(
-            snap,
-            query,
-            limit,
-            offset=offset,
-            lang=lang,
-            per_document=per_document,
-            facets=facets,
-            snippet_format=snippet_format,
-            require_all=require_all,
-        )
+    options: dict[str, Any] = {
+        "offset": offset,
+        "lang": lang,
+        "per_document": per_document,
+        "facets": facets,
+        "snippet_format": snippet_format,
+        "require_all": require_all,
+    }
+    for attempt in range(RETRIES):
+        with open_snapshot(index_dir, partial) as snap:
+            try:
+                return run(snap, query, limit, **options)
+            except Exception as exc:
+                if attempt + 1 == RETRIES or not _moved(exc):
+                    raise
+    raise AssertionError("not reached")
+
+
+#: A search that commits outran (a Xapian index) is answered again, at most so often.
+RETRIES = 3
+
+
+def _moved(exc: BaseException) -> bool:
+    from ..index.xapian.snapshot import moved
+
+    return moved(exc)
 
 
 class Index:
@@ -72,8 +86,14 @@ class Index:
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
-        self.snapshot = self.snapshot.refresh()
-        return run(self.snapshot, query, limit, **options)
+        for attempt in range(RETRIES):
+            self.snapshot = self.snapshot.refresh()
+            try:
+                return run(self.snapshot, query, limit, **options)
+            except Exception as exc:
+                if attempt + 1 == RETRIES or not _moved(exc):
+                    raise
+        raise AssertionError("not reached")
 
     def close(self) -> None:
         self.snapshot.close()

@@ -58,6 +58,13 @@ class _Field:
 SCHEMA = {name: _Field(name in SCORED) for name in PREFIX}
 
 
+def moved(exc: BaseException) -> bool:
+    """Did ``exc`` come of commits that moved past an open snapshot? (Xapian
+    keeps an old revision readable until the writer's second commit after it;
+    a search that outlives that is answered again on the latest.)"""
+    return type(exc).__name__ == "DatabaseModifiedError" and type(exc).__module__ == "xapian"
+
+
 def open_xapian(path: Path | str, partial: bool = False) -> XapianSnapshot:
     """The Xapian index at ``path`` (a folder or a remote descriptor); with
     ``partial``, the shards that can be reached (``missing`` names the others)."""
@@ -95,16 +102,21 @@ class XapianSnapshot(Lookups):
         self._prefixes: dict[tuple[str, str], list[str]] = {}
 
     def _guard(self, call: Any) -> Any:
-        """``call()``, a shard that went away raised as :class:`ShardUnavailable`."""
+        """``call()``, a shard that went away raised as :class:`ShardUnavailable`
+        (a commit that moved past this snapshot is left for the search to
+        retry on a fresh one: :func:`moved`)."""
         try:
             return call()
+        except self.x.DatabaseModifiedError:
+            raise
         except (self.x.NetworkError, self.x.DatabaseError) as exc:
             raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
 
     # ------------------------------------------------------------- life
 
     def refresh(self) -> XapianSnapshot:
-        """This snapshot at the index's latest commit (a new generation: reopened)."""
+        """This snapshot at the index's latest commit (a new generation: reopened).
+        Its caches go when it moves."""
         if self.root is not None:
             from .. import generations
 
@@ -233,6 +245,8 @@ class XapianSnapshot(Lookups):
                 found = self.db.get_document(docid)
             except self.x.DocNotFoundError as exc:
                 raise StoredFieldsDamaged(f"block {docid} is not in the index") from exc
+            except self.x.DatabaseModifiedError:
+                raise
             except (self.x.NetworkError, self.x.DatabaseError) as exc:
                 raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
             self._docs[docid] = found
