@@ -252,6 +252,7 @@ def candidates(
     ids = [item.docid for item in mset]
     counted.complete = not counted.estimated and len(ids) >= counted.total
     terms = {t.decode("utf-8") for t in _terms(fill)}
+    snap.know_frequencies({t: int(mset.get_termfreq(t)) for t in terms})  # no round trip each
     whole = Counted()
     own = limited(xq(xq.OP_AND, [c.node(node, own=True) for node in clauses]))
     for item in _match(snap, own, k, False, whole):

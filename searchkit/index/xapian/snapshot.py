@@ -154,6 +154,11 @@ class XapianSnapshot(Lookups):
             found = self._frequencies[key] = int(self._guard(lambda: self.db.get_termfreq(key)))
         return found
 
+    def know_frequencies(self, found: dict[str, int]) -> None:
+        """Terms' document frequencies a match has already gathered (over every
+        shard), kept so that no lookup asks the shards again."""
+        self._frequencies.update(found)
+
     def avg_length(self, fieldname: str) -> float:
         return float(self.totals.get(fieldname, 0) / (self.n or 1) or 1)
 
