@@ -4,6 +4,7 @@ did you mean; the work one huge word may cost. On real UN text."""
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,26 @@ def test_explain_shows_relatives_and_expansions_with_an_index(index: Path) -> No
     assert out.exit_code == 0, out.output
     assert "relatives: " in out.output and "дискриминация" in out.output
     assert '"высокий контрольный' in out.output or "контрольный" in out.output
+
+
+def _held(text: str) -> set[str]:
+    return {lem for w in iter_words(text) for lem in lemmas(w.text)}
+
+
+def test_a_dashed_word_is_found_by_its_parts_apart_below_the_word_itself(index: Path) -> None:
+    """``дети-беженцы`` is never written so in the corpus: blocks with both
+    parts anywhere are found (partial matches, their parts marked); a dashed
+    word the text does hold (``детей-инвалидов``) ranks those blocks first."""
+    apart = search(index, "дети-беженцы", limit=20)
+    assert apart.hits and not apart.all_words
+    for hit in apart:
+        assert {"ребенок", "беженец"} <= _held(hit.text), hit.citation
+        assert not hit.complete and "[[" in hit.snippet
+    together = search(index, "дети-инвалиды", limit=50)
+    complete = [h for h in together if h.complete]
+    partial = [h for h in together if not h.complete]
+    assert complete and partial, "both kinds of match are on the page"
+    assert together.hits.index(partial[0]) > together.hits.index(complete[-1])
+    assert any("детей-инвалидов" in h.text for h in complete)
+    assert all(re.search(r"(?i)(дет|ребен)\w*\W{1,3}инвалид", h.text) for h in complete)
+    assert all({"ребенок", "инвалид"} <= _held(h.text) for h in partial)

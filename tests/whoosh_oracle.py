@@ -84,6 +84,9 @@ def node(n: Any) -> Any:
         if n.parts:
             terms.append(_parts(n))
         terms += [_boosted(node(alt), knobs.ALTERNATIVE_BOOST) for alt in n.alternatives]
+        if n.parts:  # its parts apart
+            apart = [q.Or([q.Term("content", r) for r in part]) for part in n.parts]
+            terms.append(_boosted(q.And(apart), knobs.PARTS_APART_BOOST))
         if n.relatives:  # the best of them (whoosh applies a compound's boost only to its parts)
             relatives = [q.Term("content", r, boost=knobs.RELATIVE_BOOST) for r in n.relatives]
             terms.append(_best_of(relatives))

@@ -224,6 +224,12 @@ class _Compiler:
         )
         if not w.exact and not w.prefix:
             self.plan.words.append(w)
+        if phrase is None and not w.exact and not w.prefix and len(w.parts) > 1:
+            for part in w.parts:  # a dashed word's parts, found apart too
+                readings = lemmas(part)
+                self.plan.highlight.append(
+                    p.HighlightTerm(frozenset(readings), best=readings[0], kind="relative")
+                )
 
     def word_match(self, w: Word) -> p.PhraseWord:
         if w.exact:

@@ -248,8 +248,8 @@ class Ranker:
     def _word(self, word: p.WordMatch) -> Matches:
         """A word: its terms in the text (its own match), in the heading, its
         parts in a row, the alternatives the query names for it (an
-        abbreviation's full name; its own match too) and its derivational
-        relatives (the best one, weighted down)."""
+        abbreviation's full name; its own match too), its parts apart and its
+        derivational relatives (the best one; both weighted down)."""
         terms = match_terms(word)
         text = self._terms([t for t in terms if t[0] == "content"])
         heading = self._terms([t for t in terms if t[0] != "content"])
@@ -260,6 +260,8 @@ class Ranker:
             self._scaled(self.evaluate(alt), knobs.ALTERNATIVE_BOOST) for alt in word.alternatives
         ]
         others = [] if knobs.HEADING_IS_TEXT else [heading]
+        if word.parts:
+            others.append(self._scaled(self._parts_apart(word), knobs.PARTS_APART_BOOST))
         if word.relatives:
             others.append(
                 self._best_of([("content", r, knobs.RELATIVE_BOOST) for r in word.relatives])
@@ -284,6 +286,12 @@ class Ranker:
                 scores[ids] = np.maximum(scores[ids], scored)
                 mask[ids] = True
         return Matches(scores, mask)
+
+    def _parts_apart(self, word: p.WordMatch) -> Matches:
+        """A dashed word's parts anywhere in the block's text (each by its readings)."""
+        parts = [self._terms([("content", r, 1.0) for r in part]) for part in word.parts]
+        mask = np.logical_and.reduce([m.mask for m in parts])
+        return Matches(np.where(mask, _sum(parts), 0.0), mask)
 
     def _parts(self, word: p.WordMatch) -> Matches:
         """A dashed word's parts in a row (``социально экономический``)."""

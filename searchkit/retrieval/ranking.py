@@ -51,6 +51,9 @@ EXACT_FORM_BOOST = 0.6
 HEADING_IS_TEXT = False
 #: A word matched by one of its derivational relatives (the best one counts).
 RELATIVE_BOOST = 0.3
+#: A dashed word (``дети-беженцы``) matched by its parts apart, not in a row
+#: (``детей, ставших беженцами``): a partial match of the word.
+PARTS_APART_BOOST = 0.5
 #: A word matched by an alternative the query names for it (an abbreviation's
 #: full name, the abbreviation of a full name).
 ALTERNATIVE_BOOST = 0.7

@@ -105,6 +105,9 @@ class Compiler:
             parts.append(self.phrase_words([p.WordMatch(r, "") for r in word.parts], None))
         for alternative in word.alternatives:
             parts.append(self.scaled(self.node(alternative, own), knobs.ALTERNATIVE_BOOST))
+        if word.parts and not own:  # its parts apart
+            apart = [xq(xq.OP_OR, [xq(r) for r in part]) for part in word.parts]
+            parts.append(self.scaled(xq(xq.OP_AND, apart), knobs.PARTS_APART_BOOST))
         if word.relatives and not own:
             relatives = [self.xq(term("content", r)) for r in word.relatives]
             parts.append(self.scaled(xq(xq.OP_OR, relatives), knobs.RELATIVE_BOOST))
