@@ -58,6 +58,7 @@ QUERIES = [
     "дети OR беженцы",
     "lang:en",
     "year:2019",
+    "мигранты пункт 80",
     "международный мир и безопасность",
 ]
 
@@ -105,6 +106,19 @@ def test_every_query_has_the_same_hits_and_scores_on_both_backends(
         )
         assert [h.snippet for h in got] == [h.snippet for h in expected]
         assert [h.citation for h in got] == [h.citation for h in expected]
+
+
+def test_a_symbol_and_a_paragraph_number_find_that_paragraph_first(
+    demo: dict[str, Path],
+) -> None:
+    """A paragraph does not print its own label and number: ``пункт 36``
+    beside other words names the block (a bonus), it need not be in the text."""
+    for name in ("whoosh", "x3"):
+        for query in ("A/HRC/WG.6/34/ITA/3 пункт 36", "A/HRC/WG.6/34/ITA/3, para. 36"):
+            top = search(demo[name], query, limit=3)[0]
+            assert (top.symbol, top.paragraph) == ("A/HRC/WG.6/34/ITA/3", "36"), (name, query)
+        alone = search(demo[name], "статья 51", limit=1)[0]  # label and number alone: words
+        assert (alone.kind, alone.paragraph) == ("article", "51")
 
 
 def test_options_facets_grouping_paging_and_strict_matching_agree(demo: dict[str, Path]) -> None:

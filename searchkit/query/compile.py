@@ -91,6 +91,7 @@ class _Compiler:
         words = [w for w in positive if isinstance(w, Word) and not w.prefix]
         result.near = tuple(self.word_match(w) for w in words)
         result.numbered = _numbered(words)
+        result.optional = _naming(positive)
         result.title = tuple(sorted(result.lemmas))
         result.clauses = tuple(self.alternatives(positive, clauses))
         return result
@@ -328,6 +329,21 @@ def _numbered(words: list[Word]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if kinds and number.norm.isdigit():
             found.append((number.norm, kinds))
     return tuple(found)
+
+
+def _naming(positive: list[Any]) -> frozenset[int]:
+    """The clauses (indexes into ``positive``) that are a label and a number
+    naming a block (``A/HRC/WG.6/34/ITA/3 пункт 36``): a paragraph does not
+    print its own label and number, so a hit need not hold them; only when
+    the query has other clauses to match."""
+    found: set[int] = set()
+    for i in range(len(positive) - 1):
+        label, number = positive[i], positive[i + 1]
+        if not (isinstance(label, Word) and isinstance(number, Word)) or label.exact:
+            continue
+        if number.norm.isdigit() and any(lem in NUMBER_LABELS for lem in label.lemmas):
+            found.update((i, i + 1))
+    return frozenset(found) if len(found) < len(positive) else frozenset()
 
 
 def _loose_symbol(text: str) -> str | None:

@@ -150,6 +150,9 @@ class Plan:
     clauses: tuple[Node, ...] = ()
     limits: tuple[Node, ...] = ()
     required: frozenset[int] = frozenset()  # clauses marked +word: every hit has them
+    #: clauses that name a block by label and number ("пункт 36" beside a symbol
+    #: or other words): they add to the score, a hit need not hold them
+    optional: frozenset[int] = frozenset()
     title: tuple[str, ...] = ()  # lemmas looked up in the document title (score only)
     numbered: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("51", ("article",)): a bonus
     near: tuple[PhraseWord, ...] = ()  # words whose closeness adds to the score

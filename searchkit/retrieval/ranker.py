@@ -93,8 +93,10 @@ class Ranker:
         A block must match every limit (filters, exclusions) and every
         required clause (``+word``), and at least :func:`~.ranking.needed`
         of the clauses (all of them with ``require_all``; when no block has
-        that many, one is enough). Its score is the sum of the clauses and
-        limits it matches plus the score-only parts. Blocks with every clause
+        that many, one is enough); a label and number naming a block
+        (``пункт 36`` beside other words) only add to the score. Its score
+        is the sum of the clauses and limits it matches plus the score-only
+        parts. Blocks with every clause
         in their own text, by the words themselves, come first; the others'
         scores are weighed by their :meth:`coverage` of the query (unless not
         ``weigh``: the plain sum).
@@ -109,11 +111,13 @@ class Ranker:
         clauses = [self.evaluate(node) for node in plan.clauses]
         for i, clause in enumerate(clauses):
             scores += clause.scores
+            if i in plan.optional:  # a label and number naming the block: score only
+                continue
             found += clause.mask
             whole &= clause.mask & clause.text
             if i in plan.required:
                 allowed &= clause.mask
-        n = len(clauses)
+        n = len(clauses) - len(plan.optional)
         mask = allowed & (found >= (n if require_all else knobs.needed(n))) if n else allowed
         if n and not require_all and not mask.any():  # too few words in any block: any of them
             mask = allowed & (found > 0)
@@ -129,7 +133,9 @@ class Ranker:
         one matched only otherwise than by the words in the block's own text
         (heading, relative) counts ``PARTIAL_WEIGHT``."""
         covered = np.zeros(self.n)
-        weights = [self.weight(node) for node in plan.clauses]
+        weights = [
+            0.0 if i in plan.optional else self.weight(node) for i, node in enumerate(plan.clauses)
+        ]
         for clause, weight in zip(clauses, weights, strict=True):
             own = clause.mask & clause.text
             covered += weight * (own + knobs.PARTIAL_WEIGHT * (clause.mask & ~own))

@@ -89,6 +89,12 @@ class Compiler:
     def boolean(self, query: Any) -> Any:
         return self.xq(self.xq.OP_SCALE_WEIGHT, query, 0.0)
 
+    def fixed(self, query: Any, weight: float) -> Any:
+        """``query`` (of boolean terms, which weigh nothing in BM25) weighing
+        ``weight`` in every block it matches."""
+        source = self.xq(self.x.FixedWeightPostingSource(weight))
+        return self.xq(self.xq.OP_AND, [source, query])
+
     def word(self, word: p.WordMatch, own: bool) -> Any:
         """A word: its readings and form in the text (and what else counts as
         its own match); unless ``own``, its heading terms and relatives too."""
@@ -223,9 +229,11 @@ def candidates(
     limits = [c.node(node) for node in plan.limits]
     if lang:
         limits.append(xq(term("lang", lang)))
-    clauses = list(plan.clauses)
+    kept = [i for i in range(len(plan.clauses)) if i not in plan.optional]
+    clauses = [plan.clauses[i] for i in kept]
     full = [c.node(node) for node in clauses]
-    required = [full[i] for i in sorted(plan.required)]
+    required = [c.node(plan.clauses[i]) for i in sorted(plan.required)]
+    naming = [c.node(plan.clauses[i]) for i in sorted(plan.optional)]  # score only
     n = len(clauses)
 
     def limited(query: Any) -> Any:
@@ -233,8 +241,9 @@ def candidates(
             query = xq(xq.OP_AND, [query, *required])
         if limits:
             query = xq(xq.OP_FILTER, query, xq(xq.OP_AND, limits))
-        extra = _bonus(c, plan)
-        return xq(xq.OP_AND_MAYBE, query, extra) if extra is not None else query
+        bonus = _bonus(c, plan)
+        extra = [*naming, *([bonus] if bonus is not None else [])]
+        return xq(xq.OP_AND_MAYBE, query, xq(xq.OP_OR, extra)) if extra else query
 
     counted = Counted()
     k = pool_size(depth) * (3 if per_document else 1)  # per_document takes a wider pool
@@ -285,7 +294,7 @@ def _bonus(c: Compiler, plan: p.Plan) -> Any:
             xq.OP_AND,
             [xq(term("number", number)), xq(xq.OP_OR, [xq(term("kind", k)) for k in kinds])],
         )
-        parts.append(c.scaled(named, knobs.NUMBER_BONUS))
+        parts.append(c.fixed(named, knobs.NUMBER_BONUS))  # boolean terms: a fixed weight
     return xq(xq.OP_OR, parts) if parts else None
 
 
