@@ -9,7 +9,10 @@
 * :mod:`.snapshot`     one commit of the index, read in bulk, with its caches
 * :mod:`.generations`  generation folders behind an atomically replaced pointer
 * :mod:`.lock`         the write lock;  :mod:`.runlog`  the last run's log
+* :mod:`.lookups`      what every backend's snapshot answers alike (abbreviations, value counts)
 * :mod:`._whoosh`      every use of whoosh 2.7.4's internals, and the codec
+* :mod:`.xapian`       the Xapian backend: terms and slots, shards and remote
+                       descriptors, its snapshot and a query's window of candidates
 
 What indexing runs (which files, when) and how hits are ranked are decided
 above this package, in :mod:`searchkit.indexing` and :mod:`searchkit.retrieval`.

@@ -4,6 +4,7 @@ and committing, in one process or several, safely while people search.
 * :mod:`.run`      :func:`reindex`: lock, generation, scan, one commit, the log
 * :mod:`.scan`     the corpus's files, checksums, one file read and analysed
 * :mod:`.serial`   a run in one process;  :mod:`.workers`  in worker processes
+* :mod:`.xapian_run`  the same into a Xapian index's shards (local, or writable servers)
 * :mod:`.report`   :class:`IndexReport`, what a run did
 """
 

@@ -3,6 +3,9 @@
 * :mod:`.results`    a query's page of hits (:func:`run`, :class:`SearchResult`)
 * :mod:`.ranker`     plans scored over every block with numpy (BM25F, phrases, ~N)
 * :mod:`.ranking`    every weight and factor of the ranking
+* :mod:`.selection`  the best blocks of a ranked plan, per document, the proximity bonus
+* :mod:`.feedback`   pseudo-relevance feedback
+* :mod:`.xapian_rank` a plan as Xapian queries that choose the ranker's candidates
 * :mod:`.highlight`  matched words marked, the best fragment cut
 * :mod:`.suggest`    keyboard layout, did you mean
 * :mod:`.browse`     a paragraph in its context, the same paragraph in another language
