@@ -480,6 +480,19 @@ def test_without_the_bindings_a_xapian_index_says_how_to_install_them(
     assert "pip install 'searchkit[xapian]'" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_without_the_bindings_building_a_xapian_index_writes_nothing(tmp_path: Path) -> None:
+    blocked = "import sys; sys.modules['xapian'] = None; from searchkit.cli import main; main()"
+    index = tmp_path / "index"
+    args = ["reindex", str(CORPUS), "--index", str(index), "--backend", "xapian"]
+    out = subprocess.run(
+        [sys.executable, "-c", blocked, *args],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2 and "pip install 'searchkit[xapian]'" in out.stderr
+    assert not index.exists()
+
+
 def test_a_remote_index_with_no_server_names_the_shard(tmp_path: Path) -> None:
     port = _free_port()
     remote = tmp_path / "remote.toml"

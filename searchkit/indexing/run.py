@@ -139,6 +139,7 @@ def reindex(
             raise ConfigError("--shards needs --backend xapian")
         run: Any = make_run(corpus, report, progress, reading, workers)
     else:
+        xapian_run.xapian()  # the bindings, or a one-line error before anything is written
         count = (
             workers if workers is not None else auto_workers(sum(1 for _ in corpus_files(corpus)))
         )
