@@ -81,3 +81,16 @@ def test_offsets_always_point_at_the_surface_form(text: str) -> None:
         assert surface, word
         if not word.whole:
             assert normalize(surface)[0] == word.text
+
+
+def test_every_curated_name_key_is_current() -> None:
+    """un_bodies.tsv stores each name's lookup key (no query lemmatises the
+    list); after the analyser or its dictionary changes, a stale key would
+    silently stop the expansion: rewrite them with
+    ``python -m searchkit.analysis.abbreviations``."""
+    from searchkit.analysis.abbreviations import _rows, name_key
+
+    rows = _rows()
+    assert len(rows) > 50
+    stale = [(name, key, name_key(name)) for _a, _l, name, key in rows if key != name_key(name)]
+    assert not stale, stale[:3]

@@ -137,11 +137,19 @@ def abbreviation_key(abbr: str) -> str:
 def curated() -> tuple[tuple[str, str, str], ...]:
     """(abbreviation, language, full name) of the UN bodies and programmes
     shipped with searchkit (``un_bodies.tsv``)."""
+    return tuple((abbr, lang, name) for abbr, lang, name, _key in _rows())
+
+
+@cache
+def _rows() -> tuple[tuple[str, str, str, str | None], ...]:
+    """The rows of ``un_bodies.tsv``, each with its stored lookup key (``None``
+    when the file gives none)."""
     rows = []
     for line in _DATA.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            abbr, lang, name = line.split("\t")
-            rows.append((abbr.strip(), lang.strip(), name.strip()))
+            cells = [cell.strip() for cell in line.split("\t")]
+            abbr, lang, name = cells[:3]
+            rows.append((abbr, lang, name, cells[3] if len(cells) > 3 and cells[3] else None))
     return tuple(rows)
 
 
@@ -156,8 +164,28 @@ def curated_names() -> dict[str, tuple[str, ...]]:
 
 @cache
 def curated_abbreviations() -> dict[str, tuple[str, ...]]:
-    """Full-name key -> the curated abbreviations."""
+    """Full-name key -> the curated abbreviations (the keys are stored in the
+    file: lemmatising a hundred names would cost a cold search ~13 ms)."""
     out: dict[str, list[str]] = {}
-    for abbr, _lang, name in curated():
-        out.setdefault(name_key(name), []).append(abbr)
+    for abbr, _lang, name, key in _rows():
+        out.setdefault(key or name_key(name), []).append(abbr)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def rewrite_keys() -> int:
+    """Store each curated name's current :func:`name_key` in ``un_bodies.tsv``
+    (after the analyser or its dictionary changed); how many keys changed."""
+    lines, changed = [], 0
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            cells = [cell.strip() for cell in line.split("\t")]
+            key = name_key(cells[2])
+            changed += len(cells) < 4 or cells[3] != key
+            line = "\t".join([*cells[:3], key])
+        lines.append(line)
+    _DATA.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed
+
+
+if __name__ == "__main__":
+    print(f"{rewrite_keys()} keys rewritten in {_DATA.name}")
