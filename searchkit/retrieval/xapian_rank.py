@@ -36,6 +36,7 @@ from ..index.xapian.snapshot import Window, XapianSnapshot
 from ..index.xapian.terms import SLOT, term
 from ..query import plan as p
 from . import ranking as knobs
+from .ranker import match_terms
 
 #: Counts of matching blocks are exact up to this many, estimated past it.
 EXACT_COUNT = 10_000
@@ -99,14 +100,11 @@ class Compiler:
         """A word: its readings and form in the text (and what else counts as
         its own match); unless ``own``, its heading terms and relatives too."""
         xq = self.xq
-        parts = []
-        for i, lem in enumerate(word.readings):
-            boost = 1.0 if i == 0 else knobs.OTHER_READING_BOOST
-            parts.append(self.scaled(xq(term("content", lem)), boost))
-            if not own or knobs.HEADING_IS_TEXT:
-                heading = knobs.FIELD_BOOSTS["heading_t"] * boost
-                parts.append(self.scaled(xq(term("heading_t", lem)), heading))
-        parts.append(self.scaled(xq(SURFACE_MARK + word.form), knobs.EXACT_FORM_BOOST))
+        parts = [
+            self.scaled(xq(term(f, t)), boost * knobs.FIELD_BOOSTS.get(f, 1.0))
+            for f, t, boost in match_terms(word)  # the ranker's terms, weighed as it weighs them
+            if f == "content" or not own or knobs.HEADING_IS_TEXT
+        ]
         if word.parts:
             parts.append(self.phrase_words([p.WordMatch(r, "") for r in word.parts], None))
         for alternative in word.alternatives:
