@@ -36,6 +36,7 @@ from ._whoosh import deleted_blocks
 from .lookups import Lookups, value_counts
 from .schema import shape_of
 from .stored import StoredReader
+from .xapian.layout import is_descriptor
 
 #: Postings kept decoded per snapshot (8 bytes each: block number and weight):
 #: 128 MB at most, about a third of all postings at 650k blocks.
@@ -53,7 +54,7 @@ PARTIAL_DECODE = 0.2
 def is_xapian(root: Path) -> bool:
     """Is the index at ``root`` a Xapian one (a remote descriptor, or a folder
     whose pointer names that backend)?"""
-    return (root.suffix == ".toml" and root.is_file()) or generations.backend_of(root) == "xapian"
+    return is_descriptor(root) or generations.backend_of(root) == "xapian"
 
 
 def open_index(index_dir: Path | str) -> Any:

@@ -68,7 +68,7 @@ def _backend(root: Path, asked: str | None, full: bool) -> str:
     index (or a ``--full`` rebuild)."""
     if asked is not None and asked not in BACKENDS:
         raise ConfigError(f"backend {asked!r}: one of {', '.join(BACKENDS)}")
-    if root.suffix == ".toml" and root.is_file():
+    if xapian_run.layout.is_descriptor(root):
         if asked not in (None, "xapian"):
             raise ConfigError(f"{root} is a remote Xapian index: --backend must be xapian")
         return "xapian"
@@ -144,7 +144,7 @@ def reindex(
             workers if workers is not None else auto_workers(sum(1 for _ in corpus_files(corpus)))
         )
         run = xapian_run.XapianRun(report, progress, reading, count)
-    remote = root.suffix == ".toml" and root.is_file()
+    remote = xapian_run.layout.is_descriptor(root)
     state = xapian_run.state_dir(root) if remote else root
     with write_lock(state, wait):
         try:

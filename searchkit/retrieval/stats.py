@@ -10,6 +10,7 @@ from typing import Any
 from ..index import generations
 from ..index.runlog import last_run
 from ..index.snapshot import open_snapshot
+from ..index.xapian import layout
 
 
 @dataclass
@@ -82,7 +83,7 @@ def index_stats(index_dir: Path | str) -> IndexStats:
         blocks=blocks,
         languages=dict(languages.most_common()),
         size_bytes=generations.disk_size(root),  # a remote index: 0 (the servers hold it)
-        last_run=last_run(root.with_name(root.name + ".state") if root.is_file() else root),
+        last_run=last_run(layout.state_path(root) if layout.is_descriptor(root) else root),
         backend=backend,
         shards=shards,
     )

@@ -67,6 +67,12 @@ def is_descriptor(path: Path) -> bool:
     return path.suffix == ".toml" and path.is_file()
 
 
+def state_path(descriptor: Path) -> Path:
+    """Where the lock and the last run's log of a remote index live: a folder
+    beside its descriptor."""
+    return descriptor.with_name(descriptor.name + ".state")
+
+
 @dataclass
 class Location:
     """Where an index's shards are: folders of one generation, or servers."""
@@ -137,10 +143,11 @@ def open_shard(location: Location, k: int, writable: bool = False) -> Any:
     except x.DatabaseNotFoundError as exc:
         raise IndexNotFound(f"no index at {location.name}: shard {k} is missing") from exc
     except (x.NetworkError, x.DatabaseOpeningError, x.DatabaseLockError) as exc:
-        raise ShardUnavailable(where, _why(exc)) from exc
+        raise ShardUnavailable(where, reason(exc)) from exc
 
 
-def _why(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
+    """A Xapian error's first line, for a one-line message."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
 

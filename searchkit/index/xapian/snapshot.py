@@ -110,7 +110,7 @@ class XapianSnapshot(Lookups):
         except self.x.DatabaseModifiedError:
             raise
         except (self.x.NetworkError, self.x.DatabaseError) as exc:
-            raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
+            raise ShardUnavailable(self.location.name, layout.reason(exc)) from exc
 
     # ------------------------------------------------------------- life
 
@@ -247,13 +247,9 @@ class XapianSnapshot(Lookups):
         found = self._docs.get(docid)
         if found is None:
             try:
-                found = self.db.get_document(docid)
+                found = self._guard(lambda: self.db.get_document(docid))
             except self.x.DocNotFoundError as exc:
                 raise StoredFieldsDamaged(f"block {docid} is not in the index") from exc
-            except self.x.DatabaseModifiedError:
-                raise
-            except (self.x.NetworkError, self.x.DatabaseError) as exc:
-                raise ShardUnavailable(self.location.name, layout._why(exc)) from exc
             self._docs[docid] = found
             if len(self._docs) > CACHE_DOCUMENTS:
                 self._docs.popitem(last=False)
