@@ -17,6 +17,7 @@ index open (and its decoded posting lists) for many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,24 +52,30 @@ def search(
         "snippet_format": snippet_format,
         "require_all": require_all,
     }
-    for attempt in range(RETRIES):
+
+    def once() -> SearchResult:
         with open_snapshot(index_dir, partial) as snap:
-            try:
-                return run(snap, query, limit, **options)
-            except Exception as exc:
-                if attempt + 1 == RETRIES or not _moved(exc):
-                    raise
-    raise AssertionError("not reached")
+            return run(snap, query, limit, **options)
+
+    return _answered(once)
 
 
 #: A search that commits outran (a Xapian index) is answered again, at most so often.
 RETRIES = 3
 
 
-def _moved(exc: BaseException) -> bool:
+def _answered(once: Callable[[], SearchResult]) -> SearchResult:
+    """``once()``, again on a fresh snapshot while commits outran the one it
+    read (:func:`~searchkit.index.xapian.snapshot.moved`), at most :data:`RETRIES` times."""
     from ..index.xapian.snapshot import moved
 
-    return moved(exc)
+    for attempt in range(RETRIES):
+        try:
+            return once()
+        except Exception as exc:
+            if attempt + 1 == RETRIES or not moved(exc):
+                raise
+    raise AssertionError("not reached")
 
 
 class Index:
@@ -89,14 +96,12 @@ class Index:
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
-        for attempt in range(RETRIES):
+
+        def once() -> SearchResult:
             self.snapshot = self.snapshot.refresh()
-            try:
-                return run(self.snapshot, query, limit, **options)
-            except Exception as exc:
-                if attempt + 1 == RETRIES or not _moved(exc):
-                    raise
-        raise AssertionError("not reached")
+            return run(self.snapshot, query, limit, **options)
+
+        return _answered(once)
 
     def close(self) -> None:
         self.snapshot.close()
