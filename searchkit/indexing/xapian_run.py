@@ -23,7 +23,8 @@ With ``workers`` > 1, files are read and analysed in that many processes
 (fork). In a local ``--full`` build each worker writes a part of every shard
 (Xapian's writing costs as much as the analysis), and the parts of a shard
 are merged when it is compacted; otherwise the workers hand back serialised
-Xapian documents and the parent alone writes.
+Xapian documents and the parent alone writes. Outside a transaction (a full
+build), Xapian writes its changes out by itself every 10,000 documents.
 """
 
 from __future__ import annotations
@@ -46,13 +47,15 @@ from ..model import Document
 from .report import FileOutcome, IndexReport, ProgressFn
 from .scan import Reading, corpus_listing, indexed_files, prepare_file
 
-#: Documents a full build adds to a shard before Xapian writes them out.
-FLUSH_EVERY = 20_000
+
+def analyse(docs: list[Document], source: str) -> list[Any]:
+    """Each block of ``docs`` as a Xapian document."""
+    return [doc for document in docs for doc in documents(document, source)]
 
 
-def analyse(docs: list[Document], source: str) -> list[bytes]:
-    """Each block of ``docs`` as a serialised Xapian document."""
-    return [doc.serialise() for document in docs for doc in documents(document, source)]
+def _serialised(docs: list[Document], source: str) -> list[bytes]:
+    """:func:`analyse`, for a worker process to hand back (documents do not pickle)."""
+    return [doc.serialise() for doc in analyse(docs, source)]
 
 
 class _Shard:
@@ -94,8 +97,6 @@ class _Shard:
         self.db.add_document(doc)
         self._lengths(doc, +1)
         self.added += 1
-        if not self.transaction and self.added % FLUSH_EVERY == 0:
-            self.db.commit()
 
     def commit(self) -> None:
         if not self.started:
@@ -117,8 +118,20 @@ class _Shard:
 
 
 def _prepare(task: tuple[str, str, str | None, Any, Reading]) -> FileOutcome:
+    """One file read and analysed into Xapian documents, in this process."""
     path, source, known, catalog, reading = task
     return prepare_file(None, catalog, Path(path), source, known, reading, analyse)
+
+
+def _prepare_apart(task: tuple[str, str, str | None, Any, Reading]) -> FileOutcome:
+    """:func:`_prepare` in a pool's worker: the documents serialised."""
+    path, source, known, catalog, reading = task
+    return prepare_file(None, catalog, Path(path), source, known, reading, _serialised)
+
+
+def _document(block: Any) -> Any:
+    """A Xapian document, from a worker's serialised one too."""
+    return xapian().Document.unserialise(block) if isinstance(block, bytes) else block
 
 
 def _outcomes(
@@ -130,7 +143,7 @@ def _outcomes(
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(_prepare, tasks, chunksize=1)
+        yield from pool.imap(_prepare_apart, tasks, chunksize=1)
 
 
 class XapianRun:
@@ -191,7 +204,6 @@ class XapianRun:
         tasks = [
             (str(path), source, known.get(source), catalog, self.reading) for path, source in files
         ]
-        x = xapian()
         seen = set()
         for done, outcome in enumerate(_outcomes(tasks, self.workers), start=1):
             source = outcome.source
@@ -203,7 +215,7 @@ class XapianRun:
                 if source in known:
                     shard.delete_file(source)
                 for raw in outcome.blocks:
-                    shard.add(x.Document.unserialise(raw))
+                    shard.add(_document(raw))
                 outcome.written, outcome.blocks = len(outcome.blocks), []
             self.report.note(outcome, replaces=source in known)
         for source in sorted(set(known) - seen):
@@ -227,14 +239,13 @@ def _part_worker(
             _Shard(layout.open_shard(layout.Location("", paths), k, True), False)
             for k in range(len(paths))
         ]
-        x = xapian()
         with paused_gc():
             for task in tasks:
                 outcome = _prepare(task)
                 if outcome.status == "ok":
                     part = parts[layout.shard_of(outcome.source, len(parts))]
                     for raw in outcome.blocks:
-                        part.add(x.Document.unserialise(raw))
+                        part.add(raw)
                     outcome.written, outcome.blocks = len(outcome.blocks), []
                 results.put(outcome)
             for part in parts:
@@ -357,6 +368,6 @@ def check_shards(root: Path, asked: int | None) -> None:
 
 def state_dir(descriptor: Path) -> Path:
     """Where the lock and the last run's log of a remote index live (beside its descriptor)."""
-    folder = descriptor.with_name(descriptor.name + ".state")
+    folder = layout.state_path(descriptor)
     folder.mkdir(exist_ok=True)
     return folder
