@@ -101,13 +101,18 @@ def read_pointer(root: Path) -> dict[str, Any]:
     return meta
 
 
-def peek_pointer(root: Path) -> dict[str, Any] | None:
-    """The pointer as it is, unchecked (``None`` when missing or unreadable)."""
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path`` (``None`` when missing, unreadable or not an object)."""
     try:
-        meta = json.loads((root / POINTER).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return meta if isinstance(meta, dict) else None
+    return data if isinstance(data, dict) else None
+
+
+def peek_pointer(root: Path) -> dict[str, Any] | None:
+    """The pointer as it is, unchecked (``None`` when missing or unreadable)."""
+    return read_json_object(root / POINTER)
 
 
 def backend_of(root: Path) -> str:
@@ -118,11 +123,7 @@ def backend_of(root: Path) -> str:
 
 def current_generation(root: Path) -> str | None:
     """The generation the pointer names, without checking it (``None`` if none)."""
-    try:
-        meta = json.loads((root / POINTER).read_text(encoding="utf-8"))
-        generation = meta.get("generation") if isinstance(meta, dict) else None
-    except (OSError, ValueError):
-        return None
+    generation = (peek_pointer(root) or {}).get("generation")
     return generation if isinstance(generation, str) and _GENERATION.match(generation) else None
 
 

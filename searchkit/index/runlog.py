@@ -7,12 +7,11 @@ what is indexed is read from the index itself.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .generations import atomic_write_json
+from .generations import atomic_write_json, read_json_object
 
 LASTRUN = "lastrun.json"
 #: At most this many failures are kept in the log (the count is always exact).
@@ -47,8 +46,4 @@ def record_run(root: Path, report: dict[str, Any], error: str | None = None) -> 
 
 def last_run(root: Path) -> dict[str, Any] | None:
     """The last run's log, or ``None`` when there is none or it is unreadable."""
-    try:
-        data = json.loads((root / LASTRUN).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return read_json_object(root / LASTRUN)
