@@ -35,6 +35,21 @@ needs_tcpsrv = pytest.mark.skipif(
     TCPSRV is None, reason="xapian-tcpsrv is not installed (apt-get install xapian-tools)"
 )
 CLI = [sys.executable, "-m", "searchkit"]
+#: The CLI in a Python where ``import xapian`` fails, as without the bindings.
+WITHOUT_XAPIAN = [
+    sys.executable,
+    "-c",
+    "import sys; sys.modules['xapian'] = None; from searchkit.cli import main; main()",
+]
+
+
+def _cli(
+    *args: str, env: dict[str, str] | None = None, without_xapian: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``searchkit ARGS`` in a new process, its output captured."""
+    head = WITHOUT_XAPIAN if without_xapian else CLI
+    return subprocess.run([*head, *args], capture_output=True, text=True, env=env)
+
 
 #: Queries that use every part of the query language.
 QUERIES = [
@@ -159,20 +174,14 @@ def test_show_stats_explain_and_abbreviations_work_on_a_xapian_index(
         with open_snapshot(demo[name]) as snap:
             plans.append(explain("ПРООН мигр*", snap).plan)
     assert plans[0] == plans[1] and "программа развитие организация" in plans[0]
-    out = subprocess.run(
-        [*CLI, "abbreviations", "--index", str(demo["x3"])], capture_output=True, text=True
-    )
+    out = _cli("abbreviations", "--index", str(demo["x3"]))
     assert out.returncode == 0 and "ERRC" in out.stdout
 
 
 def test_an_index_is_searched_through_the_cli_without_naming_its_backend(
     demo: dict[str, Path],
 ) -> None:
-    out = subprocess.run(
-        [*CLI, "search", "ввоз мигрантов", "--index", str(demo["x3"]), "--format", "json"],
-        capture_output=True,
-        text=True,
-    )
+    out = _cli("search", "ввоз мигрантов", "--index", str(demo["x3"]), "--format", "json")
     assert out.returncode == 0, out.stderr
     hits = json.loads(out.stdout)
     assert hits and "мигрантов" in hits[0]["snippet"]
@@ -360,20 +369,14 @@ def test_a_shard_server_down_is_one_line_and_exit_4_then_recovers(
     servers.stop(1)
     with pytest.raises(ShardUnavailable, match=f"127.0.0.1:{servers.ports[1]}"):
         search(remote, "мигрантов")
-    out = subprocess.run(
-        [*CLI, "search", "мигрантов", "--index", str(remote)], capture_output=True, text=True
-    )
+    out = _cli("search", "мигрантов", "--index", str(remote))
     assert out.returncode == 4
     assert out.stderr.count("\n") == 1 and f"127.0.0.1:{servers.ports[1]}" in out.stderr
     assert "Traceback" not in out.stderr
     partial = search(remote, "мигрантов", partial=True)
     assert partial.unavailable == [f"tcp://127.0.0.1:{servers.ports[1]}"]
     assert partial.hits and "partial results" in partial.notes[0]
-    out = subprocess.run(
-        [*CLI, "search", "мигрантов", "--index", str(remote), "--partial", "--format", "json"],
-        capture_output=True,
-        text=True,
-    )
+    out = _cli("search", "мигрантов", "--index", str(remote), "--partial", "--format", "json")
     assert out.returncode == 0 and json.loads(out.stdout)
     assert "partial results" in out.stderr
     servers.start(1)
@@ -433,9 +436,7 @@ def test_bad_descriptors_are_one_line_errors(tmp_path: Path) -> None:
         ('[index]\nbackend = "whoosh"\nshards = ["tcp://h:1"]\n', "backend must be 'xapian'"),
     ]:
         bad.write_text(text, encoding="utf-8")
-        out = subprocess.run(
-            [*CLI, "search", "мир", "--index", str(bad)], capture_output=True, text=True
-        )
+        out = _cli("search", "мир", "--index", str(bad))
         assert out.returncode == 2, (text, out.stderr)
         assert reason in out.stderr and "Traceback" not in out.stderr
 
@@ -444,12 +445,7 @@ def test_without_xapian_tcpsrv_serve_shard_says_how_to_install_it(
     demo: dict[str, Path], tmp_path: Path
 ) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}  # no xapian-tcpsrv on it
-    out = subprocess.run(
-        [*CLI, "serve-shard", str(demo["x3"]), "--shard", "0", "--port", "1"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    out = _cli("serve-shard", str(demo["x3"]), "--shard", "0", "--port", "1", env=env)
     assert out.returncode == 2
     assert "apt-get install xapian-tools" in out.stderr
 
@@ -459,35 +455,22 @@ def test_serve_shard_refuses_a_whoosh_index_and_a_missing_shard(demo: dict[str, 
         (demo["whoosh"], 0, "not a Xapian index"),
         (demo["x3"], 5, "0 to 2"),
     ]:
-        out = subprocess.run(
-            [*CLI, "serve-shard", str(index), "--shard", str(shard), "--port", "1"],
-            capture_output=True,
-            text=True,
-        )
+        out = _cli("serve-shard", str(index), "--shard", str(shard), "--port", "1")
         assert out.returncode == 4 and reason in out.stderr, out.stderr
 
 
 def test_without_the_bindings_a_xapian_index_says_how_to_install_them(
     demo: dict[str, Path],
 ) -> None:
-    blocked = "import sys; sys.modules['xapian'] = None; from searchkit.cli import main; main()"
-    out = subprocess.run(
-        [sys.executable, "-c", blocked, "search", "мир", "--index", str(demo["x3"])],
-        capture_output=True,
-        text=True,
-    )
+    out = _cli("search", "мир", "--index", str(demo["x3"]), without_xapian=True)
     assert out.returncode == 2
     assert "pip install 'searchkit[xapian]'" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_without_the_bindings_building_a_xapian_index_writes_nothing(tmp_path: Path) -> None:
-    blocked = "import sys; sys.modules['xapian'] = None; from searchkit.cli import main; main()"
     index = tmp_path / "index"
-    args = ["reindex", str(CORPUS), "--index", str(index), "--backend", "xapian"]
-    out = subprocess.run(
-        [sys.executable, "-c", blocked, *args],
-        capture_output=True,
-        text=True,
+    out = _cli(
+        "reindex", str(CORPUS), "--index", str(index), "--backend", "xapian", without_xapian=True
     )
     assert out.returncode == 2 and "pip install 'searchkit[xapian]'" in out.stderr
     assert not index.exists()
