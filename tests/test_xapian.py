@@ -213,10 +213,8 @@ def test_incremental_reindex_replaces_and_deletes_files_in_their_shard(tmp_path:
     assert [h.paragraph for h in search(index, "криптовалютный")] == ["99"]
 
 
-def test_an_open_index_sees_later_commits(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy2(SEED, corpus / SEED.name)
+def test_an_open_index_sees_later_commits(tmp_path: Path, corpus_copy: Path) -> None:
+    corpus = corpus_copy  # a writable copy of the seed (conftest)
     index = tmp_path / "index"
     reindex(corpus, index, backend="xapian", shards=2)
     with Index(index) as ix:
@@ -385,10 +383,8 @@ def test_a_shard_server_down_is_one_line_and_exit_4_then_recovers(
 
 
 @needs_tcpsrv
-def test_reindex_through_writable_shard_servers(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy2(SEED, corpus / SEED.name)
+def test_reindex_through_writable_shard_servers(tmp_path: Path, corpus_copy: Path) -> None:
+    corpus = corpus_copy  # a writable copy of the seed (conftest)
     index = tmp_path / "index"
     reindex(corpus, index, backend="xapian", shards=2)
     servers = Servers(index, 2, writable=True)
@@ -407,10 +403,8 @@ def test_reindex_through_writable_shard_servers(tmp_path: Path) -> None:
 
 
 @needs_tcpsrv
-def test_a_shard_server_follows_a_full_rebuild(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy2(SEED, corpus / SEED.name)
+def test_a_shard_server_follows_a_full_rebuild(tmp_path: Path, corpus_copy: Path) -> None:
+    corpus = corpus_copy  # a writable copy of the seed (conftest)
     index = tmp_path / "index"
     reindex(corpus, index, backend="xapian")
     servers = Servers(index, 1)
@@ -485,10 +479,10 @@ def test_a_remote_index_with_no_server_names_the_shard(tmp_path: Path) -> None:
     assert layout.is_descriptor(remote)
 
 
-def test_an_index_keeps_its_backend_unless_rebuilt_with_full(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy2(SEED, corpus / SEED.name)
+def test_an_index_keeps_its_backend_unless_rebuilt_with_full(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    corpus = corpus_copy  # a writable copy of the seed (conftest)
     index = tmp_path / "index"
     reindex(corpus, index)
     with pytest.raises(ConfigError, match="uses the whoosh backend"):
