@@ -164,3 +164,33 @@ def flate_of_zeros(megabytes: int) -> bytes:
     parts = [compressor.compress(chunk) for _ in range(megabytes)]
     parts.append(compressor.flush())
     return b"".join(parts)
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of ``text`` in Helvetica (or Helvetica-Bold) at ``size``,
+    as PDFium measures it on a page made for the purpose."""
+    import pypdfium2 as pdfium
+
+    page_bytes = content(
+        [] if bold else [(0, 400, size, text)], [(0, 400, size, text)] if bold else []
+    )
+    pdf = pdfium.PdfDocument(build([page_bytes]))
+    try:
+        textpage = pdf[0].get_textpage()
+        boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())]
+        return max(box[2] for box in boxes) - min(box[0] for box in boxes)
+    finally:
+        pdf.close()
+
+
+def justified(lines: Iterable[tuple[float, float, float, str]], right: float) -> bytes:
+    """Lines set flush to ``right`` as a justified paragraph is: each ``(x, y, size,
+    text)`` widened by word spacing (``Tw``) so that it ends at ``right``."""
+    out = []
+    for x, y, size, text in lines:
+        spaces = text.count(" ")
+        spacing = (right - x - width(text, size)) / spaces if spaces else 0.0
+        out.append(b"BT /F1 %.1f Tf %.3f Tw %.2f %.2f Td (%s) Tj ET" % (
+            size, spacing, x, y, _escape(text)
+        ))  # fmt: skip
+    return b"\n".join(out)

@@ -4,8 +4,7 @@ The PDF reader (and OCR) give :class:`Line` objects: the text of one printed
 line (or one cell of a table row) with its box, type size and weight, and the
 footnote markers taken out of it. This module
 
-1. drops page furniture at each page's head and foot (:func:`is_furniture`
-   and any line repeated there on many pages);
+1. drops page furniture at each page's head and foot (:mod:`.furniture`);
 2. orders each page's lines: top to bottom, or column by column when the page
    is set in two columns;
 3. takes the masthead (page 1, down to the last ``Distr.``/date/``Original``
@@ -20,9 +19,9 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..symbols import canonical
+from .furniture import Line, Page, remove_furniture
 from .unlayout import (
     Front,
     Masthead,
@@ -34,13 +33,12 @@ from .unlayout import (
     vocabulary_of,
 )
 
-#: Head and foot of a page, as a share of its height: where furniture may stand.
-ZONE = 0.12
 LABEL = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\((?:[a-zа-яё]{1,2}|[ivxlc]{1,6}|[A-Z])\)|[IVXLC]+\.|"
     r"(?:[a-zа-яё]|[ivx]{1,5})\)|"
     r"[A-ZА-Я]\.|[•▪●◦\-–—])\s*(?=\S)"
 )
+_PARA_NUMBER = re.compile(r"^(\d{1,3})\.\s*(?=[^\s\d])")  # "17. " (not "3.1.", "1.5 million")
 _INITIAL = re.compile(r"^[A-ZА-Я]\.\s")
 LEADER = re.compile(r"(?:\. ?){4,}|…{2,}")  # dot leaders of a list or contents
 _NOTE_START = re.compile(r"^(\*{1,3}|\d{1,3})\s+(?=\S)")
@@ -52,108 +50,11 @@ _PLACES = {
 
 
 @dataclass(slots=True)
-class Line:
-    """One printed line (or table cell) of a page, in points from the page's top left."""
-
-    page: int
-    x0: float
-    x1: float
-    y0: float  # top
-    y1: float  # bottom
-    size: float
-    text: str
-    bold: bool = False
-    marks: list[str] = field(default_factory=list)
-    lead: str | None = None  # a raised marker that opens the line (a footnote's number)
-    text_x: float | None = None  # where the text after a leading label starts
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass(slots=True)
-class Page:
-    number: int
-    width: float
-    height: float
-    lines: list[Line]
-
-
-@dataclass(slots=True)
 class Layout:
     masthead: Masthead
     front: Front
     body: list[Para]
     body_size: float
-
-
-# --------------------------------------------------------------------------- furniture
-
-# GE.19-13879, 05-53261, 14-28968* (a reissue), GE.19-13879(E)
-_JOB_TOKEN = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*?(?:\([A-Z]\))?$")
-_JOB_NUMBER = re.compile(r"^[A-Z]?\d{7}$")  # N0553261
-_FURNITURE_TOKEN = re.compile(
-    r"^(?:\([A-Z]\)|\d{6}|\d{1,4}|\d{1,4}/\d{1,4}|\*[\dA-Z]{5,}\*|/\.\.\.|/…|\.\.\.|…)$"
-)
-_FURNITURE_WORDS = {
-    "page", "стр.", "страница", "english", "russian", "french", "spanish", "arabic", "chinese",
-    "русский", "английский", "-", "–",
-}  # fmt: skip
-_RECYCLE = re.compile(r"please\s+recycle|вторичн\w+\s+переработк", re.I)
-
-
-def is_furniture(text: str) -> bool:
-    """True when every word of ``text`` is page furniture: a page number, a job
-    number (``GE.19-13879 (R) 210819 230819``), a bar code (``*1913879*``), a
-    symbol (the running header), ``Page``, a language name, ``/...``, or when it
-    is the "Please recycle" line. Only lines at a page's head or foot are asked."""
-    if _RECYCLE.search(text):
-        return True
-    tokens = text.split()
-    for token in tokens:
-        if _JOB_TOKEN.match(token) or _JOB_NUMBER.match(token) or _FURNITURE_TOKEN.match(token):
-            continue
-        if token.lower() in _FURNITURE_WORDS:
-            continue
-        if "/" in token and (symbol := canonical(token.rstrip("*"))) and "/" in symbol:
-            continue
-        return False
-    return bool(tokens)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().lower())
-
-
-def remove_furniture(pages: list[Page]) -> None:
-    """Drop furniture lines at the head and foot of every page (not page 1's head,
-    which is the masthead)."""
-    counts: Counter[str] = Counter()
-    for page in pages:
-        seen = {_norm(line.text) for line in page.lines if _in_zone(line, page)}
-        counts.update(seen)
-    repeated = {text for text, n in counts.items() if n >= max(3, 0.3 * len(pages))}
-    for page in pages:
-        kept = []
-        for line in page.lines:
-            if not line.text.strip():
-                continue
-            if _in_zone(line, page) and not (page.number == 0 and line.y1 < page.height / 2):
-                if is_furniture(line.text) or _norm(line.text) in repeated:
-                    continue
-            elif page.number == 0 and _in_zone(line, page) and _barcode_like(line.text):
-                continue
-            kept.append(line)
-        page.lines = kept
-
-
-def _barcode_like(text: str) -> bool:
-    return re.fullmatch(r"\*[\dA-Z]{5,}\*", text.strip()) is not None
-
-
-def _in_zone(line: Line, page: Page) -> bool:
-    return line.y0 <= page.height * ZONE or line.y1 >= page.height * (1 - ZONE)
 
 
 # --------------------------------------------------------------------------- order
@@ -242,7 +143,7 @@ def _merge_labels(row: list[Line]) -> list[Line]:
             merged[-1] = Line(
                 prev.page, prev.x0, line.x1, min(prev.y0, line.y0), max(prev.y1, line.y1),
                 line.size, f"{prev.text.strip()} {line.text}", line.bold,
-                prev.marks + line.marks, prev.lead, line.x0,
+                prev.marks + line.marks, prev.lead, line.x0, line.x0 - prev.x1 > 0.6 * line.size,
             )  # fmt: skip
         else:
             merged.append(line)
@@ -341,6 +242,7 @@ class _Assembler:
         self.page_margin = 0.0
         self.right = 0.0
         self.pitch = 1.2 * body_size
+        self.last_number: int | None = None  # of the last paragraph opened by "N."
 
     def run(self, rows_by_page: list[list[list[Line]]]) -> list[Para]:
         self._measure(rows_by_page)
@@ -497,7 +399,12 @@ class _Assembler:
     def _breaks(self, prev: Line, line: Line, first_on_page: bool) -> bool:
         """Does ``line`` start a new paragraph after ``prev``?"""
         ended = prev.text.rstrip().endswith((".", ":", ";", "!", "?", "»", "”", '"'))
-        if line.lead or (LABEL.match(line.text) and (ended or not _INITIAL.match(line.text))):
+        if line.lead:
+            return True
+        number = _PARA_NUMBER.match(line.text)
+        if number and not self._numbered(prev, line, int(number.group(1)), ended):
+            pass  # a wrapped line that begins with a number: "17. Violations …"
+        elif LABEL.match(line.text) and (ended or not _INITIAL.match(line.text)):
             return True  # "M. Jean Hubert" after an unfinished line is a name, not "A."
         if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
             return True
@@ -524,6 +431,19 @@ class _Assembler:
             return True  # the top of the next column, indented: a new paragraph
         return ended and short and line.text[:1].isupper()
 
+    def _numbered(self, prev: Line, line: Line, number: int, ended: bool) -> bool:
+        """Does ``line``, which begins with ``N.``, open paragraph N? One rule for
+        every document: the number must continue the sequence (the next one, a
+        restart at 1, or a skip of one or two) or the label stand apart from its
+        text by a tab, not a word space; after a line that runs to the right
+        margin without ending a sentence, it must do both."""
+        last = self.last_number
+        follows = last is None or number == 1 or last < number <= last + 3
+        tab = line.label_tab
+        if not ended and prev.x1 >= self.right - 2 * self.size:
+            return follows and tab is not False
+        return follows or tab is not False
+
     def _line(self, row: list[Line], first_on_page: bool) -> None:
         if len(row) > 1:
             self._flush()
@@ -541,6 +461,8 @@ class _Assembler:
             return
         self._flush()
         self.lines, self.kind = [line], ""
+        if number := _PARA_NUMBER.match(line.text):
+            self.last_number = int(number.group(1))
 
     def _flush(self) -> None:
         if self.lines:

@@ -327,17 +327,26 @@ def _line(seg: _Seg, number: int, textpage: Any) -> Line | None:
     bold = all(raw.FPDFText_GetFontWeight(textpage, k) >= 600 for k in sample)
     line = Line(number, chars[0][1], seg.x1, seg.y0, seg.y1, main, text, bold, marks, lead)
     if layout.LABEL.match(text):
-        line.text_x = _after_label(chars, main)
+        line.text_x, line.label_tab = _after_label(chars, main)
     return line
 
 
-def _after_label(chars: list[tuple], main: float) -> float | None:
-    """Where the text after a leading label (``1.``, ``(a)``) starts: the first
-    character after a space or a gap."""
-    for i in range(1, len(chars)):
-        if chars[i][7] or chars[i][1] - chars[i - 1][2] > 0.2 * main:
-            return chars[i][1]
-    return None
+def _after_label(chars: list[tuple], main: float) -> tuple[float | None, bool | None]:
+    """Where the text after a leading label (``1.``, ``(a)``) starts (the first
+    character after a space or a gap), and whether that space is a tab's: wider
+    than a word space and than the line's other spaces (a justified line widens
+    those alike)."""
+    gaps = [
+        (chars[i][1], chars[i][1] - chars[i - 1][2])
+        for i in range(1, len(chars))
+        if chars[i][7] or chars[i][1] - chars[i - 1][2] > 0.2 * main
+    ]
+    if not gaps:
+        return None, None
+    start, gap = gaps[0]
+    words = sorted(g for _, g in gaps[1:])
+    usual = words[len(words) // 2] if words else 0.0
+    return start, gap > 0.6 * main and gap > 1.5 * usual
 
 
 def _right(chars: list[tuple], i: int) -> float:

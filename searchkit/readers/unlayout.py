@@ -15,7 +15,7 @@ them to :func:`build_document`, which knows the UN's conventions:
   and bold headings, tables of contents, table rows, footnotes with their number.
 
 Page furniture (running symbol, page numbers, job numbers) is the PDF layout's
-(:func:`.layout.is_furniture`): a Word file keeps it in headers and footers.
+(:func:`.furniture.is_furniture`): a Word file keeps it in headers and footers.
 """
 
 from __future__ import annotations
