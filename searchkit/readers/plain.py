@@ -21,6 +21,7 @@ from ..model import Document
 from ..symbols import body_of, canonical, symbol_from_file_name
 from . import articles, sentences, text
 from .encoding import decode
+from .quality import guess_language
 from .quirks import clean
 
 
@@ -50,7 +51,7 @@ def read(data: bytes, source: str) -> Document:
             source=source,
             blocks=tuple(blocks),
             title=known[0] if known else None,
-            language=known[1] if known else text.guess_language(cleaned),
+            language=known[1] if known else guess_language(cleaned),
         )
     else:
         lines = content.split("\n")

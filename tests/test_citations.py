@@ -1,0 +1,172 @@
+"""Citations on the UN's own layouts: paragraph numbers, page furniture, raised
+ordinals, symbols as printed. Each class of error is tried on a PDF made here with
+the layout that caused it, and on the shared UN files where they are present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searchkit.model import Block, Document
+from searchkit.readers import check, read_documents
+from searchkit.readers.pdf import read
+
+from . import pdfgen
+
+LEFT, TAB, RIGHT = 70.0, 98.0, 520.0
+
+
+def _numbered(number: int, lines: list[str], y: float) -> tuple[list, list, float]:
+    """A UN paragraph: the number at the margin, a tab, the text justified; its
+    lines after the first back at the margin; the last line not justified."""
+    plain = [(LEFT, y, 10.0, f"{number}.")]
+    if len(lines) == 1:
+        return [*plain, (TAB, y, 10.0, lines[0])], [], y - 18
+    justified = [(TAB, y, 10.0, lines[0])]
+    for i, line in enumerate(lines[1:], start=1):
+        y -= 12
+        (justified if i < len(lines) - 1 else plain).append((LEFT, y, 10.0, line))
+    return plain, justified, y - 18
+
+
+def _page(paragraphs: list[tuple[int, list[str]]], y: float = 700.0) -> bytes:
+    plain: list = [(LEFT, 790, 12, "S/TST/2014/1")]
+    justified: list = []
+    for number, lines in paragraphs:
+        p, j, y = _numbered(number, lines, y)
+        plain += p
+        justified += j
+    return pdfgen.content(plain) + b"\n" + pdfgen.justified(justified, RIGHT)
+
+
+WRAPPED = [
+    (25, [
+        "The Mission continued to monitor the ceasefire and the military agreements,",
+        "including through ground and air patrols across the whole Territory, and its",
+        "observers visited units of both parties.",
+    ]),
+    (26, [
+        "The Mission recorded ceasefire violations throughout the period, and the",
+        "number of incidents reported to it rose from nine in the previous period to",
+        "17. Violations were attributed to both parties, as set out in the annex to this",
+        "report, which lists them by date.",
+    ]),
+    (27, [
+        "Mines and explosive remnants of war remained a danger to civilians and to",
+        "the observers, as they had been in the period that ended in June of that year.",
+        "5. Mines were cleared from 12 sites, and the Mission's teams destroyed the",
+        "ordnance that they found.",
+    ]),
+    (28, ["The Secretary-General thanks the troop-contributing countries."]),
+]  # fmt: skip
+
+
+def _numbers(document: Document) -> list[str]:
+    return [b.number for b in document.blocks if b.kind == "paragraph" and b.number]
+
+
+def test_a_wrapped_line_that_begins_with_a_number_is_no_paragraph() -> None:
+    """ "17. Violations …" after a line that runs to the margin mid-sentence, and
+    "5. Mines …" after a full stop but with a word space where a paragraph's
+    number has a tab and out of the sequence 25–28: both stay in their paragraph."""
+    document = read(pdfgen.build([_page(WRAPPED)]), "S_TST_2014_1-EN.pdf")
+    assert _numbers(document) == ["25", "26", "27", "28"]
+    by_number = {b.number: b.text for b in document.blocks if b.number}
+    assert by_number["26"].endswith("rose from nine in the previous period to 17. Violations "
+                                    "were attributed to both parties, as set out in the annex "
+                                    "to this report, which lists them by date.")  # fmt: skip
+    assert "in June of that year. 5. Mines were cleared from 12 sites" in by_number["27"]
+
+
+def test_a_numbered_paragraph_after_an_unfinished_short_line_still_opens() -> None:
+    """The rule keeps real paragraphs: the next number, set off by a tab, after a
+    heading-like line that does not end a sentence."""
+    paragraphs = [(1, ["A first paragraph that ends here."]), (2, ["The second one."])]
+    page = _page(paragraphs) + b"\n" + pdfgen.content([(LEFT, 600, 10, "Observations")])
+    page += b"\n" + pdfgen.content([(LEFT, 585, 10, "3."), (TAB, 585, 10, "The third one.")])
+    document = read(pdfgen.build([page]), "S_TST_2014_1-EN.pdf")
+    assert _numbers(document) == ["1", "2", "3"]
+
+
+@pytest.fixture(scope="module")
+def un_pdf(shared_corpus: Path) -> list[Document]:
+    documents, errors = check.read_all([shared_corpus / "un-pdf"])
+    assert errors == [
+        "un-pdf/A_47_843-EN.pdf: scanned image, no text layer (install tesseract-ocr and use --ocr)"
+    ]
+    return documents
+
+
+@pytest.mark.corpus
+def test_the_shared_un_files_number_their_paragraphs_in_sequence(un_pdf: list[Document]) -> None:
+    numbered = {d.source: _numbers(d) for d in un_pdf if _numbers(d)}
+    assert len(numbered) >= 7, sorted(numbered)
+    breaks = {source: check.sequence_breaks(n) for source, n in numbered.items()}
+    assert {source: found for source, found in breaks.items() if found} == {}
+
+
+def test_the_sequence_check_sees_an_invented_paragraph() -> None:
+    assert check.sequence_breaks(["25", "26", "17", "27", "28", "1", "2", "2", "3"]) == ["17", "27"]
+
+
+@pytest.mark.corpus
+def test_language_versions_number_the_same_paragraphs_alike(
+    un_pdf: list[Document], shared_corpus: Path
+) -> None:
+    """Every pair of language versions in the shared files: the UPR report in English
+    and Russian, the Charter and the Universal Declaration in the six languages."""
+    multilingual = shared_corpus.parent / "multilingual"
+    if not multilingual.is_dir():
+        pytest.skip("../shared/multilingual is absent")
+    documents, errors = check.read_all([multilingual / "charter-6", multilingual / "udhr-6"])
+    assert errors == []
+    checks = check.pairs(un_pdf + documents)
+    by_work: dict[str, int] = {}
+    for c in checks:
+        by_work[c.work] = by_work.get(c.work, 0) + 1
+    assert by_work == {
+        "A/HRC/WG.6/34/ITA/3": 1, "Charter of the United Nations": 15, "A/RES/217(III)": 15,
+    }  # fmt: skip
+    assert [(c.work, c.languages) for c in checks if not c.ok] == []
+    upr = next(c for c in checks if c.work == "A/HRC/WG.6/34/ITA/3")
+    assert upr.common == 94 and 0.9 < upr.ratio < 1.6  # Russian runs longer than English
+
+
+def test_the_pair_check_sees_a_missing_and_a_swallowed_paragraph() -> None:
+    def document(language: str, paragraphs: dict[str, str]) -> Document:
+        blocks = tuple(
+            Block("paragraph", text, i, number)
+            for i, (number, text) in enumerate(paragraphs.items())
+        )
+        return Document("x", blocks, symbol="S/TST/1", language=language, work="S/TST/1")
+
+    text = "A paragraph of the report that says what the Council decided at its meeting. "
+    en = document("en", {"1": text, "2": text, "3": text, "4": text})
+    fr = document("fr", {"1": text, "2": text + text + text, "4": text})  # 3 swallowed by 2
+    [c] = check.pairs([en, fr])
+    assert c.only_first == ["3"] and c.only_second == [] and c.other_length == ["2"]
+    assert not c.ok
+
+
+@pytest.mark.corpus
+def test_a_reference_to_the_next_article_starts_no_article(shared_corpus: Path) -> None:
+    """ "except as provided in Article 12, may make recommendations" is Article 11's
+    text in every copy: with its line breaks, without them, in English and Spanish."""
+    multilingual = shared_corpus.parent / "multilingual" / "charter-6"
+    copies = {
+        "en": shared_corpus / "charter/raw/raw_un_charter_en.txt",
+        "one line": shared_corpus / "charter/processed/clean_un_charter_en.txt",
+        "es": multilingual / "raw_un_charter_es.txt",
+    }
+    for name, path in copies.items():
+        if not path.exists():
+            continue
+        [document] = read_documents(path, name)
+        article = {b.number: b.text for b in document.blocks if b.kind == "article"}
+        assert list(article) == [str(n) for n in range(1, 112)], name
+        assert article["11"].endswith(("de la Asamblea General.", "10.")), (
+            name,
+            article["11"][-80:],
+        )
+        assert article["12"].startswith(("While the Security Council", "Mientras el Consejo")), name
