@@ -4,6 +4,7 @@ the layout that caused it, and on the shared UN files where they are present."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,25 @@ def test_a_reference_to_the_next_article_starts_no_article(shared_corpus: Path) 
             article["11"][-80:],
         )
         assert article["12"].startswith(("While the Security Council", "Mientras el Consejo")), name
+
+
+def test_job_numbers_with_reissue_marks_and_the_reissue_note_are_furniture() -> None:
+    """A third reissue: the symbol with ``***``, its note at the foot of page 1, the
+    job number ``12-27711*** (E) 170412`` glued to the text beside it; and an older
+    record's ``97-85299 (E)`` glued to the line that follows it."""
+    page1 = _page(WRAPPED[:2]) + b"\n" + pdfgen.content([
+        (LEFT, 120, 10, "The members of the Panel are listed below."),
+        (LEFT, 84, 8, "*** Third reissue for technical reasons"),
+        (LEFT, 50, 9, "12-27711*** (E) 170412 Mohamed Ali Mohamed, Chair of the Panel"),
+    ])  # fmt: skip
+    page2 = pdfgen.content([
+        (LEFT, 790, 10, "S/TST/2014/1"),
+        (LEFT, 760, 10, "27. The Panel met in New York and in the region."),
+        (LEFT, 60, 9, "97-85299 (E) This record contains the text of speeches in English."),
+    ])  # fmt: skip
+    document = read(pdfgen.build([page1, page2]), "S_TST_2014_1-EN.pdf")
+    texts = [b.text for b in document.blocks]
+    assert not [t for t in texts if re.search(r"\d\d-\d{5}|\(E\)|reissue", t)], texts
+    assert any(t.startswith("Mohamed Ali Mohamed, Chair of the Panel") for t in texts), texts
+    assert any(t.startswith("This record contains the text of speeches") for t in texts), texts
+    assert _numbers(document) == ["25", "26", "27"]

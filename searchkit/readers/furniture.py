@@ -49,8 +49,20 @@ class Page:
     lines: list[Line]
 
 
-# GE.19-13879, 05-53261, 14-28968* (a reissue), GE.19-13879(E)
-_JOB_TOKEN = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*?(?:\([A-Z]\))?$")
+# GE.19-13879, 05-53261, 14-28968* (a reissue), 12-27711*** (the third), GE.19-13879(E)
+_JOB_TOKEN = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*{0,3}(?:\([A-Z]\))?$")
+# a job number with its language mark and dates glued to a line of text at the page's
+# foot: "12-27711*** (E) 170412 Mohamed …", "97-85299 (E) This record contains …"
+_JOB_GLUED = re.compile(
+    r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*{0,3} ?\([A-Z]\)(?: \d{6}){0,2} (?=\S)"
+    r"| (?:[A-Z]{1,2}\.)?\d{2}-\d{4,5}\*{0,3} ?\([A-Z]\)(?: \d{6}){0,2}$"
+)
+# the note on a reissued document's symbol: "*** Third reissue for technical reasons"
+_REISSUE = re.compile(
+    r"^\**\s*(?:\w+\s+)?(?:reissued?|nouveau tirage|reimpres\w*|reedita\w*|переиздан\w*|"
+    r"повторно\s+выпущен\w*)\b.{0,60}(?:technical|techniques?|técnicas|техническ\w+)",
+    re.I,
+)
 _JOB_NUMBER = re.compile(r"^[A-Z]?\d{7}$")  # N0553261
 _FURNITURE_TOKEN = re.compile(
     r"^(?:\([A-Z]\)|\d{6}|\d{1,4}|\d{1,4}/\d{1,4}|\*[\dA-Z]{5,}\*|/\.\.\.|/…|\.\.\.|…)$"
@@ -101,6 +113,9 @@ def remove_furniture(pages: list[Page]) -> None:
             if _in_zone(line, page) and not (page.number == 0 and line.y1 < page.height / 2):
                 if is_furniture(line.text) or _norm(line.text) in repeated:
                     continue
+                if _REISSUE.match(line.text):
+                    continue
+                line.text = _JOB_GLUED.sub("", line.text)
             elif page.number == 0 and _in_zone(line, page) and _barcode_like(line.text):
                 continue
             kept.append(line)
