@@ -51,6 +51,10 @@ def fold_lookalikes(text: str) -> str:
     return text.translate(_TO_LATIN)
 
 
+#: Parts the UN prints in mixed case, whole: "S/Agenda/10026", "UNEP/OzL.Pro.31/9".
+_PRINTED_CASE = {"AGENDA": "Agenda", "OZL.PRO": "OzL.Pro"}
+
+
 def _canonical_part(part: str) -> str:
     # "add.1" -> "Add.1", "cn.15" -> "CN.15", "l.3" -> "L.3", "308 (part ii)" -> "308(PART II)"
     part, paren, group = part.partition("(")
@@ -61,7 +65,50 @@ def _canonical_part(part: str) -> str:
     word = _MIXED_CASE.get(head.upper())
     if word is not None and dot:
         return f"{word}.{tail.upper()}{group}"
-    return part.upper() + group
+    upper = part.upper()
+    for printed_upper, printed in _PRINTED_CASE.items():
+        if upper == printed_upper or upper.startswith(printed_upper + "."):
+            return printed + upper[len(printed_upper) :] + group
+    return upper + group
+
+
+#: Letters an OCR reads for digits: I, l and | for 1, O for 0, S for 5, B for 8.
+_OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
+
+
+def _digit_slip(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ only where an OCR mistook a digit for a letter."""
+    return len(a) == len(b) and all(
+        x == y or (y.isdigit() and x.translate(_OCR_DIGITS) == y) for x, y in zip(a, b, strict=True)
+    )
+
+
+def repair_ocr(symbol: str, expected: str | None = None) -> str:
+    """``symbol`` with an OCR's letters-for-digits put right: against ``expected``
+    (the symbol a file's name gives) when the two differ only there
+    (``A/38/2I0`` and ``A/38/210``), else in the number parts of the symbol's
+    pattern, where a letter stands among digits (``S/PV.45O7`` -> ``S/PV.4507``).
+
+    >>> repair_ocr("A/38/2I0", "A/38/210")
+    'A/38/210'
+    >>> repair_ocr("S/2O14/258")
+    'S/2014/258'
+    >>> repair_ocr("E/CN.15/2012/L.3")
+    'E/CN.15/2012/L.3'
+    """
+    if expected and expected != symbol and _digit_slip(symbol, expected):
+        return expected
+    head, *parts = symbol.split("/")
+    fixed = []
+    for part in parts:
+        pieces = []
+        for piece in part.split("."):
+            digits = piece.translate(_OCR_DIGITS)
+            if digits != piece and digits.isdigit() and sum(c.isdigit() for c in piece) >= 1:
+                piece = digits
+            pieces.append(piece)
+        fixed.append(".".join(pieces))
+    return "/".join([head, *fixed])
 
 
 def canonical(symbol: str) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from searchkit.model import Block, Document
 from searchkit.readers import check, read_documents
 from searchkit.readers.pdf import read
+from searchkit.symbols import canonical
 
 from . import pdfgen
 
@@ -193,3 +194,46 @@ def test_job_numbers_with_reissue_marks_and_the_reissue_note_are_furniture() -> 
     assert any(t.startswith("Mohamed Ali Mohamed, Chair of the Panel") for t in texts), texts
     assert any(t.startswith("This record contains the text of speeches") for t in texts), texts
     assert _numbers(document) == ["25", "26", "27"]
+
+
+def _masthead_page(symbol: str) -> bytes:
+    return pdfgen.content([
+        (60, 790, 14, "United Nations"),
+        (430, 790, 12, symbol),
+        (400, 766, 10, "Distr.: General"),
+        (400, 754, 10, "3 March 1983"),
+        (LEFT, 600, 10, "1. The General Assembly considered the question at its session."),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "symbol", "against"),
+    [
+        ("A/38/2I0", "A_38_210-EN.pdf", "A/38/210", "as the file name gives it"),
+        ("A/38/2I0", "scan.pdf", "A/38/210", "UN symbol pattern"),
+        ("S/2O14/258", "S_2014_258-EN.pdf", "S/2014/258", "as the file name gives it"),
+    ],
+)
+def test_an_ocr_digit_slip_in_the_masthead_symbol_is_repaired_and_said(
+    printed: str, name: str, symbol: str, against: str
+) -> None:
+    document = read(pdfgen.build([_masthead_page(printed)]), name)
+    assert document.symbol == symbol
+    assert document.extra["symbol_repaired"] == (
+        f"symbol read as {printed} (OCR) repaired to {symbol} ({against})"
+    )
+
+
+def test_a_symbol_read_right_is_left_alone() -> None:
+    document = read(pdfgen.build([_masthead_page("E/CN.15/2012/L.3/Rev.1")]), "x.pdf")
+    assert document.symbol == "E/CN.15/2012/L.3/Rev.1" and "symbol_repaired" not in document.extra
+
+
+def test_symbols_keep_the_printed_case_and_are_found_whatever_the_case() -> None:
+    document = read(pdfgen.build([_masthead_page("S/Agenda/10026")]), "S_AGENDA_10026-EN.pdf")
+    assert document.symbol == "S/Agenda/10026"
+    # look-up passes what is typed through the same canonical form
+    assert {canonical(s) for s in ("s/agenda/10026", "S/AGENDA/10026", "S/Agenda/10026")} == {
+        "S/Agenda/10026"
+    }
+    assert canonical("unep/ozl.pro.31/9") == "UNEP/OzL.Pro.31/9"

@@ -130,7 +130,12 @@ def prepare_file(
     except Exception as exc:  # an analysis bug or a pathological file: this file fails
         reason = f"internal error while indexing: {type(exc).__name__}: {exc}"
         return FileOutcome("failed", source, fmt, reason)
-    warnings = [d.extra["warning"] for d in documents if d.extra.get("warning")]
+    warnings = [
+        note
+        for d in documents
+        for key in ("symbol_repaired", "warning")
+        if (note := d.extra.get(key))
+    ]
     return FileOutcome(
         "ok", source, fmt, documents=len(documents), blocks=blocks, warning="; ".join(warnings)
     )

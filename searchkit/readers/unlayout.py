@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Block, Document
-from ..symbols import body_of, canonical, join_symbols, joint_parts
+from ..symbols import body_of, canonical, join_symbols, joint_parts, repair_ocr
 from .quality import guess_language
 from .quirks import clean
 from .text import LANGUAGES, MONTHS, masthead_line
@@ -547,6 +547,14 @@ def build_document(
         symbol = canonical(symbol)
     texts = [b.text for b in build.blocks]
     extra: dict[str, str] = {}
+    if symbol and (repaired := repair_ocr(symbol, fallback_symbol)) != symbol:
+        against = (
+            "as the file name gives it" if repaired == fallback_symbol else "UN symbol pattern"
+        )
+        extra["symbol_repaired"] = (
+            f"symbol read as {symbol} (OCR) repaired to {repaired} ({against})"
+        )
+        symbol = repaired
     for key in ("place", "meeting"):
         if value := meta.get(key):
             extra[key] = value
