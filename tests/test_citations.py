@@ -237,3 +237,43 @@ def test_symbols_keep_the_printed_case_and_are_found_whatever_the_case() -> None
         "S/Agenda/10026"
     }
     assert canonical("unep/ozl.pro.31/9") == "UNEP/OzL.Pro.31/9"
+
+
+def _runs(x: float, y: float, parts: list[tuple[str, bool]]) -> list[pdfgen.Text]:
+    """Text set piece by piece, the raised pieces as a word processor sets a
+    superscript (smaller, above the baseline)."""
+    out: list[pdfgen.Text] = []
+    for text, raised in parts:
+        size = 6.5 if raised else 10.0
+        if text.startswith(" "):
+            x += 0.278 * size  # Helvetica's word space
+            text = text[1:]
+        out.append((x, y + (3.5 if raised else 0.0), size, text))
+        x += pdfgen.width(text, size) + (0.2 if raised else 0.0)
+    return out
+
+
+def test_raised_ordinals_stay_in_the_word_and_footnote_markers_do_not() -> None:
+    texts = [(LEFT, 790, 12.0, "A/TST/75/1")]
+    texts += _runs(LEFT, 700, [
+        ("1. The walls were built in the 18", False), ("th", True),
+        (" century, and restored in the 21", False), ("st", True), (" century.", False),
+    ])  # fmt: skip
+    texts += _runs(LEFT, 680, [
+        ("2. Le château date du XVIII", False), ("e", True), (" siècle et de la 2", False),
+        ("e", True), (" moitié du 1", False), ("er", True), (" siècle.", False),
+    ])  # fmt: skip
+    texts += _runs(LEFT, 660, [
+        ("3. A marker after a word", False), ("1", True),
+        (" stays a marker, as after a year 2005", False), ("2", True), (".", False),
+    ])  # fmt: skip
+    document = read(pdfgen.build([pdfgen.content(texts)]), "A_TST_75_1-EN.pdf")
+    by_number = {b.number: b.text for b in document.blocks if b.number}
+    assert (
+        by_number["1"]
+        == "The walls were built in the 18th century, and restored in the 21st century."
+    )
+    assert by_number["2"] == "Le château date du XVIIIe siècle et de la 2e moitié du 1er siècle."
+    assert by_number["3"] == "A marker after a word stays a marker, as after a year 2005."
+    ordinal = next(b.ordinal for b in document.blocks if b.number == "3")
+    assert document.extra["footnote_refs"] == f"{ordinal}:1,2"

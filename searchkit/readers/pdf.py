@@ -38,6 +38,9 @@ from .unlayout import build_document, symbol_of_line
 #: Below this share of word-like words a text layer is flagged as noisy.
 NOISY = 0.99
 _MARKER = re.compile(r"^(?:\*{1,3}|\d{1,3}(?:,\d{1,3})*|[a-z]|[A-Z]|†|‡)$")
+#: The endings of ordinals set as superscripts: 18th, 21st, 2nd, 1er, 2e, XVIIIe, 1º.
+_ORDINAL = re.compile(r"^(?:st|nd|rd|th|e|er|re|es|ème|ers|res|o|a|os|as|º|ª)$")
+_ROMAN_END = re.compile(r"(?:^|[\s(])[IVXLC]+$")
 _BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF0FC: "✓"}
 #: Programs that put an OCR text layer on scanned pages.
 _OCR_TOOLS = re.compile(
@@ -302,6 +305,12 @@ def _line(seg: _Seg, number: int, textpage: Any) -> Line | None:
                 j += 1
             token = "".join(ch[0] for ch in chars[i:j])
             after_digit = bool(parts) and parts[-1][-1:].isdigit()
+            if _ORDINAL.match(token) and (
+                after_digit or (token[0] == "e" and _ROMAN_END.search("".join(parts[-8:])))
+            ):
+                parts.append(token)  # a raised ordinal: 18th, 21st, 1er, XVIIIe
+                i = j
+                continue
             if _MARKER.match(token) and not (token.isalpha() and after_digit):
                 if not parts:
                     lead = token
