@@ -277,3 +277,60 @@ def test_raised_ordinals_stay_in_the_word_and_footnote_markers_do_not() -> None:
     assert by_number["3"] == "A marker after a word stays a marker, as after a year 2005."
     ordinal = next(b.ordinal for b in document.blocks if b.number == "3")
     assert document.extra["footnote_refs"] == f"{ordinal}:1,2"
+
+
+def _french_report(date: str = "3 mars 2020") -> bytes:
+    """A French report: masthead, title, a table of contents without dot leaders
+    (its columns apart, one entry wrapped over two lines), then the body."""
+    bold = [
+        (LEFT, 730, 14, "Rapport du Groupe de travail sur l’Examen périodique universel"),
+        (LEFT, 700, 12, "Table des matières"),
+        (LEFT, 560, 12, "I. Mandat et méthodes de travail du groupe"),
+    ]
+    texts: list[pdfgen.Text] = [
+        (60, 790, 14, "Nations Unies"), (430, 790, 12, "A/TST/75/1"),
+        (400, 766, 10, "Distr. générale"), (400, 754, 10, date),
+        (420, 680, 9, "Paragraphes"), (500, 680, 9, "Page"),
+    ]  # fmt: skip
+    y = 660.0
+    entries = [
+        ("1.", ["Mandat et méthodes de travail du groupe"], "1–3", "3"),
+        ("2.", ["Évolution de la situation dans le pays depuis la dernière",
+                "session du Conseil des droits de l'homme"], "4–17", "4"),
+        ("3.", ["Conclusions"], "18–20", "6"),
+    ]  # fmt: skip
+    for label, lines, paragraphs, page in entries:
+        texts.append((LEFT, y, 10, label))
+        for i, line in enumerate(lines):
+            texts.append((LEFT + 20, y, 10, line))
+            y -= 12 if i < len(lines) - 1 else 0
+        texts += [(430, y, 10, paragraphs), (505, y, 10, page)]
+        y -= 16
+    y = 540.0
+    for n, text in [
+        (1, "Le Groupe de travail a tenu sa session."),
+        (2, "Il a examiné la situation."),
+    ]:
+        texts.append((LEFT, y, 10, f"{n}. {text}"))
+        y -= 16
+    return pdfgen.build([pdfgen.content(texts, bold)])
+
+
+def test_a_contents_page_without_leaders_is_contents_and_the_french_date_is_read() -> None:
+    document = read(_french_report(), "A_TST_75_1-FR.pdf")
+    assert document.date == "2020-03-03"
+    assert document.title == "Rapport du Groupe de travail sur l’Examen périodique universel"
+    toc = [b.text for b in document.blocks if b.kind == "toc"]
+    assert len(toc) == 5 and toc[0] == "Paragraphes | Page", toc
+    assert _numbers(document) == ["1", "2"]
+    assert [b.text for b in document.blocks if b.kind == "paragraph"] == [
+        "Le Groupe de travail a tenu sa session.",
+        "Il a examiné la situation.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "iso"), [("1er avril 2021", "2021-04-01"), ("3 de marzo de 2020", "2020-03-03")]
+)
+def test_french_and_spanish_masthead_dates(date: str, iso: str) -> None:
+    assert read(_french_report(date), "A_TST_75_1-FR.pdf").date == iso

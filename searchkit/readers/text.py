@@ -31,6 +31,11 @@ MONTHS = {
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
     "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
 }  # fmt: skip
 
 LANGUAGES = {
@@ -39,7 +44,8 @@ LANGUAGES = {
     "испанский": "es", "арабский": "ar", "китайский": "zh",
 }  # fmt: skip
 
-_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-zА-Яа-яё]+)\s+(\d{4})(?:\s+года)?$")
+# 10 July 2012, 10 июля 2012 года, 1er mars 2020, 3 de marzo de 2020
+_DATE = re.compile(r"^(\d{1,2})(?:er)?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?(\d{4})(?:\s+года)?$")
 _DISTR = re.compile(r"^(?:Distr\.?|Distribution)\s*:?\s*(.+)$", re.I)
 _ORIGINAL = re.compile(r"^(?:Original|Язык оригинала)\s*:\s*(.+)$", re.I)
 _SESSION = re.compile(r"\b(?:сессия|session)\b", re.I)

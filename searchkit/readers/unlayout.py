@@ -61,7 +61,7 @@ ORGANS = {
     "официальные отчеты", "provisional", "предварительный", "distr.", "dist.",
 }  # fmt: skip
 _DISTR_VALUES = {"general", "limited", "restricted", "общий", "ограниченный"}
-_DATE_IN = re.compile(r"\b(\d{1,2})\s+([A-Za-zА-Яа-яё]+)\s+((?:19|20)\d\d)\b")
+_DATE_IN = re.compile(r"\b(\d{1,2})(?:er)?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?((?:19|20)\d\d)\b")
 _SC_YEAR = re.compile(r"^[\w-]+\s+(?:year|год)$", re.I)  # "Eightieth year" of the Council
 _SESSION_WORD = re.compile(r"\b(?:сессия|session)\b", re.I)
 
@@ -157,7 +157,8 @@ _LATIN_TWINS = str.maketrans("асеохі", "aceoxi")
 _HEADING_LABEL = re.compile(r"^(?:[IVXLC]+|[A-ZА-Я])\.\s+\S")  # "I. Введение", "A. Цели"
 _FRONT_STOP = re.compile(
     r"^(?:Summary|Резюме|Contents|Содержание|Annexe?s?|Приложение|Introduction|Введение|"
-    r"Note by the Secretariat|Записка Секретариата|Agenda|Повестка дня)$",
+    r"Note by the Secretariat|Записка Секретариата|Agenda|Повестка дня|"
+    r"Résumé|Resumen|Table des matières|Sommaire|Índice|Anexo|Introducción)$",
     re.I,
 )
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
@@ -377,7 +378,16 @@ def split_marker(text: str) -> tuple[str, list[str]]:
     return text[: match.start()].rstrip(), [match.group(1)]
 
 
-_CONTENTS = re.compile(r"^(?:Contents|Содержание|Table of contents|Оглавление)$", re.I)
+_CONTENTS = re.compile(
+    r"^(?:Contents|Содержание|Table of contents|Оглавление|Table des matières|Sommaire|"
+    r"Índice|Indice|Contenido|المحتويات|目录)$",
+    re.I,
+)
+# the column heads of a table of contents: "Paragraphs | Page", "Paragraphes Page"
+_CONTENTS_COLUMNS = re.compile(
+    r"^(?:Paragraphs?|Paragraphes|Párrafos|Пункты)\s*\|?\s*(?:Pages?|Página|Стр\.?|Страница)$",
+    re.I,
+)
 # an entry of a table of contents ends with paragraph numbers or a page: "… | 18 - 23"
 _TOC_ENTRY = re.compile(r"(?:\s|\|)\d{1,4}(?:\s*[-–]\s*\d{1,4})?$")
 _TOC = re.compile(r"(?:\.\s?){4,}\s*\d|\s\d{1,3}\s?[–-]\s?\d{1,3}\s+\d{1,3}$")
@@ -465,6 +475,10 @@ class _Builder:
             return
         if self.contents and len(text) > 200 and para.kind != "table":
             self.contents = False  # the body after the table of contents
+        if _CONTENTS_COLUMNS.match(text):
+            self.contents = True  # a table of contents, whatever its heading's language
+            self.add("toc", text)
+            return
         if self.contents and (
             _TOC_ENTRY.search(text)
             or (following and _TOC_ENTRY.search(following) and len(text) < 120)
