@@ -40,18 +40,11 @@ from xml.etree import ElementTree as ET
 from ..errors import ReaderError
 from ..model import Document
 from ..symbols import is_job_number_name, language_from_file_name, symbol_from_ods_name
+from .masthead import find_date, is_masthead_mark, read_masthead, symbol_of_line
 from .numbering import Numbering
 from .options import DEFAULT, ReadOptions
 from .text import parse_date
-from .unlayout import (
-    Para,
-    build_document,
-    find_date,
-    is_masthead_mark,
-    read_front,
-    read_masthead,
-    symbol_of_line,
-)
+from .unlayout import Para, build_document, read_front
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

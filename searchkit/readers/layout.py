@@ -22,16 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .furniture import Line, Page, remove_furniture
-from .unlayout import (
-    Front,
-    Masthead,
-    Para,
-    is_masthead_mark,
-    join_lines,
-    read_front,
-    read_masthead,
-    vocabulary_of,
-)
+from .masthead import Masthead, is_masthead_mark, read_masthead
+from .unlayout import Front, Para, join_lines, read_front, vocabulary_of
 
 LABEL = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\((?:[a-zа-яё]{1,2}|[ivxlc]{1,6}|[A-Z])\)|[IVXLC]+\.|"

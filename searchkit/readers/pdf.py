@@ -12,7 +12,7 @@ footnote markers, and hands the lines to :mod:`.layout` and :mod:`.unlayout`.
   read by tesseract (:mod:`.ocr`) when it is installed.
 - A text layer that a scanner's OCR made (a page-sized image under the text)
   is read and marked ``extra["text_layer"] = "ocr"``, with its
-  ``extra["text_quality"]`` (:func:`.unlayout.text_quality`) and, when that is
+  ``extra["text_quality"]`` (:func:`.quality.text_quality`) and, when that is
   low, an ``extra["warning"]``.
 """
 
@@ -31,9 +31,10 @@ from ..model import Document
 from ..symbols import is_job_number_name, language_from_file_name, symbol_from_ods_name
 from . import layout, ocr, pdfguard
 from .layout import Line, Page
+from .masthead import symbol_of_line
 from .options import DEFAULT, ReadOptions
 from .quality import text_quality
-from .unlayout import build_document, symbol_of_line
+from .unlayout import build_document
 
 #: Below this share of word-like words a text layer is flagged as noisy.
 NOISY = 0.99

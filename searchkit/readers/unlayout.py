@@ -5,10 +5,7 @@ front matter, or a whole paragraph, table row or footnote of the body) and hand
 them to :func:`build_document`, which knows the UN's conventions:
 
 - the masthead (organ, symbol, ``Distr.: General``, date, ``Russian``,
-  ``Original: English``) is read line by line with the plain-text reader's
-  :func:`~.text.masthead_line`, plus what only a printed masthead has: several
-  symbol lines of a joint document, ``Distr.`` over ``GENERAL``, a weekday before
-  the date of a meeting;
+  ``Original: English``) is :mod:`.masthead`'s;
 - the front matter (body name, session, place, agenda item and its title, the
   title in a larger type) is told apart by position and type size;
 - the body: ``1.`` paragraphs, ``(a)`` / ``(i)`` subparagraphs, ``I.`` / ``A.``
@@ -25,9 +22,10 @@ from dataclasses import dataclass, field
 
 from ..model import Block, Document
 from ..symbols import body_of, canonical, join_symbols, joint_parts, repair_ocr
+from .masthead import ORGANS, SC_YEAR, Masthead, find_date
 from .quality import guess_language
 from .quirks import clean
-from .text import LANGUAGES, MONTHS, masthead_line
+from .text import masthead_line
 
 
 @dataclass(slots=True)
@@ -49,100 +47,6 @@ class Para:
     marks: list[str] = field(default_factory=list)
     gap: bool = False  # space (or a change of type) before it, when the reader knows
     wide: bool = False  # runs the width of the text column (a line of a paragraph)
-
-
-# --------------------------------------------------------------------------- masthead
-
-ORGANS = {
-    "united nations", "организация объединенных наций", "general assembly",
-    "генеральная ассамблея", "security council", "совет безопасности",
-    "economic and social council", "экономический и социальный совет", "trusteeship council",
-    "совет по опеке", "secretariat", "секретариат", "united", "nations", "official records",
-    "официальные отчеты", "provisional", "предварительный", "distr.", "dist.",
-}  # fmt: skip
-_DISTR_VALUES = {"general", "limited", "restricted", "общий", "ограниченный"}
-_DATE_IN = re.compile(r"\b(\d{1,2})(?:er)?\s+(?:de\s+)?([^\W\d_]+)\s+(?:de\s+)?((?:19|20)\d\d)\b")
-_SC_YEAR = re.compile(r"^[\w-]+\s+(?:year|год)$", re.I)  # "Eightieth year" of the Council
-_SESSION_WORD = re.compile(r"\b(?:сессия|session)\b", re.I)
-
-
-@dataclass(slots=True)
-class Masthead:
-    meta: dict[str, str | None] = field(default_factory=dict)
-    symbols: list[str] = field(default_factory=list)
-    organs: list[str] = field(default_factory=list)
-
-
-def symbol_of_line(line: str) -> str | None:
-    """The symbol a masthead line prints alone (``S/2014/258*``, ``A/45/311 /``)."""
-    text = re.sub(r"\s*/\s*", "/", line.strip().rstrip("*").strip())
-    text = re.sub(r"(?<=\d) (?=\d)", "", text).rstrip("/")  # an OCR'd "A /45/31 1 /"
-    if not text or " " in text.replace(" (", "("):
-        return None
-    symbol = canonical(text)
-    if symbol is None or "/" not in symbol or not text.split("/")[0][:1].isupper():
-        return None
-    return symbol if any(c.isdigit() for c in symbol) else None
-
-
-def find_date(text: str) -> str | None:
-    """The first ``10 July 2012`` / ``29 сентября 2005 года`` in ``text``, as ISO."""
-    for match in _DATE_IN.finditer(text):
-        month = MONTHS.get(match.group(2).lower())
-        if month and 1 <= int(match.group(1)) <= 31:
-            return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
-    return None
-
-
-def read_masthead(lines: list[str]) -> Masthead:
-    """Read the masthead's lines (in any order: they stand in two columns)."""
-    head = Masthead()
-    meta = head.meta
-    pending_distr = False
-    for raw in lines:
-        line = clean(raw)
-        if not line:
-            continue
-        low = line.lower()
-        if pending_distr and low in _DISTR_VALUES:
-            meta["distribution"] = line.capitalize()
-            pending_distr = False
-            continue
-        if low in ("distr.", "dist.", "distr", "distribution"):
-            pending_distr = "distribution" not in meta
-            continue
-        if symbol := symbol_of_line(line):
-            head.symbols.append(symbol)
-            continue
-        if masthead_line(line, meta):
-            continue
-        if "date" not in meta and len(line) < 80 and (date := find_date(line)):
-            meta["date"] = date
-            continue
-        if low in ORGANS or _SC_YEAR.match(line):
-            head.organs.append(line)
-    if distribution := meta.get("distribution"):
-        meta["distribution"] = distribution.capitalize() if distribution.isupper() else distribution
-    return head
-
-
-MASTHEAD_MARKS = re.compile(
-    r"^(?:Distr\.?\b|Dist\.|Original|Язык оригинала\b)|^(?:GENERAL|LIMITED|RESTRICTED)$|"
-    r"^(?:Provisional|Official Records|Предварительный отчет|Официальные отчеты)$",
-    re.I,
-)
-
-
-def is_masthead_mark(line: str) -> bool:
-    """A line only a masthead prints: ``Distr.: General``, a date, ``Original: …``,
-    a language name, the symbol."""
-    line = clean(line)
-    if MASTHEAD_MARKS.match(line) or symbol_of_line(line):
-        return True
-    words = line.split()
-    if words and all(w.lower() in LANGUAGES for w in words):
-        return True
-    return len(line) < 40 and find_date(line) is not None and not _SESSION_WORD.search(line)
 
 
 # --------------------------------------------------------------------------- front matter
@@ -209,7 +113,7 @@ def _meta_line(text: str, meta: dict[str, str | None], after_meta: bool) -> bool
     if "meeting" not in meta and _MEETING.match(text):
         meta["meeting"] = text
         return True
-    return bool(_SC_YEAR.match(text) or text.lower() in ORGANS)
+    return bool(SC_YEAR.match(text) or text.lower() in ORGANS)
 
 
 def _capitals(text: str) -> bool:
