@@ -334,3 +334,104 @@ def test_a_contents_page_without_leaders_is_contents_and_the_french_date_is_read
 )
 def test_french_and_spanish_masthead_dates(date: str, iso: str) -> None:
     assert read(_french_report(date), "A_TST_75_1-FR.pdf").date == iso
+
+
+# --------------------------------------------------------------------------- verbatim records
+
+
+def test_a_russian_turn_heads_its_blocks_without_the_language_note() -> None:
+    from .test_reader_docx import NS, docx, p
+
+    header = f'<?xml version="1.0"?><w:hdr {NS}><w:p><w:r><w:t>S/PV.9999</w:t></w:r></w:p></w:hdr>'
+    body = (
+        p("Организация Объединенных Наций") + p("S/PV.9999") + p("Совет Безопасности")
+        + p("9999-е заседание") + p("Повестка дня", bold=True) + p("Положение на Ближнем Востоке")
+        + p("Председатель (говорит по-английски): Слово предоставляется представителю России.")
+        + p("Г-н Небензя (Российская Федерация): Мы благодарим Генерального секретаря за доклад.")
+        + p("Второй абзац выступления, в котором речь идет о гуманитарной помощи.")
+        + p("Г-жа Смит (Соединенное Королевство) (говорит по-английски): Благодарю вас.")
+    )  # fmt: skip
+    from searchkit.readers.docx import read as read_docx
+
+    document = read_docx(docx(body, {"header": header}), "S_PV.9999-RU.docx")
+    headings = {b.text[:19]: b.heading for b in document.blocks if b.kind == "paragraph"}
+    assert headings == {
+        "Положение на Ближне": "Повестка дня",
+        "Председатель (говор": "Председатель",
+        "Г-н Небензя (Россий": "Г-н Небензя (Российская Федерация)",
+        "Второй абзац выступ": "Г-н Небензя (Российская Федерация)",
+        "Г-жа Смит (Соединен": "Г-жа Смит (Соединенное Королевство)",
+    }
+
+
+def test_a_report_paragraph_that_names_someone_is_no_turn() -> None:
+    """Only verbatim records have turns: in a report, "Mr. X (Chair): …" is text."""
+    texts = [
+        (LEFT, 790, 12.0, "S/TST/2014/1"),
+        (LEFT, 700, 10.0, "Mr. Smith (Chair): he opened it."),
+    ]
+    document = read(pdfgen.build([pdfgen.content(texts)]), "S_TST_2014_1-EN.pdf")
+    assert [b.heading for b in document.blocks if b.kind == "paragraph"] == [None]
+
+
+@pytest.fixture(scope="module")
+def records(shared_corpus: Path) -> dict[str, Document]:
+    out = {}
+    for name in ("S_PV.4507-EN.pdf", "N0553261.pdf"):
+        [out[name]] = read_documents(shared_corpus / "un-pdf" / name, name)
+    return out
+
+
+@pytest.mark.corpus
+def test_a_verbatim_records_turns_head_their_blocks_with_the_page(
+    records: dict[str, Document],
+) -> None:
+    council = records["S_PV.4507-EN.pdf"].blocks
+    levitte = [b for b in council if b.heading and b.heading.startswith("Mr. Levitte")]
+    assert levitte[0].text.startswith("Mr. Levitte (France) (spoke in French): On the last day")
+    assert {b.heading for b in levitte} == {"Mr. Levitte (France), p. 6"}
+    speakers = list(dict.fromkeys(b.heading.rsplit(",", 1)[0] for b in council if b.heading
+                                  and ", p. " in b.heading))  # fmt: skip
+    assert speakers == [
+        "The President", "Ms. Bertini", "Mr. Levitte (France)", "Mr. Yap (Singapore)",
+        "Mr. Wehbe (Syrian Arab Republic)", "Ms. Lajous (Mexico)", "Mr. Valdivieso (Colombia)",
+        "Mr. Kolby (Norway)", "Mr. Eldon (United Kingdom)",
+    ]  # fmt: skip
+    assembly = records["N0553261.pdf"].blocks
+    # the turn's first line, cut off by a line break, is no heading: the question is whole
+    assert not [b for b in assembly if b.kind == "heading" and "President" in b.text]
+    assert any(
+        b.text == "The Acting President: May I take it that the General Assembly takes note of "
+        "the report of the Secretary-General on the work of the Organization contained in "
+        "document A/60/1?"
+        for b in assembly
+    )
+
+
+@pytest.mark.corpus
+def test_search_prints_the_address_that_show_opens(shared_corpus: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from searchkit.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(shared_corpus / "un-pdf" / "S_PV.4507-EN.pdf", corpus)
+    index = tmp_path / "index"
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", str(corpus), "--index", str(index)]).exit_code == 0
+    found = runner.invoke(app, ["search", '"last day of her 10-year term"', "--index", str(index)])
+    assert found.exit_code == 0, found.output
+    lines = found.output.splitlines()
+    assert lines[0].startswith("S/PV.4507  (")
+    assert lines[1] == "  Mr. Levitte (France), p. 6"
+    address = next(line for line in lines if line.startswith("  show "))
+    match = re.fullmatch(r"  show S/PV\.4507 '#(\d+)'", address)
+    assert match, address
+    shown = runner.invoke(app, ["show", "S/PV.4507", f"#{match.group(1)}", "--index", str(index)])
+    assert shown.exit_code == 0, shown.output
+    assert "> Mr. Levitte (France) (spoke in French): On the last day of her 10-year term" in (
+        shown.output
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,10 @@ def hits_text(
         if hit.heading:
             out.append(f"  {hit.heading}")
         out.append(f"  {hit.snippet}")
+        if not hit.paragraph:  # no number to cite it by: where `searchkit show` finds it
+            out.append(
+                _dim(f"  show {shlex.quote(hit.symbol or hit.source)} '#{hit.ordinal}'", color)
+            )
         for lang, block in (parallel or {}).get(i, {}).items():
             out.append(f"  [{lang}] {block.text}")  # like the hit: its number is in the citation
         out.append("")

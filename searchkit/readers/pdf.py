@@ -98,6 +98,7 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT) -> Document:
         result.body,
         fallback_symbol=fallback,
         fallback_language=language_from_file_name(name),
+        pages=True,
     )
     quality = text_quality([b.text for b in document.blocks])
     extra["text_quality"] = f"{quality:.3f}"

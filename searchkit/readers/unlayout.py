@@ -26,6 +26,7 @@ from .masthead import ORGANS, SC_YEAR, Masthead, find_date
 from .quality import guess_language
 from .quirks import clean
 from .text import masthead_line
+from .verbatim import is_verbatim, speaker_of, turn_heading
 
 
 @dataclass(slots=True)
@@ -297,6 +298,7 @@ _TOC_ENTRY = re.compile(r"(?:\s|\|)\d{1,4}(?:\s*[-–]\s*\d{1,4})?$")
 _TOC = re.compile(r"(?:\.\s?){4,}\s*\d|\s\d{1,3}\s?[–-]\s?\d{1,3}\s+\d{1,3}$")
 
 
+_TOP_KINDS = ("title", "masthead", "heading")
 _ROMANS = [
     "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv",
     "xv", "xvi", "xvii", "xviii", "xix", "xx",
@@ -313,6 +315,10 @@ class _Builder:
         self.roman: str | None = None
         self.last_number: int | None = None
         self.contents = False  # in a table of contents
+        self.verbatim = False  # a verbatim record: speakers' turns head its blocks
+        self.speaker: str | None = None
+        self.pages = False  # the reader knows each paragraph's page
+        self.page = 0
 
     def _numbered_heading(self, para: Para, text: str, number: str, following: str | None) -> bool:
         """``1. Сквозные вопросы`` in bold, or ``1. Official debt`` between
@@ -329,6 +335,14 @@ class _Builder:
             return False
         return int(after.group(1)) == last + 1 and int(number) != last + 1
 
+    def _turn_goes_on(self, text: str) -> bool:
+        """Is ``text`` the rest of a turn's opening that a line break cut short
+        ("The Acting President: May I take it that the" | "General Assembly …")?"""
+        if not self.blocks or self.blocks[-1].kind != "paragraph":
+            return False
+        last = self.blocks[-1].text
+        return not last.endswith(_SENTENCE_END) and speaker_of(last) is not None
+
     def _roman(self, label: str) -> bool:
         """Is ``(label)`` an item under the current letter: ``(i)``, ``(ii)`` …?"""
         if not self.letter:
@@ -342,7 +356,9 @@ class _Builder:
     def add(
         self, kind: str, text: str, number: str | None = None, marks: list[str] | None = None
     ) -> None:
-        heading = None if kind in ("title", "masthead", "heading") else self.heading
+        heading = None if kind in _TOP_KINDS else self.heading
+        if self.speaker and kind not in _TOP_KINDS:
+            heading = turn_heading(self.speaker, self.page) if self.pages else self.speaker
         ordinal = len(self.blocks)
         self.blocks.append(Block(kind, text, ordinal, number, heading))
         if marks:
@@ -377,6 +393,18 @@ class _Builder:
         if para.kind == "footnote":
             self.add("footnote", text, para.number)
             return
+        self.page = para.page
+        if self.verbatim and not para.kind and (speaker := speaker_of(text)):
+            self.speaker = speaker  # a turn: its blocks sit under the speaker, none a heading
+            self.add("paragraph", text, None, para.marks)
+            return
+        if self.verbatim and not para.kind and self._turn_goes_on(text):
+            last = self.blocks[-1]
+            self.blocks[-1] = Block(
+                last.kind, f"{last.text} {text}", last.ordinal, None, last.heading
+            )
+            self.marks.setdefault(last.ordinal, []).extend(para.marks)
+            return
         if self.contents and len(text) > 200 and para.kind != "table":
             self.contents = False  # the body after the table of contents
         if _CONTENTS_COLUMNS.match(text):
@@ -399,7 +427,7 @@ class _Builder:
         if numbered and self._numbered_heading(para, text, numbered.group(1), numbered_next):
             text, marks = split_marker(text)
             self.add("heading", text, None, para.marks + marks)
-            self.heading = text
+            self.heading, self.speaker = text, None
             self.paragraph = self.letter = self.roman = None
             return
         if numbered and para.kind != "heading":
@@ -432,7 +460,7 @@ class _Builder:
             if _CONTENTS.match(text):
                 self.contents = True
             self.add("heading", text, None, para.marks + marks)
-            self.heading = text
+            self.heading, self.speaker = text, None
             self.paragraph = self.letter = None
             return
         self.add("paragraph", text, None, para.marks)
@@ -445,10 +473,14 @@ def build_document(
     body: list[Para],
     fallback_symbol: str | None = None,
     fallback_language: str | None = None,
+    pages: bool = False,
 ) -> Document:
-    """The :class:`Document` of a file read into masthead, front matter and body."""
+    """The :class:`Document` of a file read into masthead, front matter and body
+    (``pages``: the paragraphs know their pages, a verbatim record's turns say them)."""
     meta = masthead.meta
     build = _Builder()
+    build.verbatim = is_verbatim([*masthead.symbols, fallback_symbol or ""], meta)
+    build.pages = pages
     if front.body_name:
         build.add("masthead", front.body_name)
     for title in front.titles:
