@@ -435,3 +435,99 @@ def test_search_prints_the_address_that_show_opens(shared_corpus: Path, tmp_path
     assert "> Mr. Levitte (France) (spoke in French): On the last day of her 10-year term" in (
         shown.output
     )
+
+
+# ------------------------------------------------------------------ small but sure to be met
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from searchkit.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_file_given_as_the_corpus_folder_is_said_to_be_a_file(tmp_path: Path) -> None:
+    pdf = tmp_path / "S_TST_2014_1-EN.pdf"
+    pdf.write_bytes(pdfgen.build([_page(WRAPPED)]))
+    code, _, err = _cli("reindex", str(pdf), "--index", str(tmp_path / "index"))
+    assert code == 2
+    assert err.strip() == (
+        f"searchkit: error: corpus folder {pdf} is a file; give the folder that holds it"
+    )
+    from searchkit.errors import CorpusError
+    from searchkit.indexing import reindex
+
+    with pytest.raises(CorpusError, match="is a file; give the folder that holds it"):
+        reindex(pdf, tmp_path / "index")
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.pdf").write_bytes(b"")
+    (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+    code, out, _ = _cli("reindex", str(corpus), "--index", str(tmp_path / "index"), "--json")
+    assert code == 1
+    import json
+
+    assert json.loads(out)["failed"] == [{"source": "empty.pdf", "reason": "the file is empty"}]
+
+
+def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
+    """In the text and the JSON report. The run is made by an ordinary user (the
+    superuser reads any folder): a child process that gives up its rights."""
+    import json
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as top:
+        root = Path(top)
+        root.chmod(0o777)
+        corpus = root / "corpus"
+        (corpus / "locked").mkdir(parents=True)
+        (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        (corpus / "locked" / "A_TST_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        corpus.chmod(0o755)
+        (corpus / "S_TST_2014_1-EN.pdf").chmod(0o644)
+        (corpus / "locked").chmod(0)
+        reading, writing = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            try:
+                if os.geteuid() == 0:
+                    os.setgroups([])
+                    os.setgid(65534)
+                    os.setuid(65534)
+                index = str(root / "index")
+                runs = [_cli("reindex", str(corpus), "--index", index, "--full", *extra)
+                        for extra in (["--json"], [])]  # fmt: skip
+                os.write(writing, json.dumps(runs).encode())
+            finally:
+                os._exit(0)
+        os.close(writing)
+        with os.fdopen(reading) as pipe:
+            answer = pipe.read()
+        os.waitpid(child, 0)
+        (corpus / "locked").chmod(0o755)
+    (code, out, err), (text_code, text_out, text_err) = json.loads(answer)
+    assert code == 1, err
+    report = json.loads(out)
+    assert report["failed"] == [
+        {"source": "locked/", "reason": "cannot read folder: Permission denied"}
+    ]
+    assert report["added"] == ["S_TST_2014_1-EN.pdf"]
+    assert text_code == 1
+    assert "locked/: cannot read folder: Permission denied" in text_out + text_err
+
+
+def test_a_language_the_index_does_not_hold_is_named_with_those_it_holds(seed_index: Path) -> None:
+    code, _, err = _cli("search", "мигрант", "--index", str(seed_index), "--lang", "xx")
+    assert code == 5
+    assert (
+        err.strip() == "searchkit: error: the index holds no documents in 'xx'; its languages: ru"
+    )
+    code, out, _ = _cli("search", "мигрант", "--index", str(seed_index), "--lang", "ru")
+    assert code == 0 and out.strip()

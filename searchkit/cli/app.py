@@ -216,7 +216,10 @@ def reindex_cmd(
     index_dir = _index_path(index)
     corpus_dir = _corpus_path(corpus)
     if not corpus_dir.is_dir():
-        typer.echo(f"searchkit: error: corpus folder {corpus_dir} does not exist", err=True)
+        why = (
+            "is a file; give the folder that holds it" if corpus_dir.is_file() else "does not exist"
+        )
+        typer.echo(f"searchkit: error: corpus folder {corpus_dir} {why}", err=True)
         raise typer.Exit(EXIT_USAGE)
     show_bar = sys.stderr.isatty() and not (quiet or json_out)
     bar, advance = _progress_bar() if show_bar else (contextlib.nullcontext(), None)

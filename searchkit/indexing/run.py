@@ -33,8 +33,8 @@ from ..index.schema import build_schema
 from ..index.snapshot import Snapshot, open_index
 from ..readers import ReadOptions
 from . import xapian_run
-from .report import IndexReport, ProgressFn
-from .scan import MAX_FILE_SIZE, Reading, corpus_files, indexed_files
+from .report import Failure, IndexReport, ProgressFn
+from .scan import MAX_FILE_SIZE, Reading, corpus_files, indexed_files, unreadable
 from .serial import SerialRun
 from .workers import auto_workers, make_run
 
@@ -129,6 +129,8 @@ def reindex(
     started = time.monotonic()
     corpus = Path(corpus_dir)
     root = Path(index_dir)
+    if corpus.is_file():
+        raise CorpusError(f"corpus folder {corpus} is a file; give the folder that holds it")
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist")
     report = IndexReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
@@ -189,6 +191,7 @@ def reindex(
             with contextlib.suppress(OSError):
                 record_run(state, report.to_dict(), error=str(failure))
             raise failure from exc
+        report.failed += [Failure(f"{folder}/", reason) for folder, reason in unreadable(corpus)]
         report.duration = time.monotonic() - started
         with contextlib.suppress(OSError):  # the run is done even if its log cannot be written
             record_run(state, report.to_dict())

@@ -4,6 +4,7 @@ one path the serial run and the worker processes share)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,22 @@ def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
             if reader_for(path) is not None:
                 found.append((path, path.relative_to(corpus_dir).as_posix()))
     yield from sorted(found, key=lambda item: item[1])
+
+
+def unreadable(corpus_dir: Path) -> list[tuple[str, str]]:
+    """Folders under ``corpus_dir`` that cannot be listed (their files are not
+    indexed), as (folder relative to the corpus, reason)."""
+    found: list[tuple[str, str]] = []
+
+    def note(error: OSError) -> None:
+        where = Path(error.filename or corpus_dir)
+        with contextlib.suppress(ValueError):
+            where = where.relative_to(corpus_dir)
+        found.append((where.as_posix(), f"cannot read folder: {error.strerror or error}"))
+
+    for _dirpath, dirnames, _filenames in os.walk(corpus_dir, onerror=note):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    return sorted(found)
 
 
 def corpus_listing(

@@ -142,8 +142,11 @@ def read_documents(
         raise ReaderError(source, f"no reader for files ending in {path.suffix or '(none)'!r}")
     try:
         digest = file_checksum(path)
+        empty = path.stat().st_size == 0
     except OSError as exc:
         raise ReaderError(source, f"cannot read file: {exc.strerror or exc}") from exc
+    if empty:
+        raise ReaderError(source, "the file is empty")
     if suffix in MANY_READERS:
         documents = MANY_READERS[suffix](path, source)
     elif suffix in OPTION_READERS:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from ..errors import NotFound
 from ..index.snapshot import Snapshot
 from ..index.stored import StoredBlock
 from ..model import Hit
@@ -106,6 +107,10 @@ def run(
     """
     if snippet_format not in SNIPPET_FORMATS:
         raise ValueError(f"snippet_format {snippet_format!r}: one of {', '.join(SNIPPET_FORMATS)}")
+    if lang and lang not in (held := sorted(str(t) for t in snap.lexicon("lang"))):
+        raise NotFound(
+            f"the index holds no documents in {lang!r}; its languages: {', '.join(held)}"
+        )
     plan = parse(query, snap)
     result = SearchResult(query, offset=offset, dropped=list(plan.dropped))
     result.unavailable = list(getattr(snap, "missing", ()))
