@@ -21,6 +21,7 @@ class Image:
     width: int
     height: int
     pixels: bytes  # one byte per pixel, rows top to bottom
+    over: bytes = b""  # a content stream drawn over the image (a scanner's OCR text)
 
 
 def _escape(text: str) -> bytes:
@@ -116,7 +117,7 @@ def build(
                 zlib.compress(page.pixels),
             ))  # fmt: skip
             resources += b" /XObject << /Im1 %d 0 R >>" % image
-            data = b"q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q" % (width, height)
+            data = b"q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q\n" % (width, height) + page.over
         else:
             data = page
         number = len(objects) + 1

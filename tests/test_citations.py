@@ -531,3 +531,41 @@ def test_a_language_the_index_does_not_hold_is_named_with_those_it_holds(seed_in
     )
     code, out, _ = _cli("search", "мигрант", "--index", str(seed_index), "--lang", "ru")
     assert code == 0 and out.strip()
+
+
+# --------------------------------------------------------------------------- scans
+
+
+def _picture(over: bytes) -> pdfgen.Image:
+    return pdfgen.Image(60, 80, bytes(range(60)) * 80, over)
+
+
+def test_a_born_digital_file_with_one_picture_page_is_no_scan() -> None:
+    caption = pdfgen.content([(LEFT, 60, 10.0, "Figure 1. The Territory and the positions.")])
+    pages = [_page(WRAPPED[:2]), _page(WRAPPED[2:], 760.0), _picture(caption)]
+    document = read(pdfgen.build(pages), "S_TST_2014_1-EN.pdf")
+    assert "text_layer" not in document.extra and "warning" not in document.extra, document.extra
+
+
+def test_text_over_page_images_is_a_scanners_ocr_layer() -> None:
+    pages = [_picture(_page(WRAPPED[:2])), _picture(_page(WRAPPED[2:], 760.0))]
+    document = read(pdfgen.build(pages), "S_TST_2014_1-EN.pdf")
+    assert document.extra["text_layer"] == "ocr"
+    assert document.extra["warning"] == "text layer made by OCR of a scan: words may be misread"
+
+
+@pytest.mark.corpus
+def test_a_russian_text_with_the_misreadings_of_an_ocr_is_noisy(shared_corpus: Path) -> None:
+    """The Russian UPR report reads clean; the same words as a poor OCR of a scan
+    reads them (Latin look-alikes for Cyrillic letters, 3 for З, in one word of
+    twelve) fall below the bar at which the PDF reader warns."""
+    from searchkit.readers.pdf import NOISY
+    from searchkit.readers.quality import text_quality
+
+    [document] = read_documents(shared_corpus / "un-pdf" / "ohchr_1_ru.pdf", "ohchr_1_ru.pdf")
+    texts = [b.text for b in document.blocks]
+    assert text_quality(texts) >= NOISY
+    misread = str.maketrans({"о": "o", "е": "e", "р": "p", "З": "3", "с": "c"})
+    words = " ".join(texts).split()
+    scanned = [w.translate(misread) if i % 12 == 5 else w for i, w in enumerate(words)]
+    assert text_quality([" ".join(scanned)]) < NOISY

@@ -61,7 +61,7 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT) -> Document:
             raise ReaderError(
                 source, f"has {count:,} pages, over the limit of {options.max_pages:,}"
             )
-        pages, scanned, with_images = _read_pages(pdf, source, options)
+        pages, scanned, with_images, looked = _read_pages(pdf, source, options)
         extra: dict[str, str] = {"pages": str(count)}
         text_pages = [p for p in pages if p.lines]
         if scanned and (options.ocr or not text_pages):
@@ -81,7 +81,10 @@ def read(data: bytes, source: str, options: ReadOptions = DEFAULT) -> Document:
             raise ReaderError(source, "no text found (the PDF has no text layer, or is damaged)")
         metadata = _metadata(pdf)
         made_by = f"{metadata.get('Creator', '')} {metadata.get('Producer', '')}"
-        if "ocr" not in extra and (with_images or _OCR_TOOLS.search(made_by)):
+        # a scan's own OCR layer: text over a page-sized image on most of the pages
+        # looked at (a born-digital file with one full-page picture is no scan)
+        layered = bool(with_images) and len(with_images) * 2 > len(looked)
+        if "ocr" not in extra and (layered or _OCR_TOOLS.search(made_by)):
             extra["text_layer"] = "ocr"
             extra["text_layer_by"] = made_by.strip() or "a scanner"
     finally:
@@ -133,12 +136,15 @@ def _open(data: bytes, source: str) -> Any:
 
 def _read_pages(
     pdf: Any, source: str, options: ReadOptions
-) -> tuple[list[Page], list[int], list[int]]:
+) -> tuple[list[Page], list[int], list[int], list[int]]:
     """Every page's lines; the pages that are images without text; the pages
-    whose text lies over a page-sized image (a scanner's OCR layer)."""
+    whose text lies over a page-sized image (a scanner's OCR layer); the pages
+    with text whose images were looked at (the first two, and those with little
+    text)."""
     pages: list[Page] = []
     scanned: list[int] = []
     with_images: list[int] = []
+    looked: list[int] = []
     chars = 0
     for number in range(len(pdf)):
         try:
@@ -158,7 +164,10 @@ def _read_pages(
                 raise ReaderError(
                     source, f"holds over {options.max_chars:,} characters of text; not read"
                 )
-            image = _image_share(page, width, height) >= 0.5 if count < 200 or number < 2 else False
+            asked = count < 200 or number < 2
+            image = _image_share(page, width, height) >= 0.5 if asked else False
+            if asked and count >= 10:
+                looked.append(number)
             if count < 10 and image:
                 scanned.append(number)
                 lines = []
@@ -167,7 +176,7 @@ def _read_pages(
             pages.append(Page(number, width, height, lines))
         finally:
             page.close()
-    return pages, scanned, with_images
+    return pages, scanned, with_images, looked
 
 
 def _image_share(page: Any, width: float, height: float) -> float:

@@ -35,12 +35,15 @@ def guess_language(text: str) -> str:
 
 _JUNK = re.compile(r"[^\W\d_][$&|\\^~{}@#_‘'`][^\W\d_]|[^\W\d_]\.[a-zа-яё]{2}")
 _RUN_IN = re.compile(r"[a-zа-яё]{2}\d|^[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{4,}$")
+# a Russian word an OCR spelt with Latin look-alikes or digits: "Poссийской", "3акон"
+_MIXED = re.compile(r"[а-яё][a-z]|[a-z][а-яё]|^\d[а-яё]{2}|[а-яё]{2}\d", re.I)
 
 
 def text_quality(texts: list[str]) -> float:
     """The share of words without the marks of a bad OCR: junk between letters
     (``Nat$a``, ``pre'‘.minary``, ``viol.atlona``), letters run into digits
-    (``right8``), Latin words of four letters or more without a vowel. About 1.00
+    (``right8``), Latin words of four letters or more without a vowel, Russian
+    words spelt with Latin look-alikes or digits (``Poссийской``, ``3акон``). About 1.00
     for a born-digital text layer; misread words of real letters (``Permwnt``)
     are not seen, so a scan's own OCR layer is flagged as such besides."""
     bad = total = 0
@@ -52,6 +55,7 @@ def text_quality(texts: list[str]) -> float:
             total += 1
             if "www" in word or "http" in word or "@" in word or "/" in word:
                 continue
-            if _JUNK.search(word) or (_RUN_IN.search(word) and not word.isupper()):
+            mixed = any(_MIXED.search(part) for part in word.split("-"))
+            if _JUNK.search(word) or ((_RUN_IN.search(word) or mixed) and not word.isupper()):
                 bad += 1
     return 1 - bad / total if total else 0.0
