@@ -569,3 +569,21 @@ def test_a_russian_text_with_the_misreadings_of_an_ocr_is_noisy(shared_corpus: P
     words = " ".join(texts).split()
     scanned = [w.translate(misread) if i % 12 == 5 else w for i, w in enumerate(words)]
     assert text_quality([" ".join(scanned)]) < NOISY
+
+
+@pytest.mark.corpus
+def test_words_broken_by_a_hyphen_are_mended_and_compounds_kept(shared_corpus: Path) -> None:
+    """With the words of the Russian UPR report on Italy: a word a scan broke at a
+    line's end or within a line ("Ита- льянской") is one word again; compounds of
+    the report broken at their hyphen stay compounds; a suspended hyphen stays."""
+    from searchkit.readers.unlayout import join_lines, vocabulary_of
+
+    [document] = read_documents(shared_corpus / "un-pdf" / "ohchr_1_ru.pdf", "ohchr_1_ru.pdf")
+    words = vocabulary_of([b.text for b in document.blocks])
+    assert join_lines(["в Ита- льянской Республике"], words) == "в Итальянской Республике"
+    assert join_lines(["правозащит-", "ных организаций"], words) == "правозащитных организаций"
+    assert join_lines(["трудящихся-", "мигрантов"], words) == "трудящихся-мигрантов"
+    assert join_lines(["уголовно-", "процессуальном"], words) == "уголовно-процессуальном"
+    assert join_lines(["социально-", "экономических прав"], words) == "социально-экономических прав"
+    assert join_lines(["двух- и трехсторонних"], words) == "двух- и трехсторонних"
+    assert join_lines(["CoE- GRETA"], words) == "CoE- GRETA"

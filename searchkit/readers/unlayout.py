@@ -18,6 +18,7 @@ Page furniture (running symbol, page numbers, job numbers) is the PDF layout's
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Block, Document
@@ -200,13 +201,28 @@ _WORD_END = re.compile(r"(\w+)[-\u00ad\ufffe]$")
 _WORD_START = re.compile(r"^(\w+)")
 
 
+class Vocabulary(set[str]):
+    """The lower-case words of a document: hyphenated compounds whole and their
+    parts; how often each is used; the first five letters of each (its stem)."""
+
+    def __init__(self, words: list[str]) -> None:
+        counts: Counter[str] = Counter()
+        for word in words:
+            counts[word] += 1
+            if "-" in word:
+                counts.update(word.split("-"))
+        super().__init__(counts)
+        self.counts = counts
+        self.stems = Counter(w[:5] for w in counts if len(w) >= 5 and "-" not in w)
+
+
 def join_lines(lines: list[str], vocabulary: set[str] | None = None) -> str:
     """Join the lines of one paragraph.
 
     A line ending in a soft hyphen is joined without it; one ending in ``-``
     keeps it (``трудящихся-`` + ``мигрантов`` is ``трудящихся-мигрантов``)
-    unless the word without it is used elsewhere in the document (``vocabulary``)
-    and the hyphenated one is not: then it was a word broken at the line's end.
+    unless it was a word broken at the line's end (:func:`_broken_word`); so is
+    a word broken by a hyphen and a space within a scanned line (``Ки- тайской``).
     """
     out = ""
     for raw in lines:
@@ -222,10 +238,33 @@ def join_lines(lines: list[str], vocabulary: set[str] | None = None) -> str:
             out = out[:-1] + ("" if _broken_word(out, line, vocabulary) else "-") + line
         else:
             out = f"{out} {line}"
+    if vocabulary and "- " in out:
+        out = _SPLIT_IN_LINE.sub(
+            lambda m: (
+                m.group(1) + m.group(2)
+                if _broken_word(m.group(1) + "-", m.group(2), vocabulary)
+                else m.group(0)
+            ),
+            out,
+        )
     return clean(out.replace("\ufffe", "-"))
 
 
+_SPLIT_IN_LINE = re.compile(r"(?<![\w-])(\w+)- (\w+)")
+# the first parts of compounds: "социально-экономический", "co-operation", "non-governmental"
+_COMPOUND_LEFT = re.compile(
+    r"^(?:\w{3,}[оеО]|co|non|pre|post|anti|multi|self|well|long|short|cross|ex|re|semi|vice|"
+    r"mid|inter|intra|sub|counter|over|under|socio|quasi|pan|ultra|extra)$",
+    re.I,
+)
+
+
 def _broken_word(left: str, right: str, vocabulary: set[str] | None) -> bool:
+    """Was ``left`` + ``right`` one word broken by a hyphen? When the word without
+    it is used elsewhere in the document and the hyphenated one is not; or when
+    neither piece is a word of the document on its own, the left is no first
+    part of a compound, and the whole word's stem is the document's
+    (``Ки-`` + ``тайской`` where the document speaks of ``Китай``)."""
     if not vocabulary:
         return False
     head, tail = _WORD_END.search(left), _WORD_START.match(right)
@@ -233,15 +272,27 @@ def _broken_word(left: str, right: str, vocabulary: set[str] | None) -> bool:
         return False
     joined = (head.group(1) + tail.group(1)).lower()
     hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-    return joined in vocabulary and hyphenated not in vocabulary
+    if hyphenated in vocabulary:
+        return False
+    if joined in vocabulary:
+        return True
+    counts = getattr(vocabulary, "counts", None)
+    stems = getattr(vocabulary, "stems", None)
+    if counts is None or stems is None or len(joined) < 7 or not joined.isalpha():
+        return False
+    first, rest = head.group(1).lower(), tail.group(1).lower()
+    return (
+        counts.get(first, 0) <= 1
+        and counts.get(rest, 0) <= 1
+        and not _COMPOUND_LEFT.match(first)
+        # the stem is known from another word than the piece itself
+        and stems.get(joined[:5], 0) > (1 if first[:5] == joined[:5] else 0)
+    )
 
 
-def vocabulary_of(texts: list[str]) -> set[str]:
-    """The lower-case words of a document (hyphenated compounds kept whole)."""
-    words: set[str] = set()
-    for text in texts:
-        words.update(w.lower() for w in re.findall(r"\w+(?:-\w+)*", text))
-    return words
+def vocabulary_of(texts: list[str]) -> Vocabulary:
+    """The words of a document (:class:`Vocabulary`)."""
+    return Vocabulary([w.lower() for text in texts for w in re.findall(r"\w+(?:-\w+)*", text)])
 
 
 # --------------------------------------------------------------------------- body
