@@ -587,3 +587,35 @@ def test_words_broken_by_a_hyphen_are_mended_and_compounds_kept(shared_corpus: P
     assert join_lines(["социально-", "экономических прав"], words) == "социально-экономических прав"
     assert join_lines(["двух- и трехсторонних"], words) == "двух- и трехсторонних"
     assert join_lines(["CoE- GRETA"], words) == "CoE- GRETA"
+
+
+def test_two_columns_run_together_by_the_text_layer_are_read_column_by_column() -> None:
+    """A record in two columns with a narrow gutter: the text layer gives each
+    printed row as one line across both columns."""
+    left = [
+        "1. The first column of this old record begins here and it runs",
+        "down the left half of the page in lines of about the same",
+        "length, as a scanned record of the nineteen eighties would be",
+        "set in two columns with a narrow gutter between them both.",
+        "2. A second paragraph in the left column goes on for a few",
+        "lines more so that the page has enough lines to be measured.",
+    ]
+    right = [
+        "3. The right column starts at the top of the page as well and",
+        "it holds the third paragraph of the record, which continues",
+        "for some lines in the same type as the left column does, so",
+        "that every line of it stands level with a line on the left.",
+        "4. The fourth paragraph closes the record in the right column",
+        "with a few lines of text that end the page and the document.",
+    ]
+    assert max(LEFT - 30 + pdfgen.width(line, 9) for line in left) > 300 - 20  # a narrow gutter
+    texts: list[pdfgen.Text] = [(40, 790, 12, "A/TST/75/PV.1")]
+    for i, (one, two) in enumerate(zip(left, right, strict=True)):
+        texts += [(40, 740 - 11 * i, 9, one), (300, 740 - 11 * i, 9, two)]
+    document = read(pdfgen.build([pdfgen.content(texts)]), "A_TST_75_PV.1-EN.pdf")
+    by_number = {b.number: b.text for b in document.blocks if b.number}
+    assert list(by_number) == ["1", "2", "3", "4"]
+    assert by_number["1"].endswith("with a narrow gutter between them both.")
+    assert by_number["3"].startswith(
+        "The right column starts at the top of the page as well and it"
+    )

@@ -156,7 +156,7 @@ def _read_pages(
             width, height = page.get_size()
             textpage = page.get_textpage()
             try:
-                lines, count = _lines(textpage, number, height)
+                lines, count = _lines(textpage, number, height, width)
             finally:
                 textpage.close()
             chars += count
@@ -206,7 +206,9 @@ class _Seg:
     size: float
 
 
-def _lines(textpage: Any, number: int, height: float) -> tuple[list[Line], int]:
+def _lines(
+    textpage: Any, number: int, height: float, width: float = 595.0
+) -> tuple[list[Line], int]:
     """The page's printed lines and its count of characters."""
     count = raw.FPDFText_CountChars(textpage)
     get_unicode = raw.FPDFText_GetUnicode
@@ -263,9 +265,43 @@ def _lines(textpage: Any, number: int, height: float) -> tuple[list[Line], int]:
         cur = _Seg([item], y0, y1, right, size)
         cur_y1, cur_size = y1, size
         segs.append(cur)
-    merged = _merge(segs)
+    merged = _split_at_gutter(_merge(segs), width)
     lines = [line for seg in merged if (line := _line(seg, number, textpage)) is not None]
     return lines, seen
+
+
+def _split_at_gutter(segs: list[_Seg], width: float) -> list[_Seg]:
+    """Lines of two columns that the text layer runs together (a scan's OCR layer,
+    a narrow gutter): where four lines or more, and most of those that cross it,
+    have a gap wider than a word space before text that starts at one place in
+    the page's middle (the second column's margin), each is cut in two there."""
+    gaps: dict[int, list[tuple[int, int]]] = {}  # bucket of the gap's middle -> (seg, char)
+    for s, seg in enumerate(segs):
+        chars = seg.chars
+        for i in range(1, len(chars)):
+            gap, start = chars[i][1] - chars[i - 1][2], chars[i][1]
+            if gap > 1.2 * seg.size and 0.3 * width < start < 0.7 * width:
+                gaps.setdefault(round(start / 4), []).append((s, i))  # where the column starts
+    if not gaps:
+        return segs
+    bucket = max(gaps, key=lambda b: len(gaps[b]))
+    near = [hit for b in (bucket - 1, bucket, bucket + 1) for hit in gaps.get(b, [])]
+    x = bucket * 4
+    crossing = sum(1 for seg in segs if seg.chars[0][1] < x < seg.x1)
+    cuts = dict(near)  # seg -> the first char after its gap
+    if len(cuts) < 4 or len(cuts) < 0.6 * crossing:
+        return segs
+    out: list[_Seg] = []
+    for s, seg in enumerate(segs):
+        if s not in cuts:
+            out.append(seg)
+            continue
+        for part in (seg.chars[: cuts[s]], seg.chars[cuts[s] :]):
+            size = max(c[5] for c in part)
+            main = [c for c in part if c[5] >= 0.9 * size]
+            y0, y1 = min(c[3] for c in main), max(c[4] for c in main)
+            out.append(_Seg(part, y0, y1, max(c[2] for c in part), size))
+    return out
 
 
 def _same_line(seg: _Seg, item: tuple) -> bool:
