@@ -619,3 +619,20 @@ def test_two_columns_run_together_by_the_text_layer_are_read_column_by_column() 
     assert by_number["3"].startswith(
         "The right column starts at the top of the page as well and it"
     )
+
+
+def test_an_old_records_running_head_glued_to_its_text_is_dropped() -> None:
+    """The text layer of an old record gives the running head and the first line
+    under it as one line: ``A/45/PV.10 Page 2 of the Assembly …``."""
+    pages = [pdfgen.content([
+        (LEFT, 790, 12.0, "A/45/PV.10"),
+        (LEFT, 700, 10.0, "1. The President opened the meeting and spoke of the work"),
+    ])]  # fmt: skip
+    for n, line in ((2, "of the Assembly at its session, which he said was long,"),
+                    (3, "and of the tasks that the Members had set for the year.")):  # fmt: skip
+        pages.append(pdfgen.content([(LEFT, 800, 10.0, f"A/45/PV.10 Page {n} {line}")]))
+    document = read(pdfgen.build(pages), "A_45_PV.10-EN.pdf")
+    assert [b.text for b in document.blocks if b.kind == "paragraph"] == [
+        "The President opened the meeting and spoke of the work of the Assembly at its "
+        "session, which he said was long, and of the tasks that the Members had set for the year."
+    ]

@@ -105,6 +105,7 @@ def remove_furniture(pages: list[Page]) -> None:
         seen = {_norm(line.text) for line in page.lines if _in_zone(line, page)}
         counts.update(seen)
     repeated = {text for text, n in counts.items() if n >= max(3, 0.3 * len(pages))}
+    running = _running_symbol(pages)
     for page in pages:
         kept = []
         for line in page.lines:
@@ -116,10 +117,51 @@ def remove_furniture(pages: list[Page]) -> None:
                 if _REISSUE.match(line.text):
                     continue
                 line.text = _JOB_GLUED.sub("", line.text)
+                if running and line.y0 <= page.height * ZONE:
+                    line.text = _strip_running_head(line.text, running)
             elif page.number == 0 and _in_zone(line, page) and _barcode_like(line.text):
                 continue
             kept.append(line)
         page.lines = kept
+
+
+# what follows the running symbol in an old record's head: "English", "Page 3", "-3-"
+_HEAD_TAIL = re.compile(
+    r"^(?:\s+(?:English|Russian|French|Spanish|(?:Page|Стр\.)\s*\d{1,3}|-\d{1,3}-|"
+    r"\d{1,3}(?=\s+[A-ZА-ЯЁ«\"“]|$)))*\s+"
+)
+
+
+def _first_symbol(text: str) -> str | None:
+    token = text.split(maxsplit=1)[0] if text.strip() else ""
+    symbol = canonical(token.rstrip("*")) if "/" in token else None
+    return symbol if symbol and "/" in symbol else None
+
+
+def _running_symbol(pages: list[Page]) -> str | None:
+    """The symbol that opens the head of two pages or more after the first (an old
+    record's running head, glued to the text after it in its text layer)."""
+    heads: Counter[str] = Counter()
+    for page in pages[1:]:
+        found = {
+            symbol
+            for line in page.lines
+            if line.y0 <= page.height * ZONE and (symbol := _first_symbol(line.text))
+        }
+        heads.update(found)
+    if not heads:
+        return None
+    symbol, n = heads.most_common(1)[0]
+    return symbol if n >= max(2, 0.3 * (len(pages) - 1)) else None
+
+
+def _strip_running_head(text: str, running: str) -> str:
+    """``text`` without the running head it opens with: ``A/45/PV.10 Page 3 The …``."""
+    if _first_symbol(text) != running:
+        return text
+    rest = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    tail = _HEAD_TAIL.match(" " + rest)
+    return rest[tail.end() - 1 :] if tail else rest
 
 
 def _barcode_like(text: str) -> bool:
