@@ -636,3 +636,22 @@ def test_an_old_records_running_head_glued_to_its_text_is_dropped() -> None:
         "The President opened the meeting and spoke of the work of the Assembly at its "
         "session, which he said was long, and of the tasks that the Members had set for the year."
     ]
+
+
+@pytest.mark.corpus
+def test_the_check_runs_from_the_command_line(shared_corpus: Path) -> None:
+    import subprocess
+    import sys
+
+    charter = shared_corpus.parent / "multilingual" / "charter-6"
+    if not charter.is_dir():
+        pytest.skip("../shared/multilingual is absent")
+    done = subprocess.run(
+        [sys.executable, "-m", "searchkit.readers.check", str(charter)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "6 documents, 6 with numbered paragraphs, 0 out of sequence; "
+        "15 language pairs of 1 works, 15 numbered alike, 0 not"
+    ]
