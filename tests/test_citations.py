@@ -655,3 +655,22 @@ def test_the_check_runs_from_the_command_line(shared_corpus: Path) -> None:
         "6 documents, 6 with numbered paragraphs, 0 out of sequence; "
         "15 language pairs of 1 works, 15 numbered alike, 0 not"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("M. Levitte (France) : Je remercie Mme Bertini.", "M. Levitte (France)"),
+        ("Sr. Valdivieso (Colombia) (habla en español): La", "Sr. Valdivieso (Colombia)"),
+        ("El Presidente: Doy la palabra al representante de Chile.", "El Presidente"),
+        ("Исполняющий обязанности Председателя (говорит по-английски): Я",
+         "Исполняющий обязанности Председателя"),
+        ("Mr. Toro de la Fuente (Chile): I thank you.", "Mr. Toro de la Fuente (Chile)"),
+        ("Ms. Bertini noted three points: first, food.", None),
+        ("Note: the record is provisional.", None),
+    ],
+)  # fmt: skip
+def test_the_speakers_of_turns(text: str, speaker: str | None) -> None:
+    from searchkit.readers.verbatim import speaker_of
+
+    assert speaker_of(text) == speaker

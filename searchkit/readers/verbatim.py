@@ -34,6 +34,12 @@ _SPEAKER = re.compile(
     rf"^(?P<who>(?:(?:{_TITLES})\.?\s+[^\W\d][^:;!?]{{0,90}}?|(?:{_OFFICES})(?:\s*\([^)]{{1,80}}\))*))"
     r"\s*:\s+(?=\S)"
 )
+_TITLED = re.compile(rf"^(?:{_TITLES})\.?\s")
+#: Lower-case words of names: "Mr. Toro de la Fuente", "Mr. bin Laden", "Mr. van den Berg".
+_PARTICLES = {
+    "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "van", "von",
+    "den", "der", "ter", "bin", "ibn", "al", "el", "y", "e", "and", "of", "the",
+}  # fmt: skip
 _LANGUAGE_NOTE = re.compile(
     r"\s*\((?:spoke in|interpretation from|parle en|habla en|говорит по-|"
     r"выступает на|говорит на)[^)]*\)",
@@ -48,6 +54,10 @@ def speaker_of(text: str) -> str | None:
         return None
     who = _LANGUAGE_NOTE.sub("", match.group("who")).strip()
     if len(who.split()) > 14 or who.count("(") != who.count(")"):
+        return None
+    # a name, not a sentence: "Ms. Bertini noted three points:" is no turn
+    name = re.sub(r"\([^)]*\)", "", who).split()[1:] if _TITLED.match(who) else []
+    if any(w[:1].islower() and w.lower() not in _PARTICLES for w in name):
         return None
     return who
 
