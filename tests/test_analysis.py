@@ -94,3 +94,20 @@ def test_every_curated_name_key_is_current() -> None:
     assert len(rows) > 50
     stale = [(name, key, name_key(name)) for _a, _l, name, key in rows if key != name_key(name)]
     assert not stale, stale[:3]
+
+
+def test_edit_distance_counts_a_swap_as_one_edit_and_stops_past_its_limit() -> None:
+    from searchkit.analysis.abbreviations import edit_distance
+
+    assert edit_distance("вкур", "вкру", 2) == 1  # two neighbours swapped
+    assert edit_distance("проон", "оон", 2) == 2
+    assert edit_distance("уввкб", "увкпч", 2) == 3  # past the limit: limit + 1
+    assert edit_distance("оон", "магатэ", 1) == 2
+    assert edit_distance("унп оон", "унп оон", 1) == 0
+
+
+def test_a_word_typed_like_an_abbreviation() -> None:
+    from searchkit.analysis.abbreviations import looks_like_abbreviation
+
+    assert all(map(looks_like_abbreviation, ["ПРООН", "UNDP", "СП8", "ЕЭК-ООН", "ЮНСИТРАЛ"]))
+    assert not any(map(looks_like_abbreviation, ["Пронн", "прочь", "Я", "G7", "ЗАПРЕЩЕНИЕ"]))

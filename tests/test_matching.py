@@ -175,6 +175,25 @@ def test_an_abbreviation_of_the_curated_list_is_expanded_both_ways(index: Path) 
     assert any("МАГАТЭ" in h.text and "атомной энергии" not in h.text for h in hits)
 
 
+def test_an_unknown_abbreviation_names_the_similar_ones_the_index_holds(index: Path) -> None:
+    """Abbreviations one or two edits away, those the text defines and those
+    of the curated list the text uses, each with a full name; nothing is
+    searched in their place."""
+    result = search(index, "ПРОНН")
+    assert not result.hits and result.suggestion is None
+    (unknown,) = result.unknown_abbreviations
+    assert unknown.names == [] and unknown.similar[0] == (
+        "ПРООН",
+        "Программа развития Организации Объединенных Наций",
+    )
+    similar = dict(search(index, "УВКБЧ").unknown_abbreviations[0].similar)
+    assert similar["УВКБ"].startswith("Управление Верховного комиссара")
+    assert "по правам человека" in similar["УВКПЧ"]
+    assert search(index, "ВКУР").unknown_abbreviations[0].similar[0][0] == "ВКРУ"  # learned
+    assert not search(index, "ПРООН").unknown_abbreviations  # the index holds it
+    assert search(index, "проонн").suggestion == "проон"  # typed in lower case: a word
+
+
 def test_explain_shows_relatives_and_expansions_with_an_index(index: Path) -> None:
     out = runner.invoke(app, ["explain", "дискриминационные ВКРУ", "--index", str(index)])
     assert out.exit_code == 0, out.output

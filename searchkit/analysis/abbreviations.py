@@ -133,6 +133,39 @@ def abbreviation_key(abbr: str) -> str:
     return " ".join(abbr.lower().replace("ё", "е").split())
 
 
+#: A word typed in capitals is read as an abbreviation when it has at most
+#: this many characters (ЮНСИТРАЛ); a longer one is a word typed in capitals.
+MAX_TYPED_ABBREVIATION = 8
+_TYPED = re.compile(rf"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9\-]{{1,{MAX_TYPED_ABBREVIATION - 1}}}")
+
+
+def looks_like_abbreviation(raw: str) -> bool:
+    """Is ``raw`` (one word as typed) written like an abbreviation: 2 to
+    :data:`MAX_TYPED_ABBREVIATION` capitals, digits or dashes, at least two
+    of them letters?"""
+    return _TYPED.fullmatch(raw) is not None and sum(c.isalpha() for c in raw) >= 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """The edits (insert, delete, replace, swap two neighbours) from ``a`` to
+    ``b``; ``limit + 1`` once past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return min(prev[-1], limit + 1)
+
+
 @cache
 def curated() -> tuple[tuple[str, str, str], ...]:
     """(abbreviation, language, full name) of the UN bodies and programmes
