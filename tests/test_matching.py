@@ -4,6 +4,7 @@ did you mean; the work one huge word may cost. On real UN text."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 from pathlib import Path
@@ -192,6 +193,24 @@ def test_an_unknown_abbreviation_names_the_similar_ones_the_index_holds(index: P
     assert search(index, "ВКУР").unknown_abbreviations[0].similar[0][0] == "ВКРУ"  # learned
     assert not search(index, "ПРООН").unknown_abbreviations  # the index holds it
     assert search(index, "проонн").suggestion == "проон"  # typed in lower case: a word
+
+
+def test_abbreviations_lists_each_full_name_in_its_dictionary_form(index: Path) -> None:
+    """The text defines them in whatever case the sentence needs; the list
+    gives the head noun phrase in the nominative, its dependents as written."""
+    assert search(index, '"=Объединенной =инспекционной =группе (ОИГ)"').hits
+    out = runner.invoke(app, ["abbreviations", "--index", str(index), "--json"])
+    assert out.exit_code == 0, out.output
+    names = {a["abbreviation"]: a["names"] for a in json.loads(out.output)}
+    assert names["ОИГ"] == ["Объединенная инспекционная группа"]
+    assert names["ПРООН"] == ["Программа развития Организации Объединенных Наций"]
+    assert names["ЭКОСОС"] == ["Экономический и Социальный Совет"]
+    assert names["СФК"] == ["Служба финансового контроля"]  # a body: singular
+    assert names["МСУГС"] == ["международные стандарты учета в государственном секторе"]
+    assert names["УОКР"] == ["управление, ориентированное на конкретные результаты"]
+    assert names["ВЕКЦА"] == ["Восточная Европа, Кавказ и Центральная Азия"]
+    assert names["УСВН"][0] == "Управление служб внутреннего надзора"
+    assert names["HRC"] == ["Human Rights Council"]  # English as written
 
 
 def test_explain_shows_relatives_and_expansions_with_an_index(index: Path) -> None:

@@ -159,7 +159,7 @@ def _similar(snap: Snapshot, key: str) -> list[tuple[str, str]]:
     for other in sorted(found, key=lambda k: (*found[k], k)):
         names = list(curated.get(other, ())) or snap.names_for(other)
         if names:
-            out.append((other.upper(), names[0]))
+            out.append((other.upper(), abbr.dictionary_form(names[0])))
         if len(out) == MAX_SIMILAR:
             break
     return out
