@@ -129,6 +129,11 @@ def test_an_unknown_abbreviation_is_not_corrected_into_a_common_word(bundled_ind
     out = CliRunner().invoke(app, ["search", "ПРООН", "--index", str(bundled_index)])
     assert out.exit_code == 0 and f"{note} is not in the index" in out.output
     assert "прочь" not in out.output
+    # the HRC report defines СПЧ "в Совете по правам человека (СПЧ)": a letter
+    # for a letter first, the full name in its dictionary form
+    similar = search(bundled_index, "СПП").unknown_abbreviations[0].similar
+    assert similar[0] == ("СПЧ", "Совет по правам человека")
+    assert similar[1][0].startswith("СП") and similar[1][0][-1].isdigit()
     # a word in capitals that is no abbreviation still gets its did-you-mean
     assert search(bundled_index, "ТОРГОВЛЯ ЛЮДЯМИИ").suggestion == "ТОРГОВЛЯ людьми"
     assert not search(bundled_index, "ТОРГОВЛЯ ЛЮДЯМИИ").unknown_abbreviations

@@ -94,7 +94,8 @@ class UnknownAbbreviation:
     """A word typed as an abbreviation that the index does not hold: the full
     names the curated list gives it, and the abbreviations like it (at most
     two edits away, one for three letters or fewer) that the index holds,
-    each with a full name, nearest and most used first."""
+    each with a full name: nearest first, then those with as many digits,
+    then the most used."""
 
     abbreviation: str
     names: list[str] = field(default_factory=list)
@@ -142,7 +143,8 @@ def _similar(snap: Snapshot, key: str) -> list[tuple[str, str]]:
     reach of ``key``: those its text defines, and those of the curated list
     that its text uses."""
     limit = 1 if len(key) <= 3 else 2
-    found: dict[str, tuple[int, int]] = {}  # abbreviation key -> (edits, -blocks)
+    digits = sum(c.isdigit() for c in key)
+    found: dict[str, tuple[int, bool, int]] = {}  # key -> (edits, other digits, -blocks)
     curated = abbr.curated_names()
     for other in [*snap.lexicon("abbr"), *curated]:
         if other in found or other == key:
@@ -153,8 +155,8 @@ def _similar(snap: Snapshot, key: str) -> list[tuple[str, str]]:
         blocks = snap.count("abbr", other) or min(
             snap.doc_frequency("content", SURFACE_MARK + part) for part in other.split()
         )
-        if blocks:
-            found[other] = (edits, -blocks)
+        if blocks:  # СПП: СПЧ before СП8 (a letter for a letter)
+            found[other] = (edits, sum(c.isdigit() for c in other) != digits, -blocks)
     out = []
     for other in sorted(found, key=lambda k: (*found[k], k)):
         names = list(curated.get(other, ())) or snap.names_for(other)
