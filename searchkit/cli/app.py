@@ -27,6 +27,7 @@ from ..errors import (
     InternalError,
     SearchkitError,
 )
+from .family import AllVersionsOpt, document_only
 
 app = typer.Typer(
     name="searchkit",
@@ -324,6 +325,7 @@ def search_cmd(
             "(said on stderr) instead of exiting 4 when one is down.",
         ),
     ] = False,
+    all_versions: AllVersionsOpt = False,
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
@@ -366,6 +368,7 @@ def search_cmd(
             snippet_format=snippets,
             require_all=require_all,
             partial=partial,
+            all_versions=all_versions,
         )
         side = {}
         if parallel:
@@ -432,6 +435,7 @@ def show_cmd(
     from .render import passage_text
 
     try:
+        document_only(_index_path(index), symbol, para, lang, json_out)  # a document: its family
         passage = show(
             _index_path(index),
             symbol,

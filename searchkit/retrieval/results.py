@@ -23,6 +23,7 @@ from ..index.stored import StoredBlock
 from ..model import Hit
 from ..query import Plan, parse
 from . import ranking as knobs
+from .families import families_of, fold, type_counts
 from .feedback import feedback
 from .highlight import match_spans, snippet
 from .ranker import Ranker
@@ -91,6 +92,7 @@ def run(
     facets: bool = False,
     snippet_format: str = "plain",
     require_all: bool = False,
+    all_versions: bool = False,
 ) -> SearchResult:
     """Search one snapshot of the index (see :class:`searchkit.Index`).
 
@@ -101,7 +103,9 @@ def run(
     ``color`` (ANSI). ``offset`` skips that many hits (paging); ``lang`` keeps
     one language; ``per_document`` keeps at most that many blocks of each
     document (the best ones); ``facets`` counts all matching blocks by body,
-    year and language. A query no block matches, with a close spelling that
+    year, language and document type. ``all_versions`` shows the blocks of
+    documents a revision in the index supersedes (by default they are left
+    out: :mod:`.families`). A query no block matches, with a close spelling that
     some do, is answered for that spelling (``suggestion_applied``).
     """
     if snippet_format not in SNIPPET_FORMATS:
@@ -114,7 +118,7 @@ def run(
         query, plan, result.layout = switched, parse(switched, snap), switched
     result.suggestion = suggest(snap, query, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
-    options = (depth, lang, per_document, facets, require_all)
+    options = (depth, lang, per_document, facets, require_all, all_versions)
     view, ranked = _rank(snap, plan, *options, result)
     if not result.total and result.suggestion:  # did you mean: answered for it
         plan = parse(result.suggestion, snap)
@@ -135,8 +139,9 @@ def run(
     if per_document:  # the best blocks of each document, as re-ranked
         order = per_group(order, lambda block: view.stored.document(block).source, per_document)
     stored = ((tier, score, view.stored.block(block)) for tier, score, block in order)
+    family = families_of(snap)
     result.hits = [
-        to_hit(block, score, plan, snippet_format, complete=tier > 0)
+        family.decorate(to_hit(block, score, plan, snippet_format, complete=tier > 0))
         for tier, score, block in islice(_distinct(stored), offset, offset + limit)
     ]
     return result
@@ -150,6 +155,7 @@ def _rank(
     per_document: int | None,
     facets: bool,
     require_all: bool,
+    all_versions: bool,
     result: SearchResult,
 ) -> tuple[Any, Best]:
     """The view the blocks are numbered in (the snapshot, or a Xapian index's
@@ -163,7 +169,10 @@ def _rank(
         xsnap: Any = snap
         view, counted = candidates(xsnap, plan, depth, lang, per_document, facets, require_all)
     ranker = Ranker(view)
-    ranked, result.feedback = feedback(ranker, plan, ranker.rank(plan, require_all))
+    ranked = ranker.rank(plan, require_all)
+    if not all_versions:  # superseded versions: not shown, not counted
+        ranked = fold(snap, view, ranked)
+    ranked, result.feedback = feedback(ranker, plan, ranked)
     allowed = view.mask(("lang", lang), lambda: view.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
     found = ranked.mask if allowed is None else ranked.mask & allowed
@@ -177,6 +186,8 @@ def _rank(
         result.estimated = counted.estimated
         if facets:
             result.facets = {k: _facet_counts(v) for k, v in counted.facets.items()}
+    if facets:  # read from the symbols (of the candidates, on a Xapian index past its pool)
+        result.facets["type"] = _facet_counts(type_counts(snap, view, found))
     result.fallback = result.total > 0 and not result.all_words
 
     def document(block: int) -> str | None:  # its metadata only: no text decompressed
