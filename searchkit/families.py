@@ -46,7 +46,7 @@ REISSUES = "reissues"
 #: The relation of a family's base document itself.
 ORIGINAL = "original"
 
-_STEP = re.compile(r"^(Rev|Corr|Add|Amend)\.(\d+)$|^(Summary)$")
+_STEP = re.compile(r"^(Rev|Corr|Add|Amend)\.(\d+)$|^(Summary|SUMMARY)$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -367,7 +367,7 @@ def family_symbols(value: str, vocabulary: Vocabulary | None) -> p.Node | None:
             continue
         held = [t for t in vocabulary.expand_prefix("symbol", base) if _in_family(t, base)]
         nodes += [p.FieldMatch("symbol", t) for t in held or [base]]
-    return nodes[0] if len(nodes) == 1 else p.AnyOf(tuple(nodes))
+    return p.AnyOf(tuple(nodes))  # never a bare symbol: that one names a document
 
 
 def _in_family(term: str, base: str) -> bool:

@@ -405,14 +405,29 @@ def _reissues(snap: Any) -> dict[tuple[str, str], tuple[str, ...]]:
     return out
 
 
-def fold(snap: Any, view: Any, ranked: Ranked) -> Ranked:
+def fold(snap: Any, view: Any, ranked: Ranked, plan: Any = None) -> Ranked:
     """``ranked`` without the blocks of ``view`` that a later version in the
-    index replaces (:meth:`Families.folded`)."""
+    index replaces (:meth:`Families.folded`), except those of a document the
+    query names by its symbol (``A/HRC/55/10``, ``symbol:A/HRC/55/10``)."""
     folded = families_of(snap).folded(view)
     if folded is None:
         return ranked
+    named = _named(plan)
+    if named:
+        folded = folded & ~view.term_mask("symbol", named)
     keep = ~folded
     return Ranked(np.where(keep, ranked.scores, 0.0), ranked.mask & keep, ranked.whole & keep)
+
+
+def _named(plan: Any) -> list[str]:
+    """The symbols a plan names: bare ones, and ``symbol:`` filters (not under a NOT)."""
+    from ..query import plan as p
+
+    named = list(getattr(plan, "symbols", ()))
+    for node in getattr(plan, "limits", ()):
+        if isinstance(node, p.FieldMatch) and node.field == "symbol":
+            named.append(node.value)
+    return named
 
 
 # ------------------------------------------------------------------ facets

@@ -171,7 +171,7 @@ def _rank(
     ranker = Ranker(view)
     ranked = ranker.rank(plan, require_all)
     if not all_versions:  # superseded versions: not shown, not counted
-        ranked = fold(snap, view, ranked)
+        ranked = fold(snap, view, ranked, plan)
     ranked, result.feedback = feedback(ranker, plan, ranked)
     allowed = view.mask(("lang", lang), lambda: view.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
