@@ -108,6 +108,8 @@ class Families:
     #: (symbol, language) -> sources of its reissues (their first printings are folded)
     reissued: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     corrections: list[Correction] = field(default_factory=list)
+    _folded: np.ndarray | None = None
+    _mask: np.ndarray | None = None
 
     # ------------------------------------------------------------- hits
 
@@ -174,35 +176,43 @@ class Families:
 
     # ------------------------------------------------------------- folding
 
-    def folded(self, view: Any) -> np.ndarray | None:
+    def folded(self, view: Any, named: list[str] | None = None) -> np.ndarray | None:
         """Flags of the blocks of ``view`` (the snapshot, or a Xapian window of
-        it) that a later version replaces; ``None`` when none does."""
-        if not self.superseded and not self.reissued:
+        it) that a later version replaces, but those of the ``named`` symbols;
+        ``None`` when none is replaced."""
+        ids = self.folded_blocks()
+        if not len(ids):
             return None
-        if view is self.snap and hasattr(view, "mask"):
-            return view.mask(("families", "folded"), lambda: self._folded_terms(view))
-        out = np.zeros(view.n, dtype=bool)
-        for i in range(view.n):
-            out[i] = self._is_folded(view.stored.document(i))
-        return out
+        if named:
+            ids = np.setdiff1d(
+                ids, np.concatenate([_blocks(self.snap, "symbol", s) for s in named])
+            )
+        window = getattr(view, "ids", None)
+        if view is self.snap or window is None:
+            if not named and self._mask is not None:
+                return self._mask
+            out = np.zeros(view.n, dtype=bool)
+            out[ids] = True
+            if not named:
+                self._mask = out
+            return out
+        return np.isin(np.asarray(window, dtype=np.int64), ids)  # its blocks' document ids
 
-    def _folded_terms(self, view: Any) -> np.ndarray:
-        out = np.zeros(view.n, dtype=bool)
-        by_lang: dict[str, list[str]] = {}
-        for part, lang in self.superseded:
-            by_lang.setdefault(lang, []).append(part)
-        for lang, parts in by_lang.items():
-            out |= view.term_mask("symbol", parts) & view.term_mask("lang", [lang])
-        for (symbol, lang), sources in self.reissued.items():
-            first = view.term_mask("symbol", [symbol]) & view.term_mask("lang", [lang])
-            out |= first & ~view.term_mask("source", list(sources))
-        return out
-
-    def _is_folded(self, document: Any) -> bool:
-        lang = document.language or ""
-        if any((p.symbol, lang) in self.superseded for p in _parts(document.symbol)):
-            return True
-        return self._first_printing(document)
+    def folded_blocks(self) -> np.ndarray:
+        """The blocks of the snapshot that a later version replaces, in order
+        (worked out once, from the posting lists of their symbols and languages)."""
+        if self._folded is None:
+            snap = self.snap
+            found = [np.zeros(0, dtype=np.int64)]
+            for part, lang in self.superseded:
+                found.append(_intersect(_blocks(snap, "symbol", part), _blocks(snap, "lang", lang)))
+            for (symbol, lang), sources in self.reissued.items():
+                first = _intersect(_blocks(snap, "symbol", symbol), _blocks(snap, "lang", lang))
+                for source in sources:
+                    first = np.setdiff1d(first, _blocks(snap, "source", source))
+                found.append(first)
+            self._folded = np.unique(np.concatenate(found).astype(np.int64))
+        return self._folded
 
     # ------------------------------------------------------------- show
 
@@ -293,6 +303,10 @@ def _languages(
             if (held[where] == ids).any():
                 out.append(lang)
     return tuple(sorted(out))
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.intersect1d(a, b, assume_unique=True)
 
 
 def _lang_blocks(snap: Any) -> dict[str, np.ndarray]:
@@ -409,12 +423,9 @@ def fold(snap: Any, view: Any, ranked: Ranked, plan: Any = None) -> Ranked:
     """``ranked`` without the blocks of ``view`` that a later version in the
     index replaces (:meth:`Families.folded`), except those of a document the
     query names by its symbol (``A/HRC/55/10``, ``symbol:A/HRC/55/10``)."""
-    folded = families_of(snap).folded(view)
+    folded = families_of(snap).folded(view, _named(plan))
     if folded is None:
         return ranked
-    named = _named(plan)
-    if named:
-        folded = folded & ~view.term_mask("symbol", named)
     keep = ~folded
     return Ranked(np.where(keep, ranked.scores, 0.0), ranked.mask & keep, ranked.whole & keep)
 
