@@ -143,7 +143,7 @@ DOCUMENT_TYPES = (
     ("working paper", r"/WP\.\d+/$"),
     ("non-governmental organization", r"/NGO/"),
     ("miscellaneous", r"/MISC\.?\d"),
-    ("report", r"/REP/|/CO/\d|/WG\.6/\d+/[A-Z]{3}/[13]/"),
+    ("report", r"/REP/|/CO/\d|/WG\.6/\d+/[A-Z]{3}/[123]/"),
 )
 _TYPES = [(label, re.compile(pattern, re.IGNORECASE)) for label, pattern in DOCUMENT_TYPES]
 
