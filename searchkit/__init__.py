@@ -41,9 +41,11 @@ _EXPORTS = {
     "Index": "searchkit.retrieval",
     "SearchResult": "searchkit.retrieval",
     "search": "searchkit.retrieval",
+    "DocumentView": "searchkit.retrieval.browse",
     "Passage": "searchkit.retrieval.browse",
     "parallel": "searchkit.retrieval.browse",
     "show": "searchkit.retrieval.browse",
+    "show_document": "searchkit.retrieval.browse",
 }
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "ConfigError",
     "CorpusError",
     "Document",
+    "DocumentView",
     "Hit",
     "Index",
     "IndexLocked",
@@ -71,6 +74,7 @@ __all__ = [
     "reindex",
     "search",
     "show",
+    "show_document",
 ]
 
 if TYPE_CHECKING:
@@ -90,7 +94,7 @@ if TYPE_CHECKING:
     from .indexing import IndexReport, index_corpus, reindex
     from .model import Block, Document, Hit
     from .retrieval import Index, SearchResult, search
-    from .retrieval.browse import Passage, parallel, show
+    from .retrieval.browse import DocumentView, Passage, parallel, show, show_document
 
 
 def __getattr__(name: str) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from searchkit import Index, reindex, search, show
+from searchkit import Index, reindex, search, show, show_document
 from searchkit.cli import app
 from searchkit.families import (
     bases,
@@ -23,7 +23,6 @@ from searchkit.families import (
     parse,
     supersedes,
 )
-from searchkit.retrieval.browse import show_document
 
 from . import familygen as gen
 from .conftest import SHARED_CORPUS

@@ -118,11 +118,11 @@ def run(
         query, plan, result.layout = switched, parse(switched, snap), switched
     result.suggestion = suggest(snap, query, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
-    options = (depth, lang, per_document, facets, require_all, all_versions)
-    view, ranked = _rank(snap, plan, *options, result)
+    options = (depth, lang, per_document, facets, require_all)
+    view, ranked = _rank(snap, plan, *options, result, all_versions)
     if not result.total and result.suggestion:  # did you mean: answered for it
         plan = parse(result.suggestion, snap)
-        view, ranked = _rank(snap, plan, *options, result)
+        view, ranked = _rank(snap, plan, *options, result, all_versions)
         result.suggestion_applied = result.total > 0
     # re-ranked by the indexed kind within each tier; stored records read only
     # for the blocks shown (and the copies _distinct drops on the way)
@@ -155,8 +155,8 @@ def _rank(
     per_document: int | None,
     facets: bool,
     require_all: bool,
-    all_versions: bool,
     result: SearchResult,
+    all_versions: bool = False,
 ) -> tuple[Any, Best]:
     """The view the blocks are numbered in (the snapshot, or a Xapian index's
     window of candidates) and its best ``depth`` blocks with their proximity
