@@ -40,7 +40,13 @@ _EXPORTS = {
     "reindex": "searchkit.indexing",
     "Index": "searchkit.retrieval",
     "SearchResult": "searchkit.retrieval",
+    "explain": "searchkit.retrieval",
     "search": "searchkit.retrieval",
+    "IndexStats": "searchkit.retrieval.stats",
+    "index_stats": "searchkit.retrieval.stats",
+    "EvalReport": "searchkit.eval",
+    "evaluate_index": "searchkit.eval",
+    "load_judgements": "searchkit.eval",
     "DocumentView": "searchkit.retrieval.browse",
     "Passage": "searchkit.retrieval.browse",
     "parallel": "searchkit.retrieval.browse",
@@ -54,11 +60,13 @@ __all__ = [
     "CorpusError",
     "Document",
     "DocumentView",
+    "EvalReport",
     "Hit",
     "Index",
     "IndexLocked",
     "IndexNotFound",
     "IndexReport",
+    "IndexStats",
     "InternalError",
     "NotFound",
     "Passage",
@@ -69,7 +77,11 @@ __all__ = [
     "SearchkitError",
     "UserError",
     "__version__",
+    "evaluate_index",
+    "explain",
     "index_corpus",
+    "index_stats",
+    "load_judgements",
     "parallel",
     "reindex",
     "search",
@@ -91,10 +103,12 @@ if TYPE_CHECKING:
         SearchkitError,
         UserError,
     )
+    from .eval import EvalReport, evaluate_index, load_judgements
     from .indexing import IndexReport, index_corpus, reindex
     from .model import Block, Document, Hit
-    from .retrieval import Index, SearchResult, search
+    from .retrieval import Index, SearchResult, explain, search
     from .retrieval.browse import DocumentView, Passage, parallel, show, show_document
+    from .retrieval.stats import IndexStats, index_stats
 
 
 def __getattr__(name: str) -> Any:
