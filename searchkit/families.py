@@ -176,11 +176,16 @@ _LABELS = (
 )
 _NUMBER = r"\d{1,4}(?:\s?\([a-zа-я]{1,3}\))?"
 _LIST = rf"{_NUMBER}(?:\s*(?:,|and|et|y|и|و|-|–)\s*{_NUMBER})*"
+# An instruction names its target at the start of a line ("Пункт 2", "Annex I,
+# paragraph 3"): a paragraph cited inside the corrected text is no target.
+_LEAD = r"^(?:[^\n.;:]{0,40},\s*)?"
 _TARGET = re.compile(
-    rf"(?<![\w])(?P<label>{'|'.join(p for p, _ in _LABELS)})\s+(?P<numbers>{_LIST})",
-    re.IGNORECASE,
+    rf"{_LEAD}(?P<label>{'|'.join(p for p, _ in _LABELS)})\s+(?P<numbers>{_LIST})",
+    re.IGNORECASE | re.MULTILINE,
 )
-_TARGET_ZH = re.compile(rf"第\s*(?P<numbers>{_LIST})\s*(?P<label>段|个脚注|脚注)")
+_TARGET_ZH = re.compile(
+    rf"{_LEAD}第\s*(?P<numbers>{_LIST})\s*(?P<label>段|个脚注|脚注)", re.MULTILINE
+)
 #: The instruction that makes the text a correction ("for … read …", in the six languages).
 _INSTRUCTION = re.compile(
     r"\bfor\b.*?\bread\b|\bdelete\b|\binsert\b|\breplace\b"

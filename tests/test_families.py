@@ -118,6 +118,15 @@ def test_a_corrigendum_names_what_it_corrects_in_each_language(text: str, target
     assert corrected_targets(text) == targets
 
 
+def test_a_paragraph_cited_inside_the_corrected_text_is_no_target() -> None:
+    text = (
+        "Пункт 5\nВместо существующего текста читать\n"
+        "5. В соответствии с положениями пункта 3 статьи 32 Конвенции…"
+    )
+    assert corrected_targets(text) == ("5",)
+    assert corrected_targets("Annex I, paragraph 3\nFor 2015 read 2016") == ("3",)
+
+
 def test_a_corrigendum_without_a_readable_target_corrects_the_whole_document() -> None:
     assert corrected_targets("The title of the document should read as follows.") is None
     assert corrected_targets("Пункт 2") is None  # no instruction: not a correction
@@ -189,6 +198,9 @@ def test_a_revision_says_what_it_supersedes(index: Path) -> None:
     assert rev1.supersedes == ("A/HRC/55/10",)
     original = next(h for h in search(index, "предварительную оценку", all_versions=True))
     assert original.symbol == "A/HRC/55/10" and original.supersedes == ()
+    assert original.superseded_by == ("A/HRC/55/10/Rev.2", "A/HRC/55/10/Rev.1")
+    assert rev1.superseded_by == ("A/HRC/55/10/Rev.2",)
+    assert hit.superseded_by == ()
 
 
 def test_folding_is_per_language(index: Path) -> None:
@@ -317,7 +329,9 @@ def test_cli_marks_revisions_and_corrections_and_shows_every_version(index: Path
     folded = runner.invoke(app, ["search", "предварительную оценку", "--index", str(index)])
     assert "A/HRC/55/10, para. 3" not in folded.output
     every = ["search", "предварительную оценку", "--index", str(index), "--all-versions"]
-    assert "A/HRC/55/10, para. 3" in runner.invoke(app, every).output
+    shown = runner.invoke(app, [*every, "--no-color"]).output
+    assert "A/HRC/55/10, para. 3" in shown
+    assert "[superseded by A/HRC/55/10/Rev.2, A/HRC/55/10/Rev.1]" in shown
     reissue = runner.invoke(app, ["search", "commodities", "--index", str(index), "--no-color"])
     assert "[reissue of TD/B/43/6]" in reissue.output
 

@@ -85,6 +85,8 @@ def _versions(hit: Hit) -> str:
     others = [s for s in hit.supersedes if s != hit.symbol]
     if others:
         out += f"  [supersedes {', '.join(others)}]"
+    if hit.superseded_by:
+        out += f"  [superseded by {', '.join(hit.superseded_by)}]"
     if hit.corrected_by:
         out += f"  [corrected by {', '.join(hit.corrected_by)}]"
     return out

@@ -155,12 +155,14 @@ class Families:
         )
 
     def decorate(self, hit: Hit) -> Hit:
-        """``hit`` with what it supersedes and the corrigenda that correct it."""
+        """``hit`` with what it supersedes, what supersedes it (a search for
+        every version shows it) and the corrigenda that correct it."""
         over = self.supersedes_of(hit.symbol, hit.language, hit.source)
+        under = self.superseded_by(hit.symbol, hit.language, hit.source)
         fixed = self.corrected_by(hit.symbol, hit.language, hit.kind, hit.paragraph)
-        if not over and not fixed:
+        if not over and not under and not fixed:
             return hit
-        return replace(hit, supersedes=over, corrected_by=fixed)
+        return replace(hit, supersedes=over, superseded_by=under, corrected_by=fixed)
 
     def current(self, rows: list[Any]) -> list[Any]:
         """Stored blocks without those of a reissue's first printing (all of
