@@ -187,6 +187,8 @@ def test_superseded_versions_are_folded_under_the_latest_revision(index: Path) -
     # counted once: the folded blocks are not in the total either
     folded = [h for h in every.hits if h.symbol in ("A/HRC/55/10", "A/HRC/55/10/Rev.1")]
     assert every.total - found.total == len(folded) > 0
+    assert found.folded == len(folded) and every.folded == 0
+    assert any("superseded versions left out" in note for note in found.notes)
 
 
 def test_a_revision_says_what_it_supersedes(index: Path) -> None:

@@ -421,15 +421,19 @@ def _reissues(snap: Any) -> dict[tuple[str, str], tuple[str, ...]]:
     return out
 
 
-def fold(snap: Any, view: Any, ranked: Ranked, plan: Any = None) -> Ranked:
+def fold(snap: Any, view: Any, ranked: Ranked, plan: Any = None) -> tuple[Ranked, int]:
     """``ranked`` without the blocks of ``view`` that a later version in the
     index replaces (:meth:`Families.folded`), except those of a document the
-    query names by its symbol (``A/HRC/55/10``, ``symbol:A/HRC/55/10``)."""
+    query names by its symbol (``A/HRC/55/10``, ``symbol:A/HRC/55/10``), and
+    how many matching blocks were left out."""
     folded = families_of(snap).folded(view, _named(plan))
     if folded is None:
-        return ranked
+        return ranked, 0
     keep = ~folded
-    return Ranked(np.where(keep, ranked.scores, 0.0), ranked.mask & keep, ranked.whole & keep)
+    dropped = int((ranked.mask & folded).sum())
+    return Ranked(
+        np.where(keep, ranked.scores, 0.0), ranked.mask & keep, ranked.whole & keep
+    ), dropped
 
 
 def _named(plan: Any) -> list[str]:

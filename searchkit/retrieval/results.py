@@ -53,6 +53,7 @@ class SearchResult:
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
     feedback: list[str] = field(default_factory=list)  # lemmas the best hits added (re-ranking)
     unavailable: list[str] = field(default_factory=list)  # shards left out: the hits are partial
+    folded: int = 0  # matching blocks of superseded versions left out (all_versions shows them)
 
     @property
     def notes(self) -> list[str]:
@@ -69,6 +70,9 @@ class SearchResult:
             out.append(f"did you mean: {self.suggestion}")
         if self.fallback:
             out.append("no block has every word; showing blocks with some of them")
+        if self.folded:
+            left = f"{self.folded} blocks of superseded versions left out"
+            out.append(f"{left} (all versions: --all-versions)")
         return out
 
     def __iter__(self) -> Iterator[Hit]:
@@ -171,7 +175,7 @@ def _rank(
     ranker = Ranker(view)
     ranked = ranker.rank(plan, require_all)
     if not all_versions:  # superseded versions: not shown, not counted
-        ranked = fold(snap, view, ranked, plan)
+        ranked, result.folded = fold(snap, view, ranked, plan)
     ranked, result.feedback = feedback(ranker, plan, ranked)
     allowed = view.mask(("lang", lang), lambda: view.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
