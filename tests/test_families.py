@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from searchkit import Index, reindex, search, show, show_document
+from searchkit import Index, QueryError, reindex, search, show, show_document
 from searchkit.cli import app
 from searchkit.families import (
     bases,
@@ -249,6 +249,14 @@ def test_family_filter_keeps_a_family_and_symbol_stays_exact(index: Path) -> Non
     exact = search(index, "symbol:A/HRC/55/10 пожаров", limit=50)
     assert set(_symbols(exact.hits)) == {"A/HRC/55/10"}  # named: shown though superseded
     assert set(_symbols(search(index, "family:S/2025/656 mission").hits)) == {"A/80/500-S/2025/656"}
+
+
+def test_a_family_filter_that_is_no_symbol_is_a_query_error(index: Path) -> None:
+    with pytest.raises(QueryError, match="family: 'пожар' is not a UN symbol"):
+        search(index, "family:пожар пожаров")
+    assert search(index, "family:A/HRC/99/1 пожаров").hits == []
+    out = runner.invoke(app, ["search", "family:пожар x", "--index", str(index)])
+    assert out.exit_code == 2 and "is not a UN symbol" in out.output
 
 
 def test_a_draft_and_its_resolution_stay_apart(index: Path) -> None:

@@ -220,7 +220,8 @@ class Families:
 
     def family(self, symbol: str | None) -> Family | None:
         """The family of a document with ``symbol`` (of a joint one, the
-        largest of its parts' families), its members oldest first."""
+        largest of its parts' families), its members in the order of their
+        suffix chains: the base, then addenda, corrigenda, revisions…"""
         found = [self._family(base) for base in bases(symbol or "")]
         return max(found, key=lambda f: len(f.members)) if found else None
 
