@@ -133,20 +133,23 @@ def facets_text(facets: dict[str, dict[str, int]]) -> str:
     return "\n".join(lines)
 
 
-def passage_text(passage: Passage, color: bool) -> str:
-    doc = passage.document
-    out: list[str] = []
-    if doc.body_name:
-        out.append(doc.body_name)
-    for label, value in (
+def _masthead_lines(doc: Any, *extra: tuple[str, str]) -> list[str]:
+    """The body's name, then a `Label: value` line for each masthead field that is set."""
+    out = [doc.body_name] if doc.body_name else []
+    fields = (
         ("Title", doc.title),
         ("Date", doc.date),
         ("Session", doc.session),
         ("Agenda item", doc.agenda_item),
         ("Language", doc.language),
-    ):
-        if value:
-            out.append(f"{label}: {value}")
+        *extra,
+    )
+    out += [f"{label}: {value}" for label, value in fields if value]
+    return out
+
+
+def passage_text(passage: Passage, color: bool) -> str:
+    out = _masthead_lines(passage.document)
     if passage.superseded_by:
         out.append(f"Superseded by: {', '.join(passage.superseded_by)}")
     if passage.corrected_by:
@@ -170,19 +173,9 @@ def document_text(view: DocumentView) -> str:
     """A document's masthead and its family, one member a line."""
     doc = view.document
     out = [doc.symbol or f"[symbol unknown: {doc.source}]"]
-    if doc.body_name:
-        out.append(doc.body_name)
-    for label, value in (
-        ("Title", doc.title),
-        ("Date", doc.date),
-        ("Session", doc.session),
-        ("Agenda item", doc.agenda_item),
-        ("Language", doc.language),
-        ("Blocks", str(view.blocks)),
-        ("Superseded by", ", ".join(view.superseded_by)),
-    ):
-        if value:
-            out.append(f"{label}: {value}")
+    out += _masthead_lines(
+        doc, ("Blocks", str(view.blocks)), ("Superseded by", ", ".join(view.superseded_by))
+    )
     family = view.family
     if family is not None:
         out += ["", f"Family {family.base}:"]
