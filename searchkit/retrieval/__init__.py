@@ -5,7 +5,8 @@
 * :mod:`.ranking`    every weight and factor of the ranking
 * :mod:`.selection`  the best blocks of a ranked plan, per document, the proximity bonus
 * :mod:`.feedback`   pseudo-relevance feedback
-* :mod:`.xapian_rank` a plan as Xapian queries that choose the ranker's candidates
+* :mod:`.xapian_rank` a plan as one weighted Xapian query (searchkit's ranking in Xapian's matcher)
+* :mod:`.xapian_native` that query run: the page ranked by Xapian, counts and facets
 * :mod:`.highlight`  matched words marked, the best fragment cut
 * :mod:`.suggest`    keyboard layout, did you mean
 * :mod:`.browse`     a paragraph in its context, the same paragraph in another language
