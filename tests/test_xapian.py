@@ -349,10 +349,15 @@ class Servers:
         raise AssertionError(f"shard server {k} did not start")
 
     def stop(self, k: int) -> None:
+        """Stop server ``k`` as a service manager does (SIGTERM), and wait."""
         proc = self.procs[k]
         if proc is not None:
-            proc.kill()
-            proc.communicate()
+            proc.terminate()
+            try:
+                proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
             self.procs[k] = None
 
     def descriptor(self, path: Path) -> Path:

@@ -67,14 +67,16 @@ RETRIES = 3
 
 def _answered(once: Callable[[], SearchResult]) -> SearchResult:
     """``once()``, again on a fresh snapshot while commits outran the one it
-    read (:func:`~searchkit.index.xapian.snapshot.moved`), at most :data:`RETRIES` times."""
-    from ..index.xapian.snapshot import moved
+    read (:func:`~searchkit.index.xapian.snapshot.moved`) or a replica of a
+    shard stopped answering (:func:`~searchkit.index.xapian.snapshot.failover`),
+    at most :data:`RETRIES` times."""
+    from ..index.xapian.snapshot import failover, moved
 
     for attempt in range(RETRIES):
         try:
             return once()
         except Exception as exc:
-            if attempt + 1 == RETRIES or not moved(exc):
+            if attempt + 1 == RETRIES or not (moved(exc) or failover(exc)):
                 raise
     raise AssertionError("not reached")
 

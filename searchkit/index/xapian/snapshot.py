@@ -52,6 +52,16 @@ def moved(exc: BaseException) -> bool:
     return type(exc).__name__ == "DatabaseModifiedError" and type(exc).__module__ == "xapian"
 
 
+class ReplicaLost(ShardUnavailable):
+    """A server of a shard with replicas stopped answering during a search:
+    the search is answered again through the others (:func:`failover`)."""
+
+
+def failover(exc: BaseException) -> bool:
+    """Is ``exc`` a replica lost mid-search (worth answering again)?"""
+    return isinstance(exc, ReplicaLost)
+
+
 def open_xapian(path: Path | str, partial: bool = False) -> XapianSnapshot:
     """The Xapian index at ``path`` (a folder or a remote descriptor); with
     ``partial``, the shards that can be reached (``missing`` names the others)."""
@@ -73,6 +83,7 @@ class XapianSnapshot(Lookups):
         #: Which of the location's shards each of ``parts`` is.
         self.present = [k for k, a in enumerate(location.shards) if a not in self.missing]
         self.shards = len(self.parts)
+        self.failed = False  # a replica stopped answering: reopen before the next search
         self.schema = SCHEMA
         self._reset()
 
@@ -97,6 +108,10 @@ class XapianSnapshot(Lookups):
         except self.x.DatabaseModifiedError:
             raise
         except (self.x.NetworkError, self.x.DatabaseError) as exc:
+            if layout.replicated(self.location):  # answered again by the other replicas
+                self.failed = True
+                layout.note_failures(self.parts)
+                raise ReplicaLost(self.location.name, layout.reason(exc)) from exc
             raise ShardUnavailable(self.location.name, layout.reason(exc)) from exc
 
     # ------------------------------------------------------------- life
@@ -111,7 +126,7 @@ class XapianSnapshot(Lookups):
                 fresh = open_xapian(self.root, self.partial)
                 self.close()
                 return fresh
-        if self.missing:  # a shard left out may be back
+        if self.missing or self.failed:  # a shard left out may be back; a replica lost
             fresh = open_xapian(self.location.name, self.partial)
             self.close()
             return fresh
@@ -289,8 +304,13 @@ class XapianSnapshot(Lookups):
             return self.parts[shard]
         key = (shard, lane)
         found = self._connections.get(key)
-        if found is None:
-            found = self._connections[key] = layout.open_shard(self.location, self.present[shard])
+        if found is None:  # the replica the search uses (copies may number blocks apart)
+            k = self.present[shard]
+            where = getattr(self.parts[shard], "searchkit_address", None)
+            replicas = self.location.replicas[k] if self.location.replicas else []
+            replica = replicas.index(where) if where in replicas else None
+            found = layout.open_shard(self.location, k, replica=replica)
+            self._connections[key] = found
         return found
 
     def shapes(self, blocks: Iterable[int]) -> list[tuple[str, bool]]:
