@@ -11,8 +11,11 @@ only for the page shown (stored text, snippets) and for feedback.
 Pseudo-relevance feedback runs as in :mod:`.feedback`: the lemmas that recur
 in the best ``FEEDBACK_BLOCKS`` blocks, the best ``FEEDBACK_TERMS`` by count
 times idf, re-weigh the blocks found (``OP_AND_MAYBE``: they never add one),
-in a second match. ``per_document`` is Xapian's collapse on the document's
-source. Counts and facets are Xapian's: exact up to
+in a second match, with the proximity bonus (:func:`.xapian_rank.closeness`,
+which reads positions); that match keeps only blocks weighing at least the
+first match's last (a weight cut-off: the bonuses only add, so no block below
+it can reach the page, and Xapian skips their positions). ``per_document``
+is Xapian's collapse on the document's source. Counts and facets are Xapian's: exact up to
 :data:`EXACT_COUNT` matches (facets: always exact), estimated past that
 (``SearchResult.estimated``).
 
@@ -34,7 +37,7 @@ from ..index.xapian.snapshot import XapianSnapshot
 from ..index.xapian.terms import SLOT
 from ..query import plan as p
 from . import ranking as knobs
-from .xapian_rank import TIER, Compiler, compile_plan, limits
+from .xapian_rank import TIER, Compiler, closeness, compile_plan, limits
 
 #: Counts of matching blocks are exact up to this many, estimated past it.
 EXACT_COUNT = 10_000
@@ -103,13 +106,17 @@ def rank(
     if not counted.total and not require_all and knobs.needed(n) > 1:  # too few words anywhere
         query, whole = compile_plan(c, plan, lang, require_all, any_clause=True)
         items = _match(snap, query, depth, per_document, facets, counted)
+    boosts = closeness(c, plan)
     if len(plan.clauses) >= 2 and knobs.FEEDBACK_TERMS > 0:
-        terms = _feedback_terms(snap, plan, items)
-        if terms:
-            xq = c.xq
-            extra = c.terms([("content", t, knobs.FEEDBACK_WEIGHT) for t in terms])
-            items = _match(snap, xq(xq.OP_AND_MAYBE, query, extra), depth, per_document)
-            counted.feedback = terms
+        counted.feedback = _feedback_terms(snap, plan, items)
+        weighed = [("content", t, knobs.FEEDBACK_WEIGHT) for t in counted.feedback]
+        if weighed:
+            boosts.append(c.terms(weighed))
+    if boosts:  # only blocks as good as the first match's last can reach the page
+        cutoff = items[-1].weight if len(items) >= depth else 0.0
+        xq = c.xq
+        boosted = xq(xq.OP_AND_MAYBE, query, xq(xq.OP_OR, boosts))
+        items = _match(snap, boosted, depth, per_document, cutoff=cutoff)
     counted.all_words = _all_words(c, plan, lang, whole, items, counted)
     tiered = (lambda item: int(item.weight >= TIER)) if whole is not None else (lambda item: 1)
     return (*_ranked(snap, items, offset, limit, tiered), counted)
@@ -202,11 +209,15 @@ def _match(
     facets: bool = False,
     counted: Counted | None = None,
     in_order: bool = False,
+    cutoff: float = 0.0,
 ) -> list[_Item]:
-    """The best ``k`` blocks for ``query``; their count (and facets) into ``counted``."""
+    """The best ``k`` blocks for ``query`` (weighing ``cutoff`` at least);
+    their count (and facets) into ``counted``."""
     x = snap.x
     enquire = x.Enquire(snap.db)
     enquire.set_query(query)
+    if cutoff > 0:
+        enquire.set_cutoff(0, cutoff)
     if in_order:  # documents by source, each block in its place
         enquire.set_sort_by_value(SLOT["order"], False)
         enquire.set_weighting_scheme(x.BoolWeight())

@@ -291,7 +291,7 @@ def coverage(
 
 def bonuses(c: Compiler, plan: p.Plan) -> list[Any]:
     """What only adds to a matching block's score: its title, the block a
-    label and a number name, the query's words close together."""
+    label and a number name."""
     xq = c.xq
     parts = []
     if plan.title:
@@ -303,6 +303,17 @@ def bonuses(c: Compiler, plan: p.Plan) -> list[Any]:
             [xq(term("number", number)), xq(xq.OP_OR, [xq(term("kind", k)) for k in kinds])],
         )
         parts.append(c.fixed(named, knobs.NUMBER_BONUS))
+    return parts
+
+
+def closeness(c: Compiler, plan: p.Plan) -> list[Any]:
+    """The proximity bonus: each pair of consecutive query words (of the
+    first ``PROXIMITY_WORDS``) within ``PROXIMITY_SLOP`` words of each other
+    adds ``PROXIMITY_BOOST`` times their weight (``OP_NEAR``: positions are
+    read, so :mod:`.xapian_native` asks for it only for the blocks that can
+    reach the page)."""
+    xq = c.xq
+    parts = []
     for a, b in pairwise(plan.near[: knobs.PROXIMITY_WORDS]):
         pair = [c.phrase_term(a), c.phrase_term(b)]
         near = xq(xq.OP_NEAR, pair, knobs.PROXIMITY_SLOP + 2)
