@@ -18,6 +18,8 @@ index open (and its decoded posting lists) for many.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +98,9 @@ class Index:
     def __init__(self, index_dir: Path | str, partial: bool = False) -> None:
         self.path = Path(index_dir)
         self.snapshot: Snapshot = open_snapshot(self.path, partial)
+        #: A Xapian database is not for two threads at once: its searches take turns.
+        xapian = getattr(self.snapshot, "backend", "whoosh") == "xapian"
+        self._turns = threading.Lock() if xapian else contextlib.nullcontext()
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
@@ -104,7 +109,8 @@ class Index:
             self.snapshot = self.snapshot.refresh()
             return run(self.snapshot, query, limit, **options)
 
-        return _answered(once)
+        with self._turns:
+            return _answered(once)
 
     def close(self) -> None:
         self.snapshot.close()

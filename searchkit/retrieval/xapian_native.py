@@ -127,11 +127,13 @@ def _feedback_terms(snap: XapianSnapshot, plan: p.Plan, items: list[_Item]) -> l
     best = items[: knobs.FEEDBACK_BLOCKS]
     if len(best) < knobs.FEEDBACK_MIN:
         return []
-    snap.documents([i.docid for i in best])
+    docs = snap.documents([i.docid for i in best])
     own = plan.lemmas
     held: Counter[str] = Counter()
-    for item in best:
-        lems = {t.decode("utf-8") for t in term_positions(snap.stored.text(item.docid))}
+    for item, doc in zip(best, docs, strict=True):
+        lems = _lemmas(doc) if not snap.location.remote else None
+        if lems is None:  # from its stored text (a term list is one more round trip)
+            lems = {t.decode("utf-8") for t in term_positions(snap.stored.text(item.docid))}
         held.update(t for t in lems if _feedback_word(t) and t not in own)
     recurring = [t for t, count in held.items() if count >= knobs.FEEDBACK_MIN]
     snap.frequencies(recurring)  # one request to each shard
@@ -143,6 +145,22 @@ def _feedback_terms(snap: XapianSnapshot, plan: p.Plan, items: list[_Item]) -> l
         reverse=True,
     )
     return [t for _, t in weighed[: knobs.FEEDBACK_TERMS]]
+
+
+#: Where a block's term list reaches its lemmas of letters: past the ``=form``
+#: terms, the prefixed fields (upper case) and the numbers.
+LETTERS = b"a"
+
+
+def _lemmas(doc: Any) -> set[str]:
+    """The lemmas (of letters) a block's text holds, from its term list."""
+    out = set()
+    it, end = doc._termlist_begin(), doc._termlist_end()
+    it.skip_to(LETTERS)
+    while not it.equals(end):
+        out.add(it.get_term().decode("utf-8"))
+        next(it)
+    return out
 
 
 def _feedback_word(term: str) -> bool:
