@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis import STOP_WORDS, term_positions
+from ..index.records import searchable_text
 from ..index.schema import shape_of
 from ..index.xapian.snapshot import XapianSnapshot
 from ..index.xapian.terms import SLOT
@@ -128,12 +129,16 @@ def _feedback_terms(snap: XapianSnapshot, plan: p.Plan, items: list[_Item]) -> l
     if len(best) < knobs.FEEDBACK_MIN:
         return []
     docs = snap.documents([i.docid for i in best])
+    if snap.location.remote:  # their documents' records too, in one go
+        snap.documents(list(dict.fromkeys(_first_blocks(snap, [i.docid for i in best]))))
     own = plan.lemmas
     held: Counter[str] = Counter()
     for item, doc in zip(best, docs, strict=True):
         lems = _lemmas(doc) if not snap.location.remote else None
-        if lems is None:  # from its stored text (a term list is one more round trip)
-            lems = {t.decode("utf-8") for t in term_positions(snap.stored.text(item.docid))}
+        if lems is None:  # from its text as indexed (a term list is one more round trip)
+            block = snap.stored.block(item.docid)
+            text = searchable_text(block.to_block(), block.document.language)
+            lems = {t.decode("utf-8") for t in term_positions(text) if t[:1] >= LETTERS}
         held.update(t for t in lems if _feedback_word(t) and t not in own)
     recurring = [t for t, count in held.items() if count >= knobs.FEEDBACK_MIN]
     snap.frequencies(recurring)  # one request to each shard
@@ -214,9 +219,14 @@ def _ranked(
     )
     shown = [items[i].docid for i in order[offset : offset + limit + READ_AHEAD]]
     snap.documents(shown)  # then their documents' first blocks (the document's record)
-    firsts = dict.fromkeys(d - snap.stored.position(d) * snap.shards for d in shown)
-    snap.documents([d for d in firsts if d > 0])
+    snap.documents(list(dict.fromkeys(_first_blocks(snap, shown))))
     return Page(snap, shapes), ranked
+
+
+def _first_blocks(snap: XapianSnapshot, docids: list[int]) -> list[int]:
+    """The first block of each block's document (which stores the document's record)."""
+    firsts = (d - snap.stored.position(d) * snap.shards for d in docids)
+    return [d for d in firsts if d > 0]
 
 
 def _match(

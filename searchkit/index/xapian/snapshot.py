@@ -12,6 +12,7 @@ Block numbers are Xapian's document ids in the combined database (shard
 from __future__ import annotations
 
 import json
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,6 +31,8 @@ from .terms import PREFIX, SCORED, SLOT, term
 CACHE_DOCUMENTS = 4096
 #: Connections to each remote shard that documents are fetched over, in parallel.
 REMOTE_CONNECTIONS = 4
+#: A remote index asks its servers for a newer commit at most this often (seconds).
+REMOTE_RECHECK = 1.0
 #: Prefix expansions (``mig*``, relatives, symbol prefixes) kept per snapshot,
 #: each of at most CACHE_PREFIX_TERMS terms.
 CACHE_PREFIXES = 1024
@@ -98,6 +101,8 @@ class XapianSnapshot(Lookups):
             extra.close()
         self._connections: dict[tuple[int, int], Any] = {}
         self._prefixes: dict[tuple[str, str], list[str]] = {}
+        self._small: dict[str, set[str]] = {}
+        self._checked = time.monotonic()
 
     def _guard(self, call: Any) -> Any:
         """``call()``, a shard that went away raised as :class:`ShardUnavailable`
@@ -130,6 +135,10 @@ class XapianSnapshot(Lookups):
             fresh = open_xapian(self.location.name, self.partial)
             self.close()
             return fresh
+        now = time.monotonic()
+        if self.location.remote and now - self._checked < REMOTE_RECHECK:
+            return self  # asked the servers a moment ago (each asking is a round trip)
+        self._checked = now
         if self._guard(self.db.reopen):
             for part in self.parts:
                 self._guard(part.reopen)
@@ -220,12 +229,22 @@ class XapianSnapshot(Lookups):
         return None
 
     def defining_blocks(self, fieldname: str, key: str, limit: int) -> list[int]:
+        if fieldname in ("abbr", "fullname") and key not in self._keys(fieldname):
+            return []  # most words define nothing: no posting list asked for
         out = []
         for item in self.db.postlist(term(fieldname, key)):
             out.append(int(item.docid))
             if len(out) >= limit:
                 break
         return out
+
+    def _keys(self, fieldname: str) -> set[str]:
+        """Every term of a small field (abbreviations, full names), read once
+        per commit (from remote shards, one request each)."""
+        found = self._small.get(fieldname)
+        if found is None:
+            found = self._small[fieldname] = set(self.expand_prefix(fieldname, ""))
+        return found
 
     def count(self, fieldname: str, text: str) -> int:
         """How many blocks hold the term."""
