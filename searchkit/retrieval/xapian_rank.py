@@ -48,7 +48,7 @@ MAX_COMBINATIONS = 64
 TIER = 10_000.0
 #: The coverage bonus of a block holding every clause: this times the sum of
 #: the clauses' idf (a BM25 term weighs up to about (K1 + 1) · idf).
-COVERAGE_SCALE = 1.0
+COVERAGE_SCALE = 6.0
 
 
 class Compiler(p.Walker[Any]):
