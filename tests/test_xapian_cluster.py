@@ -7,6 +7,7 @@ on 127.0.0.1."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -230,10 +231,11 @@ def test_the_killed_server_leaves_no_process_behind(sharded: Path, servers: list
     """SIGKILL of ``serve-shard`` (which no handler sees): its xapian-tcpsrv
     goes too (it is told when its parent dies)."""
     servers.append(Server(sharded, 0))
-    line = ""
     assert servers[0].proc.stderr is not None
     line = servers[0].proc.stderr.readline()
-    pid = int(line.rsplit("pid", 1)[1])
+    found = re.search(r"xapian-tcpsrv pid (\d+)", line)  # its own stderr may follow
+    assert found, (line, servers[0].proc.poll())
+    pid = int(found[1])
     servers[0].stop(signal.SIGKILL)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(pid):
