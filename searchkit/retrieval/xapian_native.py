@@ -102,11 +102,11 @@ def rank(
         items = _match(snap, query, depth, per_document, facets, counted, in_order=True)
         counted.all_words = counted.total
         return (*_ranked(snap, items, offset, limit, lambda item: 1), counted)
-    query, whole = compile_plan(c, plan, lang, require_all)
-    items = _match(snap, query, depth, per_document, facets, counted)
+    query, whole, matching = compile_plan(c, plan, lang, require_all)
+    items = _match(snap, query, depth, per_document, facets, counted, counting=matching)
     if not counted.total and not require_all and knobs.needed(n) > 1:  # too few words anywhere
-        query, whole = compile_plan(c, plan, lang, require_all, any_clause=True)
-        items = _match(snap, query, depth, per_document, facets, counted)
+        query, whole, matching = compile_plan(c, plan, lang, require_all, any_clause=True)
+        items = _match(snap, query, depth, per_document, facets, counted, counting=matching)
     boosts = closeness(c, plan)
     if len(plan.clauses) >= 2 and knobs.FEEDBACK_TERMS > 0:
         counted.feedback = _feedback_terms(snap, plan, items)
@@ -238,9 +238,13 @@ def _match(
     counted: Counted | None = None,
     in_order: bool = False,
     cutoff: float = 0.0,
+    counting: Any = None,
 ) -> list[_Item]:
     """The best ``k`` blocks for ``query`` (weighing ``cutoff`` at least);
-    their count (and facets) into ``counted``."""
+    their count (and facets) into ``counted``: from the ranking match when
+    it knows the count exactly, else from a match of ``counting`` (what
+    matches, unweighed: counting every block of a weighed query costs
+    several times as much), which the facets' spies watch."""
     x = snap.x
     enquire = x.Enquire(snap.db)
     enquire.set_query(query)
@@ -254,13 +258,7 @@ def _match(
         enquire.set_sort_by_relevance_then_value(SLOT["shape"], False)
     if per_document:
         enquire.set_collapse_key(SLOT["source"], per_document)
-    spies = {}
-    if facets:
-        for name, slot in FACET_SLOTS.items():
-            spies[name] = x.ValueCountMatchSpy(slot)
-            enquire.add_matchspy(spies[name])
-    check = 0 if counted is None else snap.n if facets else min(snap.n, EXACT_COUNT)
-    mset = snap._guard(lambda: enquire.get_mset(0, k, check))
+    mset = snap._guard(lambda: enquire.get_mset(0, k))
     items = []
     it, end = mset._begin(), mset._end()
     while not it.equals(end):
@@ -270,11 +268,18 @@ def _match(
         next(it)
     if counted is None:
         return items
-    if per_document:  # Xapian's count after collapsing is an estimate: every block counted
-        whole = x.Enquire(snap.db)
-        whole.set_query(query)
-        whole.set_weighting_scheme(x.BoolWeight())
-        mset = snap._guard(lambda: whole.get_mset(0, 0, check))
+    exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound()
+    if facets or per_document or not exact:  # counted apart (collapsing: every block)
+        count = x.Enquire(snap.db)
+        count.set_query(query if counting is None else counting)
+        count.set_weighting_scheme(x.BoolWeight())
+        spies = {}
+        if facets:
+            for name, slot in FACET_SLOTS.items():
+                spies[name] = x.ValueCountMatchSpy(slot)
+                count.add_matchspy(spies[name])
+        check = snap.n if facets else min(snap.n, EXACT_COUNT)
+        mset = snap._guard(lambda: count.get_mset(0, 0, check))
     counted.total = int(mset.get_matches_estimated())
     counted.estimated = mset.get_matches_lower_bound() != mset.get_matches_upper_bound()
     if facets:

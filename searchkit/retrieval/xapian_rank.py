@@ -233,10 +233,11 @@ def limits(c: Compiler, plan: p.Plan, lang: str | None) -> list[Any]:
 
 def compile_plan(
     c: Compiler, plan: p.Plan, lang: str | None, require_all: bool, any_clause: bool = False
-) -> tuple[Any, Any | None]:
+) -> tuple[Any, Any | None, Any]:
     """The plan as one weighted Xapian query (see the module's docstring),
-    and the query of the blocks with every clause in their own text (None
-    for a plan of filters only). ``any_clause``: one clause is enough."""
+    the query of the blocks with every clause in their own text (None for a
+    plan of filters only), and the query of what matches (no score-only
+    parts: for counting). ``any_clause``: one clause is enough."""
     xq = c.xq
     kept = [i for i in range(len(plan.clauses)) if i not in plan.optional]
     clauses = [plan.clauses[i] for i in kept]
@@ -253,6 +254,7 @@ def compile_plan(
         query = xq(xq.OP_AND, [query, *required])
     if bounds:
         query = xq(xq.OP_FILTER, query, xq(xq.OP_AND, bounds))
+    matching = query
     extra = [c.node(plan.clauses[i]) for i in sorted(plan.optional)]  # score only
     extra += bonuses(c, plan)
     whole = None
@@ -264,7 +266,7 @@ def compile_plan(
             extra += coverage(c, plan, clauses, full, own)
     if extra:
         query = xq(xq.OP_AND_MAYBE, query, xq(xq.OP_OR, extra))
-    return query, whole
+    return query, whole, matching
 
 
 def coverage(
