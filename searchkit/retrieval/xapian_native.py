@@ -13,8 +13,9 @@ in the best ``FEEDBACK_BLOCKS`` blocks, the best ``FEEDBACK_TERMS`` by count
 times idf, re-weigh the blocks found (``OP_AND_MAYBE``: they never add one),
 in a second match, with the proximity bonus (:func:`.xapian_rank.closeness`,
 which reads positions); that match keeps only blocks weighing at least the
-first match's last (a weight cut-off: the bonuses only add, so no block below
-it can reach the page, and Xapian skips their positions). ``per_document``
+last block of the page in the first match (a weight cut-off: the bonuses only
+add, so no block below it can reach the page, and Xapian skips their
+positions); the blocks below keep their first weights. ``per_document``
 is Xapian's collapse on the document's source. Counts and facets are Xapian's: exact up to
 :data:`EXACT_COUNT` matches (facets: always exact), estimated past that
 (``SearchResult.estimated``).
@@ -113,11 +114,14 @@ def rank(
         weighed = [("content", t, knobs.FEEDBACK_WEIGHT) for t in counted.feedback]
         if weighed:
             boosts.append(c.terms(weighed))
-    if boosts:  # only blocks as good as the first match's last can reach the page
-        cutoff = items[-1].weight if len(items) >= depth else 0.0
+    if boosts:  # only blocks as good as the page's last in the first match can reach it
+        reach = offset + limit
+        cutoff = items[reach - 1].weight if len(items) >= reach else 0.0
         xq = c.xq
         boosted = xq(xq.OP_AND_MAYBE, query, xq(xq.OP_OR, boosts))
-        items = _match(snap, boosted, depth, per_document, cutoff=cutoff)
+        found = _match(snap, boosted, depth, per_document, cutoff=cutoff)
+        seen = {item.docid for item in found}  # the rest, below the page: as they were
+        items = (found + [item for item in items if item.docid not in seen])[:depth]
     counted.all_words = _all_words(c, plan, lang, whole, items, counted)
     tiered = (lambda item: int(item.weight >= TIER)) if whole is not None else (lambda item: 1)
     return (*_ranked(snap, items, offset, limit, tiered), counted)
