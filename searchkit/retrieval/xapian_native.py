@@ -36,7 +36,7 @@ from ..analysis import STOP_WORDS, term_positions
 from ..index.records import searchable_text
 from ..index.schema import shape_of
 from ..index.xapian.snapshot import XapianSnapshot
-from ..index.xapian.terms import SLOT
+from ..index.xapian.terms import SLOT, term
 from ..query import plan as p
 from . import ranking as knobs
 from .xapian_rank import TIER, Compiler, closeness, compile_plan, limits
@@ -58,6 +58,7 @@ class Counted:
     estimated: bool = False
     facets: dict[str, dict[Any, int]] = field(default_factory=dict)
     feedback: list[str] = field(default_factory=list)
+    folded: int = 0  # matching blocks of superseded versions left out
 
 
 class Page:
@@ -91,23 +92,39 @@ def rank(
     per_document: int | None,
     facets: bool,
     require_all: bool,
+    all_versions: bool = False,
 ) -> tuple[Page, list[tuple[int, float, int]], Counted]:
     """The best ``depth`` blocks for ``plan`` as (tier, score, docid), best
-    first, the page they are read through, and Xapian's counts."""
+    first, the page they are read through, and Xapian's counts. Unless
+    ``all_versions``, the blocks of superseded versions are left out (as
+    :func:`.families.fold` leaves them out) and counted apart."""
     c = Compiler(snap)
+    xq = c.xq
     counted = Counted()
+    old = None if all_versions else _superseded(c, plan)
+
+    def current(query: Any) -> Any:
+        return query if old is None else xq(xq.OP_AND_NOT, query, old)
+
     n = len(plan.clauses) - len(plan.optional)
     if not n:  # filters only: every block they allow, in document order
         bounds = limits(c, plan, lang)
-        query = c.xq(c.xq.OP_AND, bounds) if bounds else c.xq.MatchAll
-        items = _match(snap, query, depth, per_document, facets, counted, in_order=True)
+        every = xq(xq.OP_AND, bounds) if bounds else xq.MatchAll
+        items = _match(snap, current(every), depth, per_document, facets, counted, in_order=True)
         counted.all_words = counted.total
+        _versions(c, every, old, facets, counted)
         return (*_ranked(snap, items, offset, limit, lambda item: 1), counted)
     query, whole, matching = compile_plan(c, plan, lang, require_all)
-    items = _match(snap, query, depth, per_document, facets, counted, counting=matching)
+    items = _match(
+        snap, current(query), depth, per_document, facets, counted, counting=current(matching)
+    )
     if not counted.total and not require_all and knobs.needed(n) > 1:  # too few words anywhere
         query, whole, matching = compile_plan(c, plan, lang, require_all, any_clause=True)
-        items = _match(snap, query, depth, per_document, facets, counted, counting=matching)
+        items = _match(
+            snap, current(query), depth, per_document, facets, counted, counting=current(matching)
+        )
+    _versions(c, matching, old, facets, counted)
+    query, whole = current(query), current(whole)
     boosts = closeness(c, plan)
     if len(plan.clauses) >= 2 and knobs.FEEDBACK_TERMS > 0:
         counted.feedback = _feedback_terms(snap, plan, items)
@@ -125,6 +142,60 @@ def rank(
     counted.all_words = _all_words(c, plan, lang, whole, items, counted)
     tiered = (lambda item: int(item.weight >= TIER)) if whole is not None else (lambda item: 1)
     return (*_ranked(snap, items, offset, limit, tiered), counted)
+
+
+def _superseded(c: Compiler, plan: p.Plan) -> Any | None:
+    """The blocks a later version in the index replaces (:meth:`.families.Families.folded`)
+    as a boolean query, but those of the symbols the query names; None when
+    none is replaced."""
+    from .families import _named, families_of
+
+    xq = c.xq
+    family = families_of(c.snap)
+    parts = [
+        xq(xq.OP_AND, [xq(term("symbol", part)), xq(term("lang", lang))])
+        for part, lang in family.superseded
+    ]
+    for (symbol, lang), sources in family.reissued.items():  # a reissue's first printing
+        first = xq(xq.OP_AND, [xq(term("symbol", symbol)), xq(term("lang", lang))])
+        parts.append(xq(xq.OP_AND_NOT, first, c.any([xq(term("source", s)) for s in sources])))
+    if not parts:
+        return None
+    old = xq(xq.OP_OR, parts)
+    named = _named(plan)
+    if named:
+        old = xq(xq.OP_AND_NOT, old, c.any([xq(term("symbol", s)) for s in named]))
+    return c.boolean(old)
+
+
+def _versions(c: Compiler, matching: Any, old: Any | None, facets: bool, counted: Counted) -> None:
+    """How many matching blocks of superseded versions were left out, and,
+    for facets, the blocks of each document type (read from the symbols)."""
+    xq = c.xq
+    if old is not None:
+        left = Counted()
+        _match(c.snap, xq(xq.OP_FILTER, matching, old), 0, None, counted=left)
+        counted.folded = left.total
+    if facets:
+        from ..families import document_type
+
+        shown = matching if old is None else xq(xq.OP_AND_NOT, matching, old)
+        kinds: dict[str, list[str]] = {}
+        for symbol in c.snap.lexicon("symbol"):
+            label = document_type(symbol)
+            if label is not None:
+                kinds.setdefault(label, []).append(symbol)
+        types: dict[Any, int] = {}
+        for label, symbols in kinds.items():
+            of_type = Counted()
+            held = c.any([xq(term("symbol", s)) for s in symbols])
+            _match(c.snap, xq(xq.OP_FILTER, shown, held), 0, None, counted=of_type)
+            if of_type.total:
+                types[label] = of_type.total
+        untyped = counted.total - sum(types.values())
+        if untyped > 0:
+            types[None] = untyped
+        counted.facets["type"] = types
 
 
 def _feedback_terms(snap: XapianSnapshot, plan: p.Plan, items: list[_Item]) -> list[str]:
