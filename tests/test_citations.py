@@ -476,6 +476,20 @@ def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
     assert json.loads(out)["failed"] == [{"source": "empty.pdf", "reason": "the file is empty"}]
 
 
+def _as_ordinary_user(tmp_path: Path) -> None:
+    """Before a child gives up root: everything a run imports is imported now,
+    since an ordinary user may not read the interpreter's own folders."""
+    import encodings.utf_16_le  # noqa: F401  # the PDF reader decodes with it
+
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+    for extra in (["--json"], []):
+        code, _, err = _cli("reindex", str(warm), "--index", str(tmp_path / "warm-index"), *extra)
+        assert code == 0, err
+    assert _cli("show", "S/TST/2014/1", "--index", str(tmp_path / "warm-index"), "--json")[0] == 0
+
+
 def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     """In the text and the JSON report. The run is made by an ordinary user (the
     superuser reads any folder): a child process that gives up its rights."""
@@ -483,6 +497,7 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     import os
     import tempfile
 
+    _as_ordinary_user(tmp_path)
     with tempfile.TemporaryDirectory() as top:
         root = Path(top)
         root.chmod(0o777)
@@ -674,3 +689,59 @@ def test_the_speakers_of_turns(text: str, speaker: str | None) -> None:
     from searchkit.readers.verbatim import speaker_of
 
     assert speaker_of(text) == speaker
+
+
+def test_files_under_an_unreadable_subfolder_stay_indexed(tmp_path: Path) -> None:
+    """A folder that cannot be listed hides its files; it does not delete them:
+    an incremental run keeps what was indexed from it, and reports the folder."""
+    import json
+    import os
+    import tempfile
+
+    _as_ordinary_user(tmp_path)
+    with tempfile.TemporaryDirectory() as top:
+        root = Path(top)
+        root.chmod(0o777)
+        corpus = root / "corpus"
+        (corpus / "locked").mkdir(parents=True)
+        (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        (corpus / "locked" / "A_TST_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        if os.geteuid() == 0:  # the runs are an ordinary user's, who owns the corpus
+            for path in (corpus, corpus / "locked", *corpus.rglob("*.pdf")):
+                os.chown(path, 65534, 65534)
+        reading, writing = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            try:
+                if os.geteuid() == 0:
+                    os.setgroups([])
+                    os.setgid(65534)
+                    os.setuid(65534)
+                index = str(root / "index")
+                first = _cli("reindex", str(corpus), "--index", index, "--json")
+                (corpus / "locked").chmod(0)
+                second = _cli("reindex", str(corpus), "--index", index, "--json")
+                (corpus / "locked").chmod(0o755)
+                os.write(writing, json.dumps([first, second]).encode())
+            finally:
+                os._exit(0)
+        os.close(writing)
+        with os.fdopen(reading) as pipe:
+            answer = pipe.read()
+        os.waitpid(child, 0)
+        index = root / "index"
+        (first_code, first_out, first_err), (code, out, err) = json.loads(answer)
+        assert first_code == 0, first_err
+        assert sorted(json.loads(first_out)["added"]) == [
+            "S_TST_2014_1-EN.pdf",
+            "locked/A_TST_1-EN.pdf",
+        ]
+        assert code == 1, err
+        report = json.loads(out)
+        assert report["deleted"] == []
+        assert report["failed"] == [
+            {"source": "locked/", "reason": "cannot read folder: Permission denied"}
+        ]
+        code, out, err = _cli("stats", "--index", str(index), "--json")
+        assert code == 0, err
+        assert json.loads(out)["documents"] == 2

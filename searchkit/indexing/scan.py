@@ -59,6 +59,20 @@ def unreadable(corpus_dir: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def gone(corpus_dir: Path, known: dict[str, str], seen: set[str]) -> list[str]:
+    """Indexed files no longer in the corpus, sorted; a file under a folder that
+    cannot be listed is not gone, only out of sight, so it stays indexed."""
+    missing = set(known) - seen
+    if not missing:
+        return []
+    hidden = [folder for folder, _reason in unreadable(corpus_dir)]
+    return sorted(
+        source
+        for source in missing
+        if not any(folder in (".", "") or source.startswith(f"{folder}/") for folder in hidden)
+    )
+
+
 def corpus_listing(
     corpus: Path, known: dict[str, str], incremental: bool
 ) -> tuple[Catalog, list[tuple[Path, str]]]:

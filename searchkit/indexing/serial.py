@@ -9,7 +9,7 @@ from ..index import writer as segment
 from ..index._whoosh import cache_length_columns
 from ..index.pool import paused_gc
 from .report import IndexReport, ProgressFn
-from .scan import Reading, corpus_listing, prepare_file
+from .scan import Reading, corpus_listing, gone, prepare_file
 
 
 class SerialRun:
@@ -51,7 +51,7 @@ class SerialRun:
                     segment.add_prepared(writer, block)
                 outcome.written, outcome.blocks = len(outcome.blocks), []
             self.report.note(outcome, replaces=source in known)
-        for source in sorted(set(known) - seen):
+        for source in gone(corpus, known, seen):
             self._writer().delete_by_term("file", source)
             self.report.deleted.append(source)
 

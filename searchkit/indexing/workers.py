@@ -50,7 +50,7 @@ from ..index._whoosh import cache_length_columns, segment_count
 from ..index.generations import WHOOSH_NAME
 from ..index.pool import paused_gc
 from .report import FileOutcome
-from .scan import Reading, corpus_files, corpus_listing, prepare_file
+from .scan import Reading, corpus_files, corpus_listing, gone, prepare_file
 from .serial import SerialRun
 
 #: Below this many corpus files, ``workers=None`` indexes in one process.
@@ -213,7 +213,7 @@ class ParallelRun(SerialRun):
                     removed += self.writer.delete_by_term("file", source) or 0
                 report.note(outcome, replaces=source in known)
             seen = {source for _path, source in files}
-            for source in sorted(set(known) - seen):
+            for source in gone(corpus, known, seen):
                 removed += self.writer.delete_by_term("file", source) or 0
                 report.deleted.append(source)
             in_segments = sum(written for _segment, written in segments)

@@ -45,7 +45,7 @@ from ..index.xapian.snapshot import XapianSnapshot
 from ..index.xapian.terms import SCORED, SLOT, documents, term
 from ..model import Document
 from .report import FileOutcome, IndexReport, ProgressFn
-from .scan import Reading, corpus_listing, indexed_files, prepare_file
+from .scan import Reading, corpus_listing, gone, indexed_files, prepare_file
 
 
 def analyse(docs: list[Document], source: str) -> list[Any]:
@@ -249,7 +249,7 @@ class XapianRun:
                     shard.add(_document(raw))
                 outcome.written, outcome.blocks = len(outcome.blocks), []
             self.report.note(outcome, replaces=source in known)
-        for source in sorted(set(known) - seen):
+        for source in gone(corpus, known, seen):
             shards[layout.shard_of(source, len(shards))].delete_file(source)
             self.report.deleted.append(source)
 
