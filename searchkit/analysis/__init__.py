@@ -25,7 +25,7 @@ from .morphology import (
     term_positions,
 )
 from .stopwords import STOP_WORDS
-from .words import Word, iter_words, normalize
+from .words import Word, WordSpan, iter_words, normalize, word_spans
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -33,6 +33,7 @@ __all__ = [
     "STOP_WORDS",
     "SURFACE_MARK",
     "Word",
+    "WordSpan",
     "best_lemma",
     "iter_words",
     "lemmas",
@@ -41,4 +42,5 @@ __all__ = [
     "query_lemmas",
     "relative_stem",
     "term_positions",
+    "word_spans",
 ]

@@ -20,7 +20,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..analysis import iter_words, lemmas
+from ..analysis import WordSpan, lemmas, word_spans
 
 OPEN, CLOSE = "[[", "]]"
 ANSI_OPEN, ANSI_CLOSE = "\x1b[1;33m", "\x1b[0m"
@@ -58,61 +58,106 @@ def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, i
     if isinstance(terms, set | frozenset):
         wanted = terms
         return [
-            (w.start, w.end)
-            for w in iter_words(text)
-            if not w.whole and wanted.intersection(lemmas(w.text))
+            (start, end)
+            for start, end, form, whole in word_spans(text)
+            if not whole and wanted.intersection(lemmas(form))
         ]
-    words = list(iter_words(text))
-    marked: set[tuple[int, int]] = set()
-    for term in (t for t in terms if t.phrase is None):
-        strengths = [_strength(w.text, term) for w in words]
-        best = max(strengths, default=0)
-        if best:
-            marked.update(
-                (w.start, w.end) for w, k in zip(words, strengths, strict=True) if k == best
+    return Highlighter(terms).spans(text)
+
+
+class Highlighter:
+    """:func:`match_spans` for one query's terms over the texts of its page:
+    how each distinct word form fits each term is worked out once."""
+
+    def __init__(self, terms: Sequence[Any]) -> None:
+        self.single = [t for t in terms if t.phrase is None]
+        groups: dict[int, list[Any]] = {}
+        for t in terms:
+            if t.phrase is not None:
+                groups.setdefault(t.phrase, []).append(t)
+        self.groups = list(groups.values())
+        plain = [t for t in terms if not (t.exact or t.prefix)]
+        #: A form can fit a term only by being its surface, or by sharing a
+        #: lemma with it (or by a prefix, which is checked for every form).
+        self._surfaces = {t.surface for t in terms if not t.prefix}
+        self._lemmas = set().union(*(t.lemmas | {t.best} for t in plain)) if plain else set()
+        self._prefixes = any(t.prefix for t in terms)
+        self._zero = (0,) * len(self.single)
+        self._strengths: dict[str, tuple[int, ...]] = {}
+        self._fits: dict[tuple[str, int, int], bool] = {}
+
+    def _may_fit(self, form: str) -> bool:
+        return self._prefixes or form in self._surfaces or not self._lemmas.isdisjoint(lemmas(form))
+
+    def _strengths_of(self, form: str) -> tuple[int, ...]:
+        found = self._strengths.get(form)
+        if found is None:
+            found = (
+                tuple(_strength(form, t) for t in self.single)
+                if self._may_fit(form)
+                else self._zero
             )
-    for whole in (w for w in words if w.whole and (w.start, w.end) in marked):
-        marked = {
-            s
-            for s in marked
-            if not (whole.start <= s[0] and s[1] <= whole.end) or s == (whole.start, whole.end)
-        }
-    spans = sorted(marked)
-    groups: dict[int, list[Any]] = {}
-    for t in terms:
-        if t.phrase is not None:
-            groups.setdefault(t.phrase, []).append(t)
-    if groups:
-        words = [w for w in iter_words(text) if not w.whole]
-        for group in groups.values():
-            spans += _phrase_spans(words, group)
-    return sorted(set(spans))
+            self._strengths[form] = found
+        return found
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words in ``text`` that match the terms."""
+        words = word_spans(text)
+        marked: set[tuple[int, int]] = set()
+        if self.single:
+            zero = self._zero
+            found = [(w, k) for w in words if (k := self._strengths_of(w[2])) is not zero]
+            for j in range(len(self.single)):
+                best = max((k[j] for _, k in found), default=0)
+                if best:
+                    marked.update((w[0], w[1]) for w, k in found if k[j] == best)
+        for start, end, _, whole in words:
+            if whole and (start, end) in marked:
+                marked = {
+                    s for s in marked if not (start <= s[0] and s[1] <= end) or s == (start, end)
+                }
+        spans = sorted(marked)
+        if self.groups:
+            parts = [w for w in words if not w[3]]
+            for g in range(len(self.groups)):
+                spans += self._phrase_spans(parts, g)
+        return sorted(set(spans))
 
-def _phrase_spans(words: list[Any], group: list[Any]) -> list[tuple[int, int]]:
-    """Spans of the words forming each occurrence of a phrase (in order and
-    adjacent; for ``~N`` any order within the phrase length plus N words)."""
-    n, slop = len(group), group[0].slop
-    found: list[tuple[int, int]] = []
-    for i in range(len(words)):
-        if slop is None:
-            window = words[i : i + n]
-            if len(window) == n and all(
-                _matches(w.text, t) for w, t in zip(window, group, strict=True)
-            ):
-                found += [(w.start, w.end) for w in window]
-            continue
-        window, used = words[i : i + n + slop], []
-        if not window or not any(_matches(window[0].text, t) for t in group):
-            continue
-        for t in group:
-            hit = next((w for w in window if w not in used and _matches(w.text, t)), None)
-            if hit is None:
-                break
-            used.append(hit)
-        else:
-            found += [(w.start, w.end) for w in used]
-    return found
+    def _fit(self, form: str, g: int, k: int) -> bool:
+        """Does ``form`` fit the ``k``-th word of phrase ``g``?"""
+        key = (form, g, k)
+        found = self._fits.get(key)
+        if found is None:
+            found = self._may_fit(form) and _matches(form, self.groups[g][k])
+            self._fits[key] = found
+        return found
+
+    def _phrase_spans(self, words: list[WordSpan], g: int) -> list[tuple[int, int]]:
+        """Spans of the words forming each occurrence of phrase ``g`` (in order
+        and adjacent; for ``~N`` any order within the phrase length plus N words)."""
+        group = self.groups[g]
+        n, slop = len(group), group[0].slop
+        fits = [[self._fit(w[2], g, k) for w in words] for k in range(n)]
+        if not all(any(row) for row in fits):  # a word of the phrase is not in the text
+            return []
+        found: list[tuple[int, int]] = []
+        for i in range(len(words)):
+            if slop is None:
+                if i + n <= len(words) and all(fits[k][i + k] for k in range(n)):
+                    found += [(w[0], w[1]) for w in words[i : i + n]]
+                continue
+            stop = min(len(words), i + n + slop)
+            if i >= stop or not any(fits[k][i] for k in range(n)):
+                continue
+            used: list[int] = []
+            for k in range(n):
+                hit = next((j for j in range(i, stop) if j not in used and fits[k][j]), None)
+                if hit is None:
+                    break
+                used.append(hit)
+            else:
+                found += [(words[j][0], words[j][1]) for j in used]
+        return found
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
