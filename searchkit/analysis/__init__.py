@@ -23,6 +23,7 @@ from .morphology import (
     query_lemmas,
     relative_stem,
     term_positions,
+    text_lemmas,
 )
 from .stopwords import STOP_WORDS
 from .words import Word, WordSpan, iter_words, normalize, word_spans
@@ -42,5 +43,6 @@ __all__ = [
     "query_lemmas",
     "relative_stem",
     "term_positions",
+    "text_lemmas",
     "word_spans",
 ]

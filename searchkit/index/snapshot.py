@@ -46,6 +46,8 @@ CACHE_POSTINGS = 16_000_000
 CACHE_POSITIONS = 8_000_000
 #: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
 CACHE_MASKS = 64
+#: Document frequencies remembered per snapshot (emptied when full).
+CACHE_FREQUENCIES = 200_000
 #: A term's positions are decoded for the chosen blocks only (and not cached)
 #: when those hold at most this share of the term's postings.
 PARTIAL_DECODE = 0.2
@@ -141,6 +143,7 @@ class Snapshot(Lookups):
         self._masks: OrderedDict[Any, np.ndarray] = OrderedDict()
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._shape_columns: dict[int, Any] = {}
+        self._frequencies: dict[tuple[str, Any], int] = {}
 
     # ------------------------------------------------------------- life
 
@@ -173,8 +176,17 @@ class Snapshot(Lookups):
         return text if isinstance(text, bytes) else self.schema[fieldname].to_bytes(text)
 
     def doc_frequency(self, fieldname: str, text: Any) -> int:
-        """How many blocks hold the term (deleted ones not yet merged away included)."""
-        return int(self.reader.doc_frequency(fieldname, self._bytes(fieldname, text)))
+        """How many blocks hold the term (deleted ones not yet merged away
+        included), remembered: a query asks again for its terms' frequencies
+        (scores, coverage, feedback), and the next query for many of them."""
+        key = (fieldname, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = int(self.reader.doc_frequency(fieldname, self._bytes(fieldname, text)))
+            if len(self._frequencies) >= CACHE_FREQUENCIES:
+                self._frequencies.clear()
+            self._frequencies[key] = found
+        return found
 
     def avg_length(self, fieldname: str) -> float:
         """The field's mean length over all blocks (whoosh's), 1 when it has none."""
