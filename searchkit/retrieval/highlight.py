@@ -17,10 +17,15 @@ Formats: plain (``[[…]]``), terminal colour (ANSI), HTML (escaped, only
 from __future__ import annotations
 
 import html
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from ..analysis import WordSpan, lemmas, word_spans
+from ..analysis.words import WORD_RE
 
 OPEN, CLOSE = "[[", "]]"
 ANSI_OPEN, ANSI_CLOSE = "\x1b[1;33m", "\x1b[0m"
@@ -65,9 +70,32 @@ def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, i
     return Highlighter(terms).spans(text)
 
 
+#: A piece of a raw word of the text that fits some term: its offsets in the
+#: raw word, whether it is a whole hyphenated word, its place among the raw
+#: word's parts (-1 for a whole word), its strength for each plain term, and
+#: the (phrase, word) places it fits.
+_Piece = tuple[int, int, bool, int, tuple[int, ...], tuple[tuple[int, int], ...]]
+#: The text split into gaps and words: [gap, word, gap, word, ..., gap].
+_SPLIT = re.compile(f"({WORD_RE.pattern})")
+
+
+@lru_cache(maxsize=1 << 16)
+def _raw_word(raw: str) -> tuple[tuple[WordSpan, ...], int, frozenset[str]]:
+    """A raw word of a text split as :func:`word_spans` splits it, how many
+    word positions it takes, and every form and lemma of its pieces (a raw
+    word none of whose is a term's is skipped at once)."""
+    split = tuple(word_spans(raw))
+    keys = frozenset(key for _, _, form, _ in split for key in (form, *lemmas(form)))
+    return split, sum(not whole for *_, whole in split), keys
+
+
 class Highlighter:
-    """:func:`match_spans` for one query's terms over the texts of its page:
-    how each distinct word form fits each term is worked out once."""
+    """:func:`match_spans` for one query's terms over the texts of its page.
+
+    How each distinct raw word of a text fits each term is worked out once
+    for the page, and only the words that fit something are placed: a
+    text is split by the word pattern in one call, and offsets are sums of
+    the lengths of what comes before (no match object per word)."""
 
     def __init__(self, terms: Sequence[Any]) -> None:
         self.single = [t for t in terms if t.phrase is None]
@@ -82,82 +110,122 @@ class Highlighter:
         self._surfaces = {t.surface for t in terms if not t.prefix}
         self._lemmas = set().union(*(t.lemmas | {t.best} for t in plain)) if plain else set()
         self._prefixes = any(t.prefix for t in terms)
+        self._keys = self._surfaces | self._lemmas
         self._zero = (0,) * len(self.single)
-        self._strengths: dict[str, tuple[int, ...]] = {}
-        self._fits: dict[tuple[str, int, int], bool] = {}
+        self._raws: dict[str, tuple[tuple[_Piece, ...], int]] = {}
 
     def _may_fit(self, form: str) -> bool:
         return self._prefixes or form in self._surfaces or not self._lemmas.isdisjoint(lemmas(form))
 
-    def _strengths_of(self, form: str) -> tuple[int, ...]:
-        found = self._strengths.get(form)
-        if found is None:
-            found = (
-                tuple(_strength(form, t) for t in self.single)
-                if self._may_fit(form)
-                else self._zero
+    def _analyse(self, raw: str) -> tuple[tuple[_Piece, ...], int]:
+        """The pieces of a raw word that fit some term, and how many word
+        positions (parts) it takes."""
+        split, count, keys = _raw_word(raw)
+        if not self._prefixes and self._keys.isdisjoint(keys):
+            return (), count
+        pieces: list[_Piece] = []
+        sub = 0
+        for a, b, form, whole in split:
+            place = -1 if whole else sub
+            sub += not whole
+            if not self._may_fit(form):
+                continue
+            strengths = tuple(_strength(form, t) for t in self.single)
+            places = tuple(
+                (g, k)
+                for g, group in enumerate(self.groups)
+                for k, t in enumerate(group)
+                if not whole and _matches(form, t)
             )
-            self._strengths[form] = found
-        return found
+            if any(strengths) or places:
+                pieces.append((a, b, whole, place, strengths, places))
+        return tuple(pieces), count
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the words in ``text`` that match the terms."""
-        words = word_spans(text)
+        parts = _SPLIT.split(text)
+        raws = parts[1::2]
+        info = self._raws
+        distinct = set(raws)
+        hot = set()
+        for raw in distinct:
+            found = info.get(raw)
+            if found is None:
+                found = info[raw] = self._analyse(raw)
+            if found[0]:
+                hot.add(raw)
+        if not hot:
+            return []
+        ends = list(accumulate(map(len, parts)))  # word i starts at ends[2 * i]
+        uneven = bool(self.groups) and any(info[r][1] != 1 for r in distinct)
+        places = list(accumulate((info[r][1] for r in raws), initial=0)) if uneven else None
+        pieces = []  # (span, whole, place of the word among the text's words, piece)
+        for i, raw in enumerate(raws):
+            if raw in hot:
+                start = ends[2 * i]
+                base = places[i] if places is not None else i
+                for piece in info[raw][0]:
+                    span = (start + piece[0], start + piece[1])
+                    pieces.append((span, piece[2], base + piece[3], piece))
         marked: set[tuple[int, int]] = set()
-        if self.single:
-            zero = self._zero
-            found = [(w, k) for w in words if (k := self._strengths_of(w[2])) is not zero]
-            for j in range(len(self.single)):
-                best = max((k[j] for _, k in found), default=0)
-                if best:
-                    marked.update((w[0], w[1]) for w, k in found if k[j] == best)
-        for start, end, _, whole in words:
+        for j in range(len(self.single)):
+            best = max(piece[4][j] for _, _, _, piece in pieces)
+            if best:
+                marked.update(span for span, _, _, piece in pieces if piece[4][j] == best)
+        for (start, end), whole, _, _ in pieces:
             if whole and (start, end) in marked:
                 marked = {
                     s for s in marked if not (start <= s[0] and s[1] <= end) or s == (start, end)
                 }
         spans = sorted(marked)
         if self.groups:
-            parts = [w for w in words if not w[3]]
-            for g in range(len(self.groups)):
-                spans += self._phrase_spans(parts, g)
+            words = places[-1] if places is not None else len(raws)
+            for g, group in enumerate(self.groups):
+                fits: list[dict[int, tuple[int, int]]] = [{} for _ in group]
+                for span, _, place, piece in pieces:
+                    for pg, k in piece[5]:
+                        if pg == g:
+                            fits[k][place] = span
+                spans += _phrase_spans(fits, words, group[0].slop)
         return sorted(set(spans))
 
-    def _fit(self, form: str, g: int, k: int) -> bool:
-        """Does ``form`` fit the ``k``-th word of phrase ``g``?"""
-        key = (form, g, k)
-        found = self._fits.get(key)
-        if found is None:
-            found = self._may_fit(form) and _matches(form, self.groups[g][k])
-            self._fits[key] = found
-        return found
 
-    def _phrase_spans(self, words: list[WordSpan], g: int) -> list[tuple[int, int]]:
-        """Spans of the words forming each occurrence of phrase ``g`` (in order
-        and adjacent; for ``~N`` any order within the phrase length plus N words)."""
-        group = self.groups[g]
-        n, slop = len(group), group[0].slop
-        fits = [[self._fit(w[2], g, k) for w in words] for k in range(n)]
-        if not all(any(row) for row in fits):  # a word of the phrase is not in the text
-            return []
-        found: list[tuple[int, int]] = []
-        for i in range(len(words)):
-            if slop is None:
-                if i + n <= len(words) and all(fits[k][i + k] for k in range(n)):
-                    found += [(w[0], w[1]) for w in words[i : i + n]]
-                continue
-            stop = min(len(words), i + n + slop)
-            if i >= stop or not any(fits[k][i] for k in range(n)):
-                continue
-            used: list[int] = []
-            for k in range(n):
-                hit = next((j for j in range(i, stop) if j not in used and fits[k][j]), None)
-                if hit is None:
-                    break
-                used.append(hit)
-            else:
-                found += [(words[j][0], words[j][1]) for j in used]
+def _phrase_spans(
+    fits: list[dict[int, tuple[int, int]]], words: int, slop: int | None
+) -> list[tuple[int, int]]:
+    """Spans of the words forming each occurrence of a phrase, given where
+    each of its words fits (place among the text's words -> span): in order
+    and adjacent; for ``~N`` in any order within the phrase length plus N
+    words (each word the first free one that fits, from a word that fits
+    any of them)."""
+    n = len(fits)
+    if not all(fits):  # a word of the phrase is not in the text
+        return []
+    found: list[tuple[int, int]] = []
+    if slop is None:
+        for i in fits[0]:
+            if all(i + k in fits[k] for k in range(1, n)):
+                found += [fits[k][i + k] for k in range(n)]
         return found
+    ordered = [sorted(f) for f in fits]
+    for i in sorted(set().union(*fits)):
+        stop = min(words, i + n + slop)
+        used: list[int] = []
+        for k in range(n):
+            row = ordered[k]
+            hit = None
+            for j in row[bisect_left(row, i) :]:
+                if j >= stop:
+                    break
+                if j not in used:
+                    hit = j
+                    break
+            if hit is None:
+                break
+            used.append(hit)
+        else:
+            found += [fits[k][j] for k, j in enumerate(used)]
+    return found
 
 
 def best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
