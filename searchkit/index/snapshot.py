@@ -315,12 +315,8 @@ class Snapshot(Lookups):
             ids, _ = self.postings(fieldname, btext)
             chosen = np.flatnonzero(blocks[ids])
             if len(chosen) <= PARTIAL_DECODE * len(ids):
-                docs: list[int] = []
-                where: list[int] = []
-                for i, found in self._positions_of(fieldname, btext, chosen):
-                    docs.extend([int(ids[i])] * len(found))
-                    where.extend(found)
-                return np.array(docs, dtype=np.int64), np.array(where, dtype=np.int64)
+                which, where = self._occurrences_of(fieldname, btext, chosen)
+                return ids[which].astype(np.int64), where
         ids, counts, flat = self.positions(fieldname, btext)
         take = np.repeat(blocks[ids], counts)
         return np.repeat(ids, counts)[take].astype(np.int64), flat[take].astype(np.int64)
@@ -332,24 +328,36 @@ class Snapshot(Lookups):
         wanted = np.array(sorted(docs), dtype=np.int64)
         where = np.searchsorted(ids, wanted)
         held = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == wanted)
+        which, positions = self._occurrences_of(fieldname, btext, where[held])
+        if not len(which):
+            return {}
+        cuts = np.flatnonzero(np.diff(which)) + 1
         return {
-            int(ids[i]): found for i, found in self._positions_of(fieldname, btext, where[held])
+            int(ids[int(group[0])]): found.tolist()
+            for group, found in zip(np.split(which, cuts), np.split(positions, cuts), strict=True)
         }
 
-    def _positions_of(
+    def _occurrences_of(
         self, fieldname: str, btext: bytes, chosen: np.ndarray
-    ) -> Iterator[tuple[int, list[int]]]:
-        """(posting, positions) of the ``chosen`` postings of a term (ascending
-        indexes into its cached postings), read from just the posting blocks
-        that hold them, found in the block directory kept with the postings."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(posting, position) arrays of every occurrence in the ``chosen``
+        postings of a term (ascending indexes into its cached postings), read
+        from just the posting blocks that hold them."""
         base = 0
+        which: list[np.ndarray] = []
+        where: list[np.ndarray] = []
         for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
             local = chosen[(chosen >= base) & (chosen < base + count)] - base
             if len(local):
                 matcher = reader.postings(fieldname, btext)
-                for i, found in disk.positions_at(matcher, offsets, firsts, local.tolist()):
-                    yield base + i, found
+                found, positions = disk.occurrences_at(matcher, offsets, firsts, local)
+                which.append(found + base)
+                where.append(positions)
             base += count
+        if not which:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(which), np.concatenate(where)
 
     # ------------------------------------------------------------- per block
 
