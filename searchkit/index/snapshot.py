@@ -342,11 +342,29 @@ class Snapshot(Lookups):
     ) -> tuple[np.ndarray, np.ndarray]:
         """(posting, position) arrays of every occurrence in the ``chosen``
         postings of a term (ascending indexes into its cached postings), read
-        from just the posting blocks that hold them."""
+        from just the posting blocks that hold them; or from all of the term's
+        positions (decoded and cached first when the chosen postings are in
+        half of its posting blocks or more: the next query finds them)."""
+        key = (fieldname, btext)
+        directory = self._blocks.get(key, [])
+        if key not in self._positions and len(chosen):
+            needed = total = 0
+            base = 0
+            for _, _, firsts, count in directory:
+                local = chosen[(chosen >= base) & (chosen < base + count)] - base
+                needed += len(np.unique(np.searchsorted(firsts, local, side="right")))
+                total += len(firsts)
+                base += count
+            if 2 * needed >= total:
+                self.positions(fieldname, btext)
+        cached = self._positions.get(key)
+        if cached is not None:
+            _, counts, flat = cached
+            return disk.gather(chosen, counts, flat)
         base = 0
         which: list[np.ndarray] = []
         where: list[np.ndarray] = []
-        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
+        for reader, offsets, firsts, count in directory:
             local = chosen[(chosen >= base) & (chosen < base + count)] - base
             if len(local):
                 matcher = reader.postings(fieldname, btext)

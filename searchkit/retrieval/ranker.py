@@ -352,13 +352,16 @@ class Ranker:
         sum of the words' scores (each word: the sum of its terms')."""
         parts = [self._phrase_word(w) for w in node.words]
         candidates = _all([m.mask for m in parts]) & self.snap.live
+        if not candidates.any():  # the words are never all in one block
+            return self._none()
         found = np.zeros(self.n, dtype=bool)
-        if candidates.any():
-            points = all(not (isinstance(w, p.WordMatch) and w.parts) for w in node.words)
-            if node.slop is None and points and len(node.words) <= MAX_PHRASE:
-                found[self._in_a_row(node.words, candidates)] = True
-            else:
-                found[self._merged(node, candidates)] = True
+        points = all(not (isinstance(w, p.WordMatch) and w.parts) for w in node.words)
+        if node.slop is None and points and len(node.words) <= MAX_PHRASE:
+            found[self._in_a_row(node.words, candidates)] = True
+        else:
+            found[self._merged(node, candidates)] = True
+        if not found.any():
+            return Matches(np.zeros(self.n), found)
         return Matches(np.where(found, _sum(parts), 0.0), found)
 
     def _phrase_word(self, word: p.PhraseWord) -> Matches:
