@@ -17,6 +17,7 @@ index open (and its decoded posting lists) for many.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,24 +88,31 @@ class Index:
 
     Each search first moves to the index's latest commit (and to the new
     generation after ``reindex --full``); the posting lists decoded for one
-    commit are kept until the next.
+    commit are kept until the next. Threads may share one ``Index``: their
+    searches take turns on the snapshot (its readers and caches are not
+    safe to use from two threads at once), so one process answers about as
+    many queries a second from four threads as from one; for more, run one
+    ``Index`` per process.
     """
 
     def __init__(self, index_dir: Path | str, partial: bool = False) -> None:
         self.path = Path(index_dir)
         self.snapshot: Snapshot = open_snapshot(self.path, partial)
+        self._turn = threading.Lock()
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
 
         def once() -> SearchResult:
-            self.snapshot = self.snapshot.refresh()
-            return run(self.snapshot, query, limit, **options)
+            with self._turn:
+                self.snapshot = self.snapshot.refresh()
+                return run(self.snapshot, query, limit, **options)
 
         return _answered(once)
 
     def close(self) -> None:
-        self.snapshot.close()
+        with self._turn:
+            self.snapshot.close()
 
     def __enter__(self) -> Index:
         return self
