@@ -143,7 +143,7 @@ class Snapshot(Lookups):
         self._masks: OrderedDict[Any, np.ndarray] = OrderedDict()
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._shape_columns: dict[int, Any] = {}
-        self._frequencies: dict[tuple[str, Any], int] = {}
+        self._frequencies: dict[tuple[str, bytes], int] = {}
 
     # ------------------------------------------------------------- life
 
@@ -179,14 +179,17 @@ class Snapshot(Lookups):
         """How many blocks hold the term (deleted ones not yet merged away
         included), remembered: a query asks again for its terms' frequencies
         (scores, coverage, feedback), and the next query for many of them."""
-        key = (fieldname, text)
+        key = (fieldname, self._bytes(fieldname, text))
         found = self._frequencies.get(key)
         if found is None:
-            found = int(self.reader.doc_frequency(fieldname, self._bytes(fieldname, text)))
-            if len(self._frequencies) >= CACHE_FREQUENCIES:
-                self._frequencies.clear()
-            self._frequencies[key] = found
+            found = int(self.reader.doc_frequency(fieldname, key[1]))
+            self._remember_frequency(key, found)
         return found
+
+    def _remember_frequency(self, key: tuple[str, bytes], frequency: int) -> None:
+        if len(self._frequencies) >= CACHE_FREQUENCIES:
+            self._frequencies.clear()
+        self._frequencies[key] = int(frequency)
 
     def avg_length(self, fieldname: str) -> float:
         """The field's mean length over all blocks (whoosh's), 1 when it has none."""
@@ -244,9 +247,18 @@ class Snapshot(Lookups):
     ) -> Iterator[tuple[Any, int, Any]]:
         """(reader, number of its first block, ``decode`` of the term's posting
         list) for each segment that holds the term."""
+        from whoosh.reading import TermNotFound
+
+        frequency = 0
         for reader, offset in self.segments:
-            if (fieldname, btext) in reader:
-                yield reader, offset, decode(reader.postings(fieldname, btext))
+            try:
+                info = reader.term_info(fieldname, btext)
+            except TermNotFound:
+                continue
+            frequency += info.doc_frequency()
+            yield reader, offset, decode(reader.postings(fieldname, btext))
+        # whoosh's doc_frequency is this sum: remembered, no second look-up
+        self._remember_frequency((fieldname, btext), frequency)
 
     def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """(block numbers, weights) of one term over all segments, cached
