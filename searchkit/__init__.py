@@ -40,7 +40,13 @@ _EXPORTS = {
     "reindex": "searchkit.indexing",
     "Index": "searchkit.retrieval",
     "SearchResult": "searchkit.retrieval",
+    "explain": "searchkit.retrieval",
     "search": "searchkit.retrieval",
+    "IndexStats": "searchkit.retrieval.stats",
+    "index_stats": "searchkit.retrieval.stats",
+    "EvalReport": "searchkit.eval",
+    "evaluate_index": "searchkit.eval",
+    "load_judgements": "searchkit.eval",
     "Passage": "searchkit.retrieval.browse",
     "parallel": "searchkit.retrieval.browse",
     "show": "searchkit.retrieval.browse",
@@ -51,11 +57,13 @@ __all__ = [
     "ConfigError",
     "CorpusError",
     "Document",
+    "EvalReport",
     "Hit",
     "Index",
     "IndexLocked",
     "IndexNotFound",
     "IndexReport",
+    "IndexStats",
     "InternalError",
     "NotFound",
     "Passage",
@@ -66,7 +74,11 @@ __all__ = [
     "SearchkitError",
     "UserError",
     "__version__",
+    "evaluate_index",
+    "explain",
     "index_corpus",
+    "index_stats",
+    "load_judgements",
     "parallel",
     "reindex",
     "search",
@@ -87,10 +99,12 @@ if TYPE_CHECKING:
         SearchkitError,
         UserError,
     )
+    from .eval import EvalReport, evaluate_index, load_judgements
     from .indexing import IndexReport, index_corpus, reindex
     from .model import Block, Document, Hit
-    from .retrieval import Index, SearchResult, search
+    from .retrieval import Index, SearchResult, explain, search
     from .retrieval.browse import Passage, parallel, show
+    from .retrieval.stats import IndexStats, index_stats
 
 
 def __getattr__(name: str) -> Any:

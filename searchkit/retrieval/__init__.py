@@ -20,10 +20,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..index.snapshot import Snapshot, open_snapshot
 from .results import SearchResult, run
+
+if TYPE_CHECKING:  # a search needs neither
+    from ..query.explain import Explanation
+    from .stats import IndexStats
 
 
 def search(
@@ -59,6 +63,18 @@ def search(
             return run(snap, query, limit, **options)
 
     return _answered(once)
+
+
+def explain(query: str, index_dir: Path | str | None = None) -> Explanation:
+    """How ``query`` is read (``searchkit explain``): tokens, lemma readings,
+    the parsed tree, filters and the plan. With ``index_dir``, also what only
+    that index knows (prefix forms, derivational relatives, abbreviations)."""
+    from ..query.explain import explain as explained
+
+    if index_dir is None:
+        return explained(query)
+    with open_snapshot(index_dir) as snap:
+        return explained(query, snap)
 
 
 #: A search that commits outran (a Xapian index) is answered again, at most so often.
@@ -110,6 +126,20 @@ class Index:
 
         return _answered(once)
 
+    def explain(self, query: str) -> Explanation:
+        """Like :func:`explain`, with this index's vocabulary at its latest commit."""
+        from ..query.explain import explain as explained
+
+        self.snapshot = self.snapshot.refresh()
+        return explained(query, self.snapshot)
+
+    def stats(self) -> IndexStats:
+        """Like :func:`~searchkit.retrieval.stats.index_stats`, at the latest commit."""
+        from .stats import snapshot_stats
+
+        self.snapshot = self.snapshot.refresh()
+        return snapshot_stats(self.snapshot, self.path)
+
     def close(self) -> None:
         with self._turn:
             self.snapshot.close()
@@ -121,4 +151,4 @@ class Index:
         self.close()
 
 
-__all__ = ["Index", "SearchResult", "run", "search"]
+__all__ = ["Index", "SearchResult", "explain", "run", "search"]

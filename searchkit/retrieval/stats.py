@@ -9,7 +9,7 @@ from typing import Any
 
 from ..index import generations
 from ..index.runlog import last_run
-from ..index.snapshot import open_snapshot
+from ..index.snapshot import Snapshot, open_snapshot
 from ..index.xapian import layout
 
 
@@ -59,22 +59,27 @@ def abbreviations(index_dir: Path | str) -> list[Abbreviation]:
 
 def index_stats(index_dir: Path | str) -> IndexStats:
     """Files, documents, blocks, documents per language, size on disk, last run."""
+    with open_snapshot(index_dir) as snap:
+        return snapshot_stats(snap, index_dir)
+
+
+def snapshot_stats(snap: Snapshot, index_dir: Path | str) -> IndexStats:
+    """:func:`index_stats` of an open snapshot of the index at ``index_dir``."""
     root = Path(index_dir)
     languages: Counter[str] = Counter()
-    with open_snapshot(root) as snap:
-        generation = snap.generation or ""
-        backend, shards = getattr(snap, "backend", "whoosh"), getattr(snap, "shards", 1)
-        blocks = snap.live_count()
-        files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
-            1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
-        )
-        documents = 0
-        for source in snap.lexicon("source"):
-            block = snap.first_block("source", source)
-            if block is None:
-                continue
-            documents += 1
-            languages[snap.stored.document(block).language or "unknown"] += 1
+    generation = snap.generation or ""
+    backend, shards = getattr(snap, "backend", "whoosh"), getattr(snap, "shards", 1)
+    blocks = snap.live_count()
+    files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
+        1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
+    )
+    documents = 0
+    for source in snap.lexicon("source"):
+        block = snap.first_block("source", source)
+        if block is None:
+            continue
+        documents += 1
+        languages[snap.stored.document(block).language or "unknown"] += 1
     return IndexStats(
         path=str(root),
         generation=generation,
