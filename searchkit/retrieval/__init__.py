@@ -130,15 +130,17 @@ class Index:
         """Like :func:`explain`, with this index's vocabulary at its latest commit."""
         from ..query.explain import explain as explained
 
-        self.snapshot = self.snapshot.refresh()
-        return explained(query, self.snapshot)
+        with self._turn:
+            self.snapshot = self.snapshot.refresh()
+            return explained(query, self.snapshot)
 
     def stats(self) -> IndexStats:
         """Like :func:`~searchkit.retrieval.stats.index_stats`, at the latest commit."""
         from .stats import snapshot_stats
 
-        self.snapshot = self.snapshot.refresh()
-        return snapshot_stats(self.snapshot, self.path)
+        with self._turn:
+            self.snapshot = self.snapshot.refresh()
+            return snapshot_stats(self.snapshot, self.path)
 
     def close(self) -> None:
         with self._turn:
