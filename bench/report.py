@@ -146,8 +146,9 @@ def tables(size: dict[str, Any]) -> str:
         )
     if size.get("throughput"):
         lines.append(
-            "Throughput, queries a second (the mix twice over; warm): one thread; "
-            "client threads on one Index; server processes, each with its own"
+            "Throughput, queries a second: one thread (the timed pass, every query new); "
+            "then the mix twice over: client threads on one Index (taking turns), "
+            "server processes, each with its own"
         )
         for name, t in size["throughput"].items():
             lines.append(
