@@ -32,3 +32,22 @@ def test_threads_sharing_an_index_get_the_answers_of_one(seed_index: Path) -> No
     assert len(answers) == len(work)
     for query, answer in answers:
         assert answer == expected[query], query
+
+
+def test_an_open_index_sees_each_commit_at_once(corpus_copy: Path, tmp_path: Path) -> None:
+    """A search right after a commit answers from it (refresh checks the
+    pointer's and the generation folder's stamps before trusting its snapshot)."""
+    from searchkit import index_corpus
+
+    index = tmp_path / "index"
+    assert index_corpus(corpus_copy, index).ok
+    note = "1. Особая новейшая формулировка о {word}.\n"
+    with Index(index) as ix:
+        assert not ix.search("новейшая").hits
+        for i, word in enumerate(["лососях", "форелях", "осетрах"]):
+            (corpus_copy / f"note{i}.txt").write_text(note.format(word=word), encoding="utf-8")
+            assert index_corpus(corpus_copy, index).ok  # an incremental commit
+            assert {h.source for h in ix.search("новейшая")} == {
+                f"note{j}.txt" for j in range(i + 1)
+            }
+            assert ix.search(word).hits[0].source == f"note{i}.txt"

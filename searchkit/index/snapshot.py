@@ -20,6 +20,7 @@ index has moved on, and the caches go with the old one.
 
 from __future__ import annotations
 
+import os
 import time
 from bisect import bisect_right
 from collections import OrderedDict
@@ -46,6 +47,10 @@ CACHE_POSTINGS = 16_000_000
 CACHE_POSITIONS = 8_000_000
 #: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
 CACHE_MASKS = 64
+#: refresh() skips reading the pointer and listing the generation folder
+#: while their file stamps are unchanged, for at most this many seconds (a
+#: file system whose times are coarse may leave a commit's stamp unchanged).
+STAMP_TRUST = 1.0
 #: Document frequencies remembered per snapshot (emptied when full).
 CACHE_FREQUENCIES = 200_000
 #: A term's positions are decoded for the chosen blocks only (and not cached)
@@ -144,6 +149,9 @@ class Snapshot(Lookups):
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._shape_columns: dict[int, Any] = {}
         self._frequencies: dict[tuple[str, bytes], int] = {}
+        #: refresh(): what the index's files looked like at the last full check
+        self._seen: tuple[Any, ...] | None = None
+        self._trust_until = 0.0
 
     # ------------------------------------------------------------- life
 
@@ -152,14 +160,34 @@ class Snapshot(Lookups):
         (of the new generation after a ``--full`` swap); the old one is closed."""
         if self.ix is None or self.root is None:
             return self
+        seen = self._stamp()
+        if seen is not None and seen == self._seen and time.monotonic() < self._trust_until:
+            return self  # neither the pointer nor the generation folder has changed
+        self._seen, self._trust_until = seen, time.monotonic() + STAMP_TRUST
         if generations.current_generation(self.root) != self.generation:
             fresh = open_snapshot(self.root)
             self.close()
             return fresh
         if self.ix.latest_generation() == self.reader.generation():
             return self
-        # whoosh reuses the segments that did not change and closes the rest
-        return Snapshot(self.ix.reader(reuse=self.reader), self.ix, self.root, self.generation)
+        # A reader of its own, and the old one closed: whoosh 2.7.4's reader(reuse=)
+        # matches segment ids against generations, reuses nothing and leaves
+        # all but one old segment reader of each generation open.
+        fresh = Snapshot(self.ix.reader(), self.ix, self.root, self.generation)
+        self.close()
+        return fresh
+
+    def _stamp(self) -> tuple[Any, ...] | None:
+        """What changes when a commit or a ``--full`` swap lands: the pointer
+        file (replaced: a new inode) and the generation folder (a commit adds
+        a table of contents and segment files); ``None`` when unreadable."""
+        assert self.root is not None
+        try:
+            pointer = os.stat(self.root / generations.POINTER)
+            folder = os.stat(self.root / str(self.generation))
+        except OSError:
+            return None
+        return (pointer.st_ino, pointer.st_mtime_ns, folder.st_mtime_ns, folder.st_ino)
 
     def close(self) -> None:
         self.reader.close()
