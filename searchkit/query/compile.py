@@ -19,9 +19,11 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Protocol
 
-from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem
+from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem, semantic
 from ..analysis import abbreviations as abbr
 from ..errors import QueryError
+from ..families import bases
+from ..families import parse as parse_symbol
 from ..symbols import canonical, fold_lookalikes
 from . import plan as p
 from .syntax import And, Filter, Must, Not, Or, Phrase, Symbol, Word, parse_tree
@@ -158,13 +160,14 @@ class _Compiler:
                 )
 
     def relatives(self, word: p.WordMatch) -> p.WordMatch:
-        """``word`` with its derivational relatives among the index's lemmas."""
-        stem = relative_stem(word.readings[0]) if word.readings else None
-        if stem is None or self.vocabulary is None or self.negated:
+        """``word`` with its derivational relatives among the index's lemmas
+        (and its semantic neighbours there, when they are on)."""
+        if not word.readings or self.vocabulary is None or self.negated:
             return word
+        stem = relative_stem(word.readings[0])
         found = [
             t
-            for t in self.vocabulary.expand_prefix("content", stem)
+            for t in (self.vocabulary.expand_prefix("content", stem) if stem else ())
             if not t.startswith(SURFACE_MARK)
             and "-" not in t
             and t not in word.readings
@@ -172,11 +175,26 @@ class _Compiler:
         ]
         found.sort(key=lambda t: (abs(len(t) - len(word.readings[0])), t))
         kept = tuple(found[:MAX_RELATIVES])
+        kept += tuple(n for n in self._neighbours(word.readings[0]) if n not in word.readings)
         if kept:
             self.plan.highlight.append(
                 p.HighlightTerm(frozenset(kept), best=kept[0], kind="relative")
             )
         return replace(word, relatives=kept)
+
+    def _neighbours(self, lemma: str) -> tuple[str, ...]:
+        """The lemmas of the index nearest ``lemma`` in meaning (:mod:`semantic`)."""
+        if semantic.MAX_NEIGHBOURS <= 0:
+            return ()
+        vocabulary = self.vocabulary
+        assert vocabulary is not None
+        key = tuple(getattr(vocabulary, k, id(vocabulary)) for k in ("root", "generation", "n"))
+
+        def terms() -> Iterator[str]:
+            for first in "абвгдежзийклмнопрстуфхцчшщэюя":
+                yield from vocabulary.expand_prefix("content", first)
+
+        return semantic.neighbours(key, terms, lemma)
 
     # ---------------------------------------------------------------- nodes
 
@@ -266,6 +284,11 @@ class _Compiler:
 
     def filter(self, f: Filter) -> p.Node:
         value = f.value
+        if f.field == "family":  # every document of the index with that base symbol
+            found = family_symbols(value, self.vocabulary)
+            if found is None:
+                raise QueryError(self.text, f"family: {value!r} is not a UN symbol", f.start)
+            return found
         if f.field in ("symbol", "body", "cites"):
             prefix = value.endswith("*")
             bare = value.rstrip("*")
@@ -344,6 +367,28 @@ def _naming(positive: list[Any]) -> frozenset[int]:
         if number.norm.isdigit() and any(lem in NUMBER_LABELS for lem in label.lemmas):
             found.update((i, i + 1))
     return frozenset(found) if len(found) < len(positive) else frozenset()
+
+
+def family_symbols(value: str, vocabulary: Vocabulary | None) -> p.Node | None:
+    """``family:VALUE`` as a filter: the symbols of the index whose base is
+    VALUE's (a joint symbol: either part's); ``None`` if VALUE is no symbol."""
+    symbol = canonical(value.rstrip("*"))
+    found = bases(symbol) if symbol else []
+    if not found:
+        return None
+    nodes: list[p.Node] = []
+    for base in found:
+        if vocabulary is None:  # explain without an index: the base and what hangs from it
+            nodes += [p.FieldMatch("symbol", base), p.FieldPrefix("symbol", base + "/")]
+            continue
+        held = [t for t in vocabulary.expand_prefix("symbol", base) if _in_family(t, base)]
+        nodes += [p.FieldMatch("symbol", t) for t in held or [base]]
+    return p.AnyOf(tuple(nodes))  # never a bare symbol: that one names a document
+
+
+def _in_family(term: str, base: str) -> bool:
+    parsed = parse_symbol(term)
+    return parsed is not None and parsed.base == base and parsed.symbol == term
 
 
 def _loose_symbol(text: str) -> str | None:
