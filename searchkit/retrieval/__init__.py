@@ -5,7 +5,8 @@
 * :mod:`.ranking`    every weight and factor of the ranking
 * :mod:`.selection`  the best blocks of a ranked plan, per document, the proximity bonus
 * :mod:`.feedback`   pseudo-relevance feedback
-* :mod:`.xapian_rank` a plan as Xapian queries that choose the ranker's candidates
+* :mod:`.xapian_rank` a plan as one weighted Xapian query (searchkit's ranking in Xapian's matcher)
+* :mod:`.xapian_native` that query run: the page ranked by Xapian, counts and facets
 * :mod:`.highlight`  matched words marked, the best fragment cut
 * :mod:`.suggest`    keyboard layout, did you mean
 * :mod:`.browse`     a paragraph in its context, the same paragraph in another language
@@ -86,14 +87,16 @@ RETRIES = 3
 
 def _answered(once: Callable[[], SearchResult]) -> SearchResult:
     """``once()``, again on a fresh snapshot while commits outran the one it
-    read (:func:`~searchkit.index.xapian.snapshot.moved`), at most :data:`RETRIES` times."""
-    from ..index.xapian.snapshot import moved
+    read (:func:`~searchkit.index.xapian.snapshot.moved`) or a replica of a
+    shard stopped answering (:func:`~searchkit.index.xapian.snapshot.failover`),
+    at most :data:`RETRIES` times."""
+    from ..index.xapian.snapshot import failover, moved
 
     for attempt in range(RETRIES):
         try:
             return once()
         except Exception as exc:
-            if attempt + 1 == RETRIES or not moved(exc):
+            if attempt + 1 == RETRIES or not (moved(exc) or failover(exc)):
                 raise
     raise AssertionError("not reached")
 
@@ -117,23 +120,26 @@ class Index:
     def __init__(self, index_dir: Path | str, partial: bool = False) -> None:
         self.path = Path(index_dir)
         self.snapshot: Snapshot = open_snapshot(self.path, partial)
-        self._turn = threading.Lock()
+        #: Neither a Xapian database nor whoosh's readers (a seek and a read on
+        #: one file) and the snapshot's caches are for two threads at once:
+        #: searches take turns (tests/test_threads.py).
+        self._turns = threading.Lock()
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
 
         def once() -> SearchResult:
-            with self._turn:
-                self.snapshot = self.snapshot.refresh()
-                return run(self.snapshot, query, limit, **options)
+            self.snapshot = self.snapshot.refresh()
+            return run(self.snapshot, query, limit, **options)
 
-        return _answered(once)
+        with self._turns:
+            return _answered(once)
 
     def explain(self, query: str) -> Explanation:
         """Like :func:`explain`, with this index's vocabulary at its latest commit."""
         from ..query.explain import explain as explained
 
-        with self._turn:
+        with self._turns:
             self.snapshot = self.snapshot.refresh()
             return explained(query, self.snapshot)
 
@@ -141,12 +147,12 @@ class Index:
         """Like :func:`~searchkit.retrieval.stats.index_stats`, at the latest commit."""
         from .stats import snapshot_stats
 
-        with self._turn:
+        with self._turns:
             self.snapshot = self.snapshot.refresh()
             return snapshot_stats(self.snapshot, self.path)
 
     def close(self) -> None:
-        with self._turn:
+        with self._turns:
             self.snapshot.close()
 
     def __enter__(self) -> Index:
