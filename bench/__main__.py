@@ -82,6 +82,9 @@ def cold_start(index_dir: Path, query: str, runs: int = 5) -> dict[str, Any]:
     }
 
 
+#: Throughput: client threads sharing one open index, and server processes.
+THREADS, PROCESSES = 4, 2
+
 #: ``--sizes real``: the real corpus as it is (no copies: real vocabulary, cold caches).
 REAL = "real"
 
@@ -135,6 +138,22 @@ def run_size(
             "open_seconds": answered["open_seconds"],
             "rss_mb": answered["rss_mb"],
         }
+        if name.startswith("searchkit"):
+            print(f"[{label}] throughput of {name}…", file=sys.stderr, flush=True)
+            spent = sum(t[1] for t in answered["timings"]) / 1000
+            size.setdefault("throughput", {})[name] = {
+                "one_thread_qps": round(len(answered["timings"]) / spent, 1)
+            } | job(
+                {
+                    "op": "throughput",
+                    "engine": name,
+                    "out": str(out),
+                    "queries": [q.to_dict() for q in qs],
+                    "warmup": [q.to_dict() for q in warmup],
+                    "threads": THREADS,
+                    "processes": PROCESSES,
+                }
+            )
     if "searchkit" in args.engines:
         out = engines.index_path(work, "searchkit", tag)
         size["cold_start"] = cold_start(out, qs[len(qs) // 3].text)

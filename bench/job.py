@@ -2,7 +2,9 @@
 
 ``python -m bench.job '{"op": "build", "engine": "searchkit", "corpus": ..., "out": ...}'``
 prints one JSON line. Ops: ``build`` (full index), ``reindex`` (searchkit's
-incremental update), ``query`` (open once, warm up on another mix, time the mix).
+incremental update), ``query`` (open once, warm up on another mix, time the mix),
+``throughput`` (queries a second: the mix answered by client threads sharing
+one open index, and by server processes each with its own).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def _rss_mb() -> dict[str, float]:
@@ -93,7 +96,102 @@ def run(spec: dict) -> dict:
             hits = query(q)
             timings.append((q.kind, round((time.perf_counter() - t) * 1000, 3), hits))
         return {"open_seconds": round(opened, 3), "timings": timings} | _rss_mb()
+    if op == "throughput":
+        from .queries import Query
+
+        def mix(key: str) -> list[Query]:
+            return [Query(q["kind"], tuple(q["words"]), q.get("lang")) for q in spec[key]]
+
+        queries, warmup = mix("queries"), mix("warmup")
+        rounds = int(spec.get("rounds", 2))
+        return {
+            "queries": len(queries) * rounds,
+            "threads": spec.get("threads", 4),
+            "threads_qps": _threads_qps(name, out, queries, warmup, spec.get("threads", 4), rounds),
+            "processes": spec.get("processes", 2),
+            "processes_qps": _processes_qps(
+                name, out, queries, warmup, spec.get("processes", 2), rounds
+            ),
+        }
     raise ValueError(f"unknown op {op!r}")
+
+
+def _threads_qps(
+    name: str, out: Path, queries: list, warmup: list, threads: int, rounds: int
+) -> float:
+    """Queries a second of ``threads`` client threads sharing one open index
+    (warmed up on ``warmup``), each taking the next query of the mix
+    (``rounds`` times over) until none is left."""
+    import threading
+
+    from . import engines
+
+    query = engines.opener(name, out)
+    for q in warmup:
+        query(q)
+    todo = iter(queries * rounds)
+    take = threading.Lock()
+
+    def client() -> None:
+        while True:
+            with take:
+                q = next(todo, None)
+            if q is None:
+                return
+            query(q)
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return round(len(queries) * rounds / (time.perf_counter() - started), 1)
+
+
+def _server(name: str, out: str, warmup: list, inbox: Any, outbox: Any) -> None:
+    """A server process: open the index, warm up, then answer queries from
+    ``inbox`` (one ``None`` stops it), each answer's hit count to ``outbox``."""
+    from . import engines
+
+    query = engines.opener(name, Path(out))
+    for q in warmup:
+        query(q)
+    outbox.put("ready")
+    while (q := inbox.get()) is not None:
+        outbox.put(query(q))
+
+
+def _processes_qps(
+    name: str, out: Path, queries: list, warmup: list, processes: int, rounds: int
+) -> float:
+    """Queries a second of ``processes`` server processes, each with its own
+    open index (warmed up), fed the mix (``rounds`` times over) by one client
+    through a queue: from the first query sent to the last answer back."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    inbox, outbox = ctx.Queue(), ctx.Queue()
+    servers = [
+        ctx.Process(target=_server, args=(name, str(out), warmup, inbox, outbox))
+        for _ in range(processes)
+    ]
+    for server in servers:
+        server.start()
+    for _ in servers:
+        outbox.get()  # "ready"
+    todo = queries * rounds
+    started = time.perf_counter()
+    for q in todo:
+        inbox.put(q)
+    for _ in todo:
+        outbox.get()
+    seconds = time.perf_counter() - started
+    for _ in servers:
+        inbox.put(None)
+    for server in servers:
+        server.join()
+    return round(len(todo) / seconds, 1)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,18 @@ def tables(size: dict[str, Any]) -> str:
             f"{p95('filter'):>10} {p95('symbol'):>10} {p95('all'):>8} "
             f"{_ratio(skq, q.get('all', {}).get('p95')):>7}"
         )
+    if size.get("throughput"):
+        lines.append(
+            "Throughput, queries a second: one thread (the timed pass, every query new); "
+            "then the mix twice over: client threads on one Index (taking turns), "
+            "server processes, each with its own"
+        )
+        for name, t in size["throughput"].items():
+            lines.append(
+                f"{name:18} 1 thread {t['one_thread_qps']:7.1f}   "
+                f"{t['threads']} threads {t['threads_qps']:7.1f}   "
+                f"{t['processes']} processes {t['processes_qps']:7.1f}"
+            )
     if "cold_start" in size:
         c = size["cold_start"]
         imports = c.get("imports_s")

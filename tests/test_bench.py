@@ -67,9 +67,13 @@ def test_bench_runs_on_a_tiny_corpus(shared_corpus: Path, tmp_path: Path, capsys
         assert size["queries"][name]["words"]["with_hits"] > 0
     assert size["reindex"]["changed"] >= 1
     assert size["cold_start"]["median_s"] > 0
+    speed = size["throughput"]["searchkit"]
+    assert speed["queries"] == 2 * sum(MIX.values())
+    assert min(speed["one_thread_qps"], speed["threads_qps"], speed["processes_qps"]) > 0
     assert str(tmp_path) not in result.read_text(encoding="utf-8")  # results name no paths
     out = capsys.readouterr().out
     assert "Indexing" in out and "Queries" in out and "vocabulary is real but repeated" in out
+    assert "Throughput" in out
 
 
 @pytest.mark.slow

@@ -233,6 +233,11 @@ def test_bulk_reader_matches_whoosh_matchers(tmp_path: Path, block: int) -> None
                 postings.positions_at(reader.postings(fieldname, btext), offsets, firsts, chosen)
             )
             assert got == {i: list(expected[i][1]) for i in chosen}
+            matcher = reader.postings(fieldname, btext)
+            which, where = postings.occurrences_at(matcher, offsets, firsts, np.array(chosen))
+            assert list(zip(which.tolist(), where.tolist(), strict=True)) == [
+                (i, q) for i in chosen for q in expected[i][1]
+            ]
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,10 @@ from .morphology import (
     query_lemmas,
     relative_stem,
     term_positions,
+    text_lemmas,
 )
 from .stopwords import STOP_WORDS
-from .words import Word, iter_words, normalize
+from .words import Word, WordSpan, iter_words, normalize, word_spans
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -35,6 +36,7 @@ __all__ = [
     "STOP_WORDS",
     "SURFACE_MARK",
     "Word",
+    "WordSpan",
     "best_lemma",
     "iter_words",
     "lemmas",
@@ -43,4 +45,6 @@ __all__ = [
     "query_lemmas",
     "relative_stem",
     "term_positions",
+    "text_lemmas",
+    "word_spans",
 ]

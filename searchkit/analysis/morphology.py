@@ -163,6 +163,18 @@ def _word_terms(raw: str, surface: bool) -> tuple[tuple[tuple[int, tuple[bytes, 
     return tuple(entries), width
 
 
+def text_lemmas(text: str) -> set[str]:
+    """The lemmas of ``text``'s words (and of the parts of its hyphenated
+    words): the terms :func:`term_positions` gives, without positions, each
+    distinct word analysed once per process."""
+    return set().union(*map(_raw_lemmas, set(WORD_RE.findall(text))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _raw_lemmas(raw: str) -> frozenset[str]:
+    return frozenset(lem for word in iter_words(raw) for lem in lemmas(word.text))
+
+
 def query_lemmas(word: str) -> tuple[str, ...]:
     """Lemmas of a word typed in a query (normalised first)."""
     norm, _ = normalize(word)

@@ -99,6 +99,51 @@ def positions_at(
         yield i, flat[ends[j - 1] if j else 0 : ends[j]]
 
 
+def gather(
+    chosen: np.ndarray, counts: np.ndarray, positions: np.ndarray, ends: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(posting, position) of every occurrence in the ``chosen`` postings of a
+    list whose postings have ``counts`` occurrences each, at ``positions``
+    (all of them, posting after posting; ``ends``: their running sum)."""
+    counts = counts.astype(np.int64)
+    if ends is None:
+        ends = np.cumsum(counts)
+    sizes = counts[chosen]
+    starts = ends[chosen] - sizes
+    # the positions of each chosen posting: starts[i] .. starts[i] + sizes[i]
+    run = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(chosen, sizes), positions[np.repeat(starts, sizes) + run].astype(np.int64)
+
+
+def occurrences_at(
+    matcher: Any, offsets: np.ndarray, firsts: np.ndarray, postings: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(posting, position) of every occurrence in the given postings of one
+    segment's list (indexes into it, ascending), as two arrays, reading
+    only the blocks that hold them: :func:`positions_at` without a list per
+    posting."""
+    m = leaf(matcher)
+    blocks = np.searchsorted(firsts, postings, side="right") - 1
+    which: list[np.ndarray] = []
+    where: list[np.ndarray] = []
+    bounds = np.flatnonzero(np.diff(blocks)) + 1
+    for chosen in np.split(np.asarray(postings, dtype=np.int64), bounds):
+        if not len(chosen):
+            continue
+        block_no = int(blocks[np.searchsorted(postings, chosen[0])])
+        block = m.block_at(int(offsets[block_no]))
+        if block.counts is None or block.positions is None:
+            raise Unsupported(m)
+        local = chosen - int(firsts[block_no])
+        found, positions = gather(local, block.counts, block.positions)
+        which.append(found + int(firsts[block_no]))
+        where.append(positions)
+    if not which:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(which), np.concatenate(where)
+
+
 def segment_lengths(reader: Any, fieldname: str) -> np.ndarray:
     """One segment's field lengths, decoded from whoosh's one-byte length column."""
     n = reader.doc_count_all()

@@ -20,6 +20,7 @@ index has moved on, and the caches go with the old one.
 
 from __future__ import annotations
 
+import os
 import time
 from bisect import bisect_right
 from collections import OrderedDict
@@ -46,6 +47,12 @@ CACHE_POSTINGS = 16_000_000
 CACHE_POSITIONS = 8_000_000
 #: Filters (languages, year and date ranges, symbol prefixes) kept as flags per block.
 CACHE_MASKS = 64
+#: refresh() skips reading the pointer and listing the generation folder
+#: while their file stamps are unchanged, for at most this many seconds (a
+#: file system whose times are coarse may leave a commit's stamp unchanged).
+STAMP_TRUST = 1.0
+#: Document frequencies remembered per snapshot (emptied when full).
+CACHE_FREQUENCIES = 200_000
 #: A term's positions are decoded for the chosen blocks only (and not cached)
 #: when those hold at most this share of the term's postings.
 PARTIAL_DECODE = 0.2
@@ -141,6 +148,10 @@ class Snapshot(Lookups):
         self._masks: OrderedDict[Any, np.ndarray] = OrderedDict()
         self._values: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._shape_columns: dict[int, Any] = {}
+        self._frequencies: dict[tuple[str, bytes], int] = {}
+        #: refresh(): what the index's files looked like at the last full check
+        self._seen: tuple[Any, ...] | None = None
+        self._trust_until = 0.0
 
     # ------------------------------------------------------------- life
 
@@ -149,14 +160,34 @@ class Snapshot(Lookups):
         (of the new generation after a ``--full`` swap); the old one is closed."""
         if self.ix is None or self.root is None:
             return self
+        seen = self._stamp()
+        if seen is not None and seen == self._seen and time.monotonic() < self._trust_until:
+            return self  # neither the pointer nor the generation folder has changed
+        self._seen, self._trust_until = seen, time.monotonic() + STAMP_TRUST
         if generations.current_generation(self.root) != self.generation:
             fresh = open_snapshot(self.root)
             self.close()
             return fresh
         if self.ix.latest_generation() == self.reader.generation():
             return self
-        # whoosh reuses the segments that did not change and closes the rest
-        return Snapshot(self.ix.reader(reuse=self.reader), self.ix, self.root, self.generation)
+        # A reader of its own, and the old one closed: whoosh 2.7.4's reader(reuse=)
+        # matches segment ids against generations, reuses nothing and leaves
+        # all but one old segment reader of each generation open.
+        fresh = Snapshot(self.ix.reader(), self.ix, self.root, self.generation)
+        self.close()
+        return fresh
+
+    def _stamp(self) -> tuple[Any, ...] | None:
+        """What changes when a commit or a ``--full`` swap lands: the pointer
+        file (replaced: a new inode) and the generation folder (a commit adds
+        a table of contents and segment files); ``None`` when unreadable."""
+        assert self.root is not None
+        try:
+            pointer = os.stat(self.root / generations.POINTER)
+            folder = os.stat(self.root / str(self.generation))
+        except OSError:
+            return None
+        return (pointer.st_ino, pointer.st_mtime_ns, folder.st_mtime_ns, folder.st_ino)
 
     def close(self) -> None:
         self.reader.close()
@@ -173,8 +204,20 @@ class Snapshot(Lookups):
         return text if isinstance(text, bytes) else self.schema[fieldname].to_bytes(text)
 
     def doc_frequency(self, fieldname: str, text: Any) -> int:
-        """How many blocks hold the term (deleted ones not yet merged away included)."""
-        return int(self.reader.doc_frequency(fieldname, self._bytes(fieldname, text)))
+        """How many blocks hold the term (deleted ones not yet merged away
+        included), remembered: a query asks again for its terms' frequencies
+        (scores, coverage, feedback), and the next query for many of them."""
+        key = (fieldname, self._bytes(fieldname, text))
+        found = self._frequencies.get(key)
+        if found is None:
+            found = int(self.reader.doc_frequency(fieldname, key[1]))
+            self._remember_frequency(key, found)
+        return found
+
+    def _remember_frequency(self, key: tuple[str, bytes], frequency: int) -> None:
+        if len(self._frequencies) >= CACHE_FREQUENCIES:
+            self._frequencies.clear()
+        self._frequencies[key] = int(frequency)
 
     def avg_length(self, fieldname: str) -> float:
         """The field's mean length over all blocks (whoosh's), 1 when it has none."""
@@ -232,9 +275,18 @@ class Snapshot(Lookups):
     ) -> Iterator[tuple[Any, int, Any]]:
         """(reader, number of its first block, ``decode`` of the term's posting
         list) for each segment that holds the term."""
+        from whoosh.reading import TermNotFound
+
+        frequency = 0
         for reader, offset in self.segments:
-            if (fieldname, btext) in reader:
-                yield reader, offset, decode(reader.postings(fieldname, btext))
+            try:
+                info = reader.term_info(fieldname, btext)
+            except TermNotFound:
+                continue
+            frequency += info.doc_frequency()
+            yield reader, offset, decode(reader.postings(fieldname, btext))
+        # whoosh's doc_frequency is this sum: remembered, no second look-up
+        self._remember_frequency((fieldname, btext), frequency)
 
     def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """(block numbers, weights) of one term over all segments, cached
@@ -303,12 +355,8 @@ class Snapshot(Lookups):
             ids, _ = self.postings(fieldname, btext)
             chosen = np.flatnonzero(blocks[ids])
             if len(chosen) <= PARTIAL_DECODE * len(ids):
-                docs: list[int] = []
-                where: list[int] = []
-                for i, found in self._positions_of(fieldname, btext, chosen):
-                    docs.extend([int(ids[i])] * len(found))
-                    where.extend(found)
-                return np.array(docs, dtype=np.int64), np.array(where, dtype=np.int64)
+                which, where = self._occurrences_of(fieldname, btext, chosen)
+                return ids[which].astype(np.int64), where
         ids, counts, flat = self.positions(fieldname, btext)
         take = np.repeat(blocks[ids], counts)
         return np.repeat(ids, counts)[take].astype(np.int64), flat[take].astype(np.int64)
@@ -320,24 +368,54 @@ class Snapshot(Lookups):
         wanted = np.array(sorted(docs), dtype=np.int64)
         where = np.searchsorted(ids, wanted)
         held = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == wanted)
+        which, positions = self._occurrences_of(fieldname, btext, where[held])
+        if not len(which):
+            return {}
+        cuts = np.flatnonzero(np.diff(which)) + 1
         return {
-            int(ids[i]): found for i, found in self._positions_of(fieldname, btext, where[held])
+            int(ids[int(group[0])]): found.tolist()
+            for group, found in zip(np.split(which, cuts), np.split(positions, cuts), strict=True)
         }
 
-    def _positions_of(
+    def _occurrences_of(
         self, fieldname: str, btext: bytes, chosen: np.ndarray
-    ) -> Iterator[tuple[int, list[int]]]:
-        """(posting, positions) of the ``chosen`` postings of a term (ascending
-        indexes into its cached postings), read from just the posting blocks
-        that hold them, found in the block directory kept with the postings."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(posting, position) arrays of every occurrence in the ``chosen``
+        postings of a term (ascending indexes into its cached postings), read
+        from just the posting blocks that hold them; or from all of the term's
+        positions (decoded and cached first when the chosen postings are in
+        half of its posting blocks or more: the next query finds them)."""
+        key = (fieldname, btext)
+        directory = self._blocks.get(key, [])
+        if key not in self._positions and len(chosen):
+            needed = total = 0
+            base = 0
+            for _, _, firsts, count in directory:
+                local = chosen[(chosen >= base) & (chosen < base + count)] - base
+                needed += len(np.unique(np.searchsorted(firsts, local, side="right")))
+                total += len(firsts)
+                base += count
+            if 2 * needed >= total:
+                self.positions(fieldname, btext)
+        cached = self._positions.get(key)
+        if cached is not None:
+            _, counts, flat = cached
+            return disk.gather(chosen, counts, flat)
         base = 0
-        for reader, offsets, firsts, count in self._blocks.get((fieldname, btext), []):
+        which: list[np.ndarray] = []
+        where: list[np.ndarray] = []
+        for reader, offsets, firsts, count in directory:
             local = chosen[(chosen >= base) & (chosen < base + count)] - base
             if len(local):
                 matcher = reader.postings(fieldname, btext)
-                for i, found in disk.positions_at(matcher, offsets, firsts, local.tolist()):
-                    yield base + i, found
+                found, positions = disk.occurrences_at(matcher, offsets, firsts, local)
+                which.append(found + base)
+                where.append(positions)
             base += count
+        if not which:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(which), np.concatenate(where)
 
     # ------------------------------------------------------------- per block
 

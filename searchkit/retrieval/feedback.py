@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..analysis import STOP_WORDS, term_positions
+from ..analysis import STOP_WORDS, text_lemmas
 from ..query import plan as p
 from . import ranking as knobs
 from .ranker import Ranked, Ranker
@@ -37,8 +37,8 @@ def feedback(ranker: Ranker, plan: p.Plan, ranked: Ranked) -> tuple[Ranked, list
     own = plan.lemmas
     held: Counter[str] = Counter()
     for _, _, block in best:
-        lems = {t.decode("utf-8") for t in term_positions(ranker.snap.stored.block(block).text)}
-        held.update(t for t in lems if _feedback_word(t) and t not in own)
+        lems = text_lemmas(ranker.snap.stored.block(block).text)
+        held.update(t for t in lems if t not in own and _feedback_word(t))
     snap = ranker.snap
     weighed = sorted(
         (

@@ -17,10 +17,15 @@ Formats: plain (``[[…]]``), terminal colour (ANSI), HTML (escaped, only
 from __future__ import annotations
 
 import html
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
-from ..analysis import iter_words, lemmas
+from ..analysis import WordSpan, lemmas, word_spans
+from ..analysis.words import WORD_RE
 
 OPEN, CLOSE = "[[", "]]"
 ANSI_OPEN, ANSI_CLOSE = "\x1b[1;33m", "\x1b[0m"
@@ -58,60 +63,168 @@ def match_spans(text: str, terms: Sequence[Any] | set[str]) -> list[tuple[int, i
     if isinstance(terms, set | frozenset):
         wanted = terms
         return [
-            (w.start, w.end)
-            for w in iter_words(text)
-            if not w.whole and wanted.intersection(lemmas(w.text))
+            (start, end)
+            for start, end, form, whole in word_spans(text)
+            if not whole and wanted.intersection(lemmas(form))
         ]
-    words = list(iter_words(text))
-    marked: set[tuple[int, int]] = set()
-    for term in (t for t in terms if t.phrase is None):
-        strengths = [_strength(w.text, term) for w in words]
-        best = max(strengths, default=0)
-        if best:
-            marked.update(
-                (w.start, w.end) for w, k in zip(words, strengths, strict=True) if k == best
+    return Highlighter(terms).spans(text)
+
+
+#: A piece of a raw word of the text that fits some term: its offsets in the
+#: raw word, whether it is a whole hyphenated word, its place among the raw
+#: word's parts (-1 for a whole word), its strength for each plain term, and
+#: the (phrase, word) places it fits.
+_Piece = tuple[int, int, bool, int, tuple[int, ...], tuple[tuple[int, int], ...]]
+#: The text split into gaps and words: [gap, word, gap, word, ..., gap].
+_SPLIT = re.compile(f"({WORD_RE.pattern})")
+
+
+@lru_cache(maxsize=1 << 16)
+def _raw_word(raw: str) -> tuple[tuple[WordSpan, ...], int, frozenset[str]]:
+    """A raw word of a text split as :func:`word_spans` splits it, how many
+    word positions it takes, and every form and lemma of its pieces (a raw
+    word none of whose is a term's is skipped at once)."""
+    split = tuple(word_spans(raw))
+    keys = frozenset(key for _, _, form, _ in split for key in (form, *lemmas(form)))
+    return split, sum(not whole for *_, whole in split), keys
+
+
+class Highlighter:
+    """:func:`match_spans` for one query's terms over the texts of its page.
+
+    How each distinct raw word of a text fits each term is worked out once
+    for the page, and only the words that fit something are placed: a
+    text is split by the word pattern in one call, and offsets are sums of
+    the lengths of what comes before (no match object per word)."""
+
+    def __init__(self, terms: Sequence[Any]) -> None:
+        self.single = [t for t in terms if t.phrase is None]
+        groups: dict[int, list[Any]] = {}
+        for t in terms:
+            if t.phrase is not None:
+                groups.setdefault(t.phrase, []).append(t)
+        self.groups = list(groups.values())
+        plain = [t for t in terms if not (t.exact or t.prefix)]
+        #: A form can fit a term only by being its surface, or by sharing a
+        #: lemma with it (or by a prefix, which is checked for every form).
+        self._surfaces = {t.surface for t in terms if not t.prefix}
+        self._lemmas = set().union(*(t.lemmas | {t.best} for t in plain)) if plain else set()
+        self._prefixes = any(t.prefix for t in terms)
+        self._keys = self._surfaces | self._lemmas
+        self._zero = (0,) * len(self.single)
+        self._raws: dict[str, tuple[tuple[_Piece, ...], int]] = {}
+
+    def _may_fit(self, form: str) -> bool:
+        return self._prefixes or form in self._surfaces or not self._lemmas.isdisjoint(lemmas(form))
+
+    def _analyse(self, raw: str) -> tuple[tuple[_Piece, ...], int]:
+        """The pieces of a raw word that fit some term, and how many word
+        positions (parts) it takes."""
+        split, count, keys = _raw_word(raw)
+        if not self._prefixes and self._keys.isdisjoint(keys):
+            return (), count
+        pieces: list[_Piece] = []
+        sub = 0
+        for a, b, form, whole in split:
+            place = -1 if whole else sub
+            sub += not whole
+            if not self._may_fit(form):
+                continue
+            strengths = tuple(_strength(form, t) for t in self.single)
+            places = tuple(
+                (g, k)
+                for g, group in enumerate(self.groups)
+                for k, t in enumerate(group)
+                if not whole and _matches(form, t)
             )
-    for whole in (w for w in words if w.whole and (w.start, w.end) in marked):
-        marked = {
-            s
-            for s in marked
-            if not (whole.start <= s[0] and s[1] <= whole.end) or s == (whole.start, whole.end)
-        }
-    spans = sorted(marked)
-    groups: dict[int, list[Any]] = {}
-    for t in terms:
-        if t.phrase is not None:
-            groups.setdefault(t.phrase, []).append(t)
-    if groups:
-        words = [w for w in iter_words(text) if not w.whole]
-        for group in groups.values():
-            spans += _phrase_spans(words, group)
-    return sorted(set(spans))
+            if any(strengths) or places:
+                pieces.append((a, b, whole, place, strengths, places))
+        return tuple(pieces), count
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words in ``text`` that match the terms."""
+        parts = _SPLIT.split(text)
+        raws = parts[1::2]
+        info = self._raws
+        distinct = set(raws)
+        hot = set()
+        for raw in distinct:
+            found = info.get(raw)
+            if found is None:
+                found = info[raw] = self._analyse(raw)
+            if found[0]:
+                hot.add(raw)
+        if not hot:
+            return []
+        ends = list(accumulate(map(len, parts)))  # word i starts at ends[2 * i]
+        uneven = bool(self.groups) and any(info[r][1] != 1 for r in distinct)
+        places = list(accumulate((info[r][1] for r in raws), initial=0)) if uneven else None
+        pieces = []  # (span, whole, place of the word among the text's words, piece)
+        for i, raw in enumerate(raws):
+            if raw in hot:
+                start = ends[2 * i]
+                base = places[i] if places is not None else i
+                for piece in info[raw][0]:
+                    span = (start + piece[0], start + piece[1])
+                    pieces.append((span, piece[2], base + piece[3], piece))
+        marked: set[tuple[int, int]] = set()
+        for j in range(len(self.single)):
+            best = max(piece[4][j] for _, _, _, piece in pieces)
+            if best:
+                marked.update(span for span, _, _, piece in pieces if piece[4][j] == best)
+        for (start, end), whole, _, _ in pieces:
+            if whole and (start, end) in marked:
+                marked = {
+                    s for s in marked if not (start <= s[0] and s[1] <= end) or s == (start, end)
+                }
+        spans = sorted(marked)
+        if self.groups:
+            words = places[-1] if places is not None else len(raws)
+            for g, group in enumerate(self.groups):
+                fits: list[dict[int, tuple[int, int]]] = [{} for _ in group]
+                for span, _, place, piece in pieces:
+                    for pg, k in piece[5]:
+                        if pg == g:
+                            fits[k][place] = span
+                spans += _phrase_spans(fits, words, group[0].slop)
+        return sorted(set(spans))
 
 
-def _phrase_spans(words: list[Any], group: list[Any]) -> list[tuple[int, int]]:
-    """Spans of the words forming each occurrence of a phrase (in order and
-    adjacent; for ``~N`` any order within the phrase length plus N words)."""
-    n, slop = len(group), group[0].slop
+def _phrase_spans(
+    fits: list[dict[int, tuple[int, int]]], words: int, slop: int | None
+) -> list[tuple[int, int]]:
+    """Spans of the words forming each occurrence of a phrase, given where
+    each of its words fits (place among the text's words -> span): in order
+    and adjacent; for ``~N`` in any order within the phrase length plus N
+    words (each word the first free one that fits, from a word that fits
+    any of them)."""
+    n = len(fits)
+    if not all(fits):  # a word of the phrase is not in the text
+        return []
     found: list[tuple[int, int]] = []
-    for i in range(len(words)):
-        if slop is None:
-            window = words[i : i + n]
-            if len(window) == n and all(
-                _matches(w.text, t) for w, t in zip(window, group, strict=True)
-            ):
-                found += [(w.start, w.end) for w in window]
-            continue
-        window, used = words[i : i + n + slop], []
-        if not window or not any(_matches(window[0].text, t) for t in group):
-            continue
-        for t in group:
-            hit = next((w for w in window if w not in used and _matches(w.text, t)), None)
+    if slop is None:
+        for i in fits[0]:
+            if all(i + k in fits[k] for k in range(1, n)):
+                found += [fits[k][i + k] for k in range(n)]
+        return found
+    ordered = [sorted(f) for f in fits]
+    for i in sorted(set().union(*fits)):
+        stop = min(words, i + n + slop)
+        used: list[int] = []
+        for k in range(n):
+            row = ordered[k]
+            hit = None
+            for j in row[bisect_left(row, i) :]:
+                if j >= stop:
+                    break
+                if j not in used:
+                    hit = j
+                    break
             if hit is None:
                 break
             used.append(hit)
         else:
-            found += [(w.start, w.end) for w in used]
+            found += [fits[k][j] for k, j in enumerate(used)]
     return found
 
 

@@ -114,7 +114,7 @@ class Ranker:
             if i in plan.optional:  # a label and number naming the block: score only
                 continue
             found += clause.mask
-            whole &= clause.mask & clause.text
+            whole &= clause.mask if clause.text_mask is None else clause.mask & clause.text_mask
             if i in plan.required:
                 allowed &= clause.mask
         n = len(clauses) - len(plan.optional)
@@ -123,22 +123,30 @@ class Ranker:
             mask = allowed & (found > 0)
         scores = self._with_bonus(scores, mask, plan)
         if n > 1 and weigh:
-            weighed = scores * self.coverage(plan, clauses) ** knobs.COVERAGE
-            scores = np.where(whole, scores, weighed)
+            # only the blocks in the result are weighed (every other score is 0)
+            held = np.flatnonzero(mask & ~whole)
+            if len(held):
+                covered = self.coverage(plan, clauses, held)
+                scores[held] = scores[held] * covered**knobs.COVERAGE
         return Ranked(scores, mask, whole & mask if n else mask)
 
-    def coverage(self, plan: p.Plan, clauses: list[Matches]) -> np.ndarray:
-        """The share of the query each block has: each clause weighs its
-        inverse document frequency (a rare word is most of a query's meaning);
-        one matched only otherwise than by the words in the block's own text
-        (heading, relative) counts ``PARTIAL_WEIGHT``."""
-        covered = np.zeros(self.n)
+    def coverage(
+        self, plan: p.Plan, clauses: list[Matches], blocks: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The share of the query each block has (of ``blocks``, when given):
+        each clause weighs its inverse document frequency (a rare word is
+        most of a query's meaning); one matched only otherwise than by the
+        words in the block's own text (heading, relative) counts
+        ``PARTIAL_WEIGHT``."""
+        covered = np.zeros(self.n if blocks is None else len(blocks))
         weights = [
             0.0 if i in plan.optional else self.weight(node) for i, node in enumerate(plan.clauses)
         ]
         for clause, weight in zip(clauses, weights, strict=True):
-            own = clause.mask & clause.text
-            covered += weight * (own + knobs.PARTIAL_WEIGHT * (clause.mask & ~own))
+            mask = clause.mask if blocks is None else clause.mask[blocks]
+            text = clause.text if blocks is None else clause.text[blocks]
+            own = mask & text
+            covered += weight * (own + knobs.PARTIAL_WEIGHT * (mask & ~own))
         return covered / (sum(weights) or 1.0)
 
     def weight(self, node: p.Node) -> float:
@@ -188,13 +196,13 @@ class Ranker:
             )
         if isinstance(node, p.AllOf):
             parts = [self.evaluate(c) for c in node.children]
-            mask = np.logical_and.reduce([m.mask for m in parts])
-            text = np.logical_and.reduce([m.text for m in parts])
+            mask = _all([m.mask for m in parts])
+            text = _all([m.text for m in parts])
             return Matches(np.where(mask, _sum(parts), 0.0), mask, text)
         if isinstance(node, p.AnyOf):
             parts = [self.evaluate(c) for c in node.children]
-            mask = np.logical_or.reduce([m.mask for m in parts])
-            return Matches(_sum(parts), mask, np.logical_or.reduce([m.text for m in parts]))
+            mask = _any([m.mask for m in parts])
+            return Matches(_sum(parts), mask, _any([m.text for m in parts]))
         if isinstance(node, p.NoneOf):
             mask = ~self.evaluate(node.child).mask
             return Matches(mask * knobs.FILTER_SCORE, mask)
@@ -262,8 +270,8 @@ class Ranker:
                 self._best_of([("content", r, knobs.RELATIVE_BOOST) for r in word.relatives])
             )
         parts = own + others
-        text_mask = np.logical_or.reduce([m.mask for m in own])
-        return Matches(_sum(parts), np.logical_or.reduce([m.mask for m in parts]), text_mask)
+        text_mask = _any([m.mask for m in own])
+        return Matches(_sum(parts), _any([m.mask for m in parts]), text_mask)
 
     @staticmethod
     def _scaled(found: Matches, boost: float) -> Matches:
@@ -285,7 +293,7 @@ class Ranker:
     def _parts_apart(self, word: p.WordMatch) -> Matches:
         """A dashed word's parts anywhere in the block's text (each by its readings)."""
         parts = [self._terms([("content", r, 1.0) for r in part]) for part in word.parts]
-        mask = np.logical_and.reduce([m.mask for m in parts])
+        mask = _all([m.mask for m in parts])
         return Matches(np.where(mask, _sum(parts), 0.0), mask)
 
     def _parts(self, word: p.WordMatch) -> Matches:
@@ -332,14 +340,17 @@ class Ranker:
         """Words in a row, or within ``slop`` words in any order, scored as the
         sum of the words' scores (each word: the sum of its terms')."""
         parts = [self._phrase_word(w) for w in node.words]
-        candidates = np.logical_and.reduce([m.mask for m in parts]) & self.snap.live
+        candidates = _all([m.mask for m in parts]) & self.snap.live
+        if not candidates.any():  # the words are never all in one block
+            return self._none()
         found = np.zeros(self.n, dtype=bool)
-        if candidates.any():
-            points = all(not (isinstance(w, p.WordMatch) and w.parts) for w in node.words)
-            if node.slop is None and points and len(node.words) <= MAX_PHRASE:
-                found[self._in_a_row(node.words, candidates)] = True
-            else:
-                found[self._merged(node, candidates)] = True
+        points = all(not (isinstance(w, p.WordMatch) and w.parts) for w in node.words)
+        if node.slop is None and points and len(node.words) <= MAX_PHRASE:
+            found[self._in_a_row(node.words, candidates)] = True
+        else:
+            found[self._merged(node, candidates)] = True
+        if not found.any():
+            return Matches(np.zeros(self.n), found)
         return Matches(np.where(found, _sum(parts), 0.0), found)
 
     def _phrase_word(self, word: p.PhraseWord) -> Matches:
@@ -452,4 +463,31 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 
 def _sum(parts: list[Matches]) -> np.ndarray:
-    return parts[0].scores if len(parts) == 1 else np.sum([m.scores for m in parts], axis=0)
+    """The parts' scores added in order (as ``np.sum`` over axis 0 adds them,
+    without stacking them into one array first)."""
+    if len(parts) < 2:
+        return parts[0].scores if parts else np.sum([m.scores for m in parts], axis=0)
+    total = parts[0].scores + parts[1].scores
+    for m in parts[2:]:
+        total += m.scores
+    return total
+
+
+def _any(masks: list[np.ndarray]) -> np.ndarray:
+    """The flags' logical or (without stacking them into one array)."""
+    if len(masks) < 2:
+        return masks[0] if masks else np.logical_or.reduce(masks)
+    out = masks[0] | masks[1]
+    for m in masks[2:]:
+        out |= m
+    return out
+
+
+def _all(masks: list[np.ndarray]) -> np.ndarray:
+    """The flags' logical and (without stacking them into one array)."""
+    if len(masks) < 2:
+        return masks[0] if masks else np.logical_and.reduce(masks)
+    out = masks[0] & masks[1]
+    for m in masks[2:]:
+        out &= m
+    return out

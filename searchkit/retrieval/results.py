@@ -26,7 +26,7 @@ from ..query import Plan, parse
 from . import ranking as knobs
 from .families import families_of, fold, type_counts
 from .feedback import feedback
-from .highlight import match_spans, snippet
+from .highlight import Highlighter, snippet
 from .ranker import Ranker
 from .selection import Best, per_group, proximity, top, top_per_group
 from .suggest import UnknownAbbreviation, layout_switch, suggest, unknown_abbreviations
@@ -152,8 +152,11 @@ def run(
         order = per_group(order, lambda block: view.stored.document(block).source, per_document)
     stored = ((tier, score, view.stored.block(block)) for tier, score, block in order)
     family = families_of(snap)
+    marks = Highlighter(plan.highlight)
     result.hits = [
-        family.decorate(to_hit(block, score, plan, snippet_format, complete=tier > 0))
+        family.decorate(
+            to_hit(block, score, plan, snippet_format, complete=tier > 0, highlighter=marks)
+        )
         for tier, score, block in islice(_distinct(stored), offset, offset + limit)
     ]
     return result
@@ -251,10 +254,12 @@ def to_hit(
     plan: Plan,
     snippet_format: str = "plain",
     complete: bool = True,
+    highlighter: Highlighter | None = None,
 ) -> Hit:
-    """A stored block as a hit: its citation's parts, the text, the matches marked."""
+    """A stored block as a hit: its citation's parts, the text, the matches
+    marked (by ``highlighter``, shared by the hits of one page, when given)."""
     doc = block.document
-    spans = match_spans(block.text, plan.highlight)
+    spans = (highlighter or Highlighter(plan.highlight)).spans(block.text)
     return Hit(
         symbol=doc.symbol,
         paragraph=block.number,

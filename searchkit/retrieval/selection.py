@@ -32,7 +32,8 @@ def per_group(
 def _order(ranked: Ranked, ids: np.ndarray) -> np.ndarray:
     """``ids`` best first: by tier, then score, then block number (as whoosh
     breaks ties)."""
-    return ids[np.lexsort((ids, -ranked.scores[ids], -ranked.tier()[ids]))]
+    tiers = ranked.whole[ids].astype(np.int32)
+    return ids[np.lexsort((ids, -ranked.scores[ids], -tiers))]
 
 
 Best = list[tuple[int, float, int]]  # (tier, score, block), best first
@@ -47,9 +48,8 @@ def top_per_group(
 ) -> Best:
     """The best ``k`` blocks, at most ``limit`` of each group, best first."""
     mask = ranked.mask if allowed is None else ranked.mask & allowed
-    tiers = ranked.tier()
     best = (
-        (int(tiers[b]), float(ranked.scores[b]), int(b))
+        (int(ranked.whole[b]), float(ranked.scores[b]), int(b))
         for b in _order(ranked, np.flatnonzero(mask)).tolist()
     )
     return list(islice(per_group(best, group, limit), k))
@@ -64,13 +64,14 @@ def top(ranked: Ranked, k: int, allowed: np.ndarray | None = None) -> tuple[int,
     ids = np.flatnonzero(mask)
     if not len(ids):
         return 0, []
-    tiers = ranked.tier()
+    total = len(ids)
+    tiers = ranked.whole[ids].astype(np.int32)  # the tier of each of ids
     if len(ids) > k:
-        held = np.bincount(tiers[ids])
+        held = np.bincount(tiers)
         reached = np.cumsum(held[::-1])  # blocks in this tier and the better ones
         last = len(held) - 1 - int(np.searchsorted(reached, k))  # the tier the k-th is in
-        better = ids[tiers[ids] > last]
-        tied = ids[tiers[ids] == last]
+        better = ids[tiers > last]
+        tied = ids[tiers == last]
         room = k - len(better)
         if len(tied) > room:
             scores = ranked.scores[tied]
@@ -78,9 +79,7 @@ def top(ranked: Ranked, k: int, allowed: np.ndarray | None = None) -> tuple[int,
             tied = tied[scores >= kth]  # every block tied with the k-th
         ids = np.concatenate([better, tied])
     order = _order(ranked, ids)[:k].tolist()
-    return len(np.flatnonzero(mask)), [
-        (int(tiers[b]), float(ranked.scores[b]), int(b)) for b in order
-    ]
+    return total, [(int(ranked.whole[b]), float(ranked.scores[b]), int(b)) for b in order]
 
 
 def proximity(ranker: Ranker, words: tuple[p.PhraseWord, ...], docs: list[int]) -> dict[int, float]:
