@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from searchkit import index_corpus
+
+# Speed is the bench's business, never a test's: no per-example deadline (a
+# first call that loads the dictionaries on a busy machine is not a failure).
+settings.register_profile("searchkit", deadline=None)
+settings.load_profile("searchkit")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
