@@ -357,7 +357,7 @@ class Servers:
                 proc.communicate(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.communicate()
+                proc.wait()  # a connection handler it forked may still hold the pipe
             self.procs[k] = None
 
     def descriptor(self, path: Path) -> Path:

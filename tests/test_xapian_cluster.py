@@ -77,7 +77,11 @@ class Server:
             _, err = self.proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
+            try:  # a connection handler it forked may still hold the pipe
+                _, err = self.proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.wait()
+                err = ""
         return err
 
 
@@ -258,3 +262,48 @@ def _alive(pid: int) -> bool:
     except OSError:  # not Linux
         os.kill(pid, 0)
         return True
+
+
+def test_a_server_that_hangs_on_sigterm_is_killed_after_the_grace(
+    sharded: Path, tmp_path: Path
+) -> None:
+    """xapian-tcpsrv can hang in its own SIGTERM handler (it calls exit() from
+    inside the signal): serve-shard stops it by force after STOP_GRACE seconds,
+    so a service manager's stop ends. The hanging server is a program that
+    ignores SIGTERM, found on PATH under the real one's name."""
+    from searchkit.index.xapian.serve import STOP_GRACE
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "xapian-tcpsrv"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import signal, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        f"open({str(tmp_path / 'deaf')!r}, 'w').close()\n"
+        "while True:\n"
+        "    time.sleep(1)\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.Popen(
+        [*CLI, "serve-shard", str(sharded), "--shard", "0", "--port", str(_free_port())],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    found = re.search(r"xapian-tcpsrv pid (\d+)", line)
+    assert found, line
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (tmp_path / "deaf").exists():
+        time.sleep(0.02)  # until the server ignores SIGTERM
+    proc.terminate()
+    _, rest = proc.communicate(timeout=STOP_GRACE + 20)
+    assert proc.returncode == 0, rest
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(int(found[1])):
+        time.sleep(0.05)
+    assert not _alive(int(found[1]))

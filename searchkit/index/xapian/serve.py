@@ -11,20 +11,29 @@ remote descriptor (:mod:`searchkit.indexing.xapian_run`).
 connection handlers), so :func:`serve_shard` runs it as a child in a process
 group of its own: two servers started from one shell stop one at a time.
 The parent says what it serves, passes on SIGINT, SIGTERM and SIGHUP, and
-exits with the server's status; the server gets SIGTERM if the parent dies.
+exits with the server's status. A server that has not stopped
+:data:`STOP_GRACE` seconds after the signal is killed with its process group
+(``xapian-tcpsrv`` can hang in its own SIGTERM handler, which calls ``exit``
+from inside the signal); the server gets SIGTERM if the parent dies.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from ...errors import IndexNotFound, SchemaMismatch
 from .. import generations
 from . import layout
+
+#: Seconds a server has to stop after SIGINT, SIGTERM or SIGHUP before it is killed.
+STOP_GRACE = 5.0
 
 
 def command(index: Path, shard: int, port: int, host: str, writable: bool) -> list[str]:
@@ -56,7 +65,10 @@ def serve_shard(
     proc = subprocess.Popen(args, process_group=0, preexec_fn=_die_with_parent)
     forward = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 
+    asked: list[float] = []  # when a stop was passed on
+
     def passed_on(sig: int, frame: Any) -> None:
+        asked.append(time.monotonic())
         proc.send_signal(sig)
 
     for sig in forward:
@@ -71,10 +83,15 @@ def serve_shard(
     try:
         while True:
             try:
-                code = proc.wait()
+                code = proc.wait(timeout=0.2)
                 break
-            except InterruptedError:  # pragma: no cover - PEP 475 retries
-                continue
+            except subprocess.TimeoutExpired:
+                if asked and time.monotonic() - asked[0] > STOP_GRACE:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    code = -signal.SIGTERM  # stopped as asked, if by force
+                    break
     finally:
         for sig, handler in forward.items():
             signal.signal(sig, handler)
@@ -95,7 +112,8 @@ def _blocks(index: Path, shard: int) -> str:
 
 
 def _die_with_parent() -> None:
-    """In the child: SIGTERM when the parent dies (Linux), so no server outlives it."""
+    """In the child: SIGTERM when the parent dies (Linux), so no server outlives it
+    (its handler stops the connection handlers too, which SIGKILL would leave)."""
     if sys.platform.startswith("linux"):
         import ctypes
 
