@@ -293,17 +293,25 @@ def test_a_server_that_hangs_on_sigterm_is_killed_after_the_grace(
         text=True,
         env=env,
     )
-    assert proc.stderr is not None
-    line = proc.stderr.readline()
-    found = re.search(r"xapian-tcpsrv pid (\d+)", line)
-    assert found, line
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (tmp_path / "deaf").exists():
-        time.sleep(0.02)  # until the server ignores SIGTERM
-    proc.terminate()
-    _, rest = proc.communicate(timeout=STOP_GRACE + 20)
-    assert proc.returncode == 0, rest
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _alive(int(found[1])):
-        time.sleep(0.05)
-    assert not _alive(int(found[1]))
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        found = re.search(r"xapian-tcpsrv pid (\d+)", line)
+        assert found, line
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (tmp_path / "deaf").exists():
+            time.sleep(0.02)  # until the server ignores SIGTERM
+        proc.terminate()
+        _, rest = proc.communicate(timeout=STOP_GRACE + 20)
+        assert proc.returncode == 0, rest
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _alive(int(found[1])):
+            time.sleep(0.05)
+        assert not _alive(int(found[1]))
+    finally:  # whatever failed, nothing is left running
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+        subprocess.run(["pkill", "-KILL", "-f", str(fake)], check=False)
