@@ -10,6 +10,7 @@ adds only ``<mark>``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -44,9 +45,10 @@ LANGUAGES = {
 #: Queries the start page and the nothing-found page offer (each finds a
 #: cited paragraph of the bundled corpus).
 EXAMPLES = (
+    "права мигрантов",
     "торговля людьми",
     "право на самооборону",
-    "незаконный ввоз мигрантов",
+    "несопровождаемые дети",
     "A/HRC/WG.6/34/ITA/3 пункт 36",
 )
 #: Facet names on the page.
@@ -154,10 +156,11 @@ async def results(request: Request) -> HTMLResponse:
         p = search_params(args, snippets="html")
     except ApiError as exc:
         return error_page(exc, args.get("q", ""))
-    p = SearchParams(**{**p.__dict__, "snippets": "html", "facets": True})
+    p = replace(p, snippets="html", facets=False)  # the links carry no facets=1
+    asked = replace(p, facets=True)  # the page always shows them
     service = _service(request)
     try:
-        result, side = await service.call(lambda: service.search(p))
+        result, side = await service.call(lambda: service.search(asked))
     except ApiError as exc:
         return error_page(exc, p.q)
     hits = [
