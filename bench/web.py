@@ -133,7 +133,7 @@ def _queries() -> tuple[list[str], str]:
         from .corpus import source_documents
         from .queries import make_queries
 
-        return [q.text for q in make_queries(source_documents(SHARED))], str(SHARED.name)
+        return [q.text for q in make_queries(source_documents(SHARED))], "../shared/corpus"
     return list(BUNDLED_QUERIES), "bundled corpus"
 
 
@@ -145,9 +145,10 @@ def _backends() -> list[str]:
     return ["whoosh", "xapian"]
 
 
-def serve(index: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(index: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    argv = ["serve", "--index", str(index), "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(
-        [sys.executable, "-m", "searchkit", "serve", "--index", str(index), "--port", str(port)],
+        [sys.executable, "-m", "searchkit", *argv],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -162,7 +163,9 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def api(corpus: Path, clients: int, seconds: float, backends: list[str]) -> dict[str, Any]:
+def api(
+    corpus: Path, clients: int, seconds: float, backends: list[str], workers: list[int]
+) -> dict[str, Any]:
     queries, where = _queries()
     paths = [
         "/api/search?" + urlencode({"q": q, "limit": 10}) for q in queries
@@ -188,14 +191,16 @@ def api(corpus: Path, clients: int, seconds: float, backends: list[str]) -> dict
                 check=False,
                 capture_output=True,
             )  # exit 1 when some file failed: the rest is indexed
-            port = free_port()
-            proc = serve(index, port)
-            try:
-                wait_ready(port)
-                load(port, paths, clients, min(3.0, seconds))  # warm the caches
-                out["runs"][backend] = load(port, paths, clients, seconds)
-            finally:
-                stop(proc)
+            for n in workers:
+                port = free_port()
+                proc = serve(index, port, n)
+                name = backend if n == 1 else f"{backend} ×{n} workers"
+                try:
+                    wait_ready(port)
+                    load(port, paths, clients, min(3.0, seconds))  # warm the caches
+                    out["runs"][name] = load(port, paths, clients, seconds)
+                finally:
+                    stop(proc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -290,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--backends", default=None, help="comma-separated; default every installed one"
     )
+    parser.add_argument(
+        "--workers", default="1", help="server processes, comma-separated to compare (1,2)"
+    )
     parser.add_argument("--trivial", action="store_true", help="the framework alone (see above)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -299,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         corpus = args.corpus or (SHARED if SHARED.is_dir() else ROOT / "corpus")
         backends = args.backends.split(",") if args.backends else _backends()
-        result = api(corpus, args.clients, args.seconds, backends)
+        workers = [int(n) for n in args.workers.split(",")]
+        result = api(corpus, args.clients, args.seconds, backends, workers)
         print(f"{result['corpus']}: {result['queries']} queries, {args.clients} clients")
         print(table(result["runs"]))
     result["cpus"] = os.cpu_count()

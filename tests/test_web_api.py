@@ -311,3 +311,19 @@ def test_several_worker_processes(served: tuple[Server, Path]) -> None:
     finally:
         assert server.stop() == 0
         assert port_is_free(server.port)
+
+
+def test_a_xapian_index_is_served_the_same_way(tmp_path: Path) -> None:
+    pytest.importorskip("xapian", reason="the Xapian bindings are not installed")
+    corpus = bundled_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    searchkit("reindex", str(corpus), "--index", str(index), "--backend", "xapian", "--quiet")
+    server = Server(index)
+    try:
+        body = server.get("/api/search", q="торговля людьми", parallel="en", limit=1).json()
+        assert body["hits"][0]["citation"] == CITED and body["hits"][0]["parallel"]["en"]
+        assert server.get("/healthz").json()["backend"] == "xapian"
+        assert server.get("/api/stats").json()["documents"] == 5
+        assert server.get("/api/show", citation=CITED).json()["block"]["number"] == "36"
+    finally:
+        assert server.stop() == 0

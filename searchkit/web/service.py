@@ -225,11 +225,22 @@ class Service:
         if isinstance(exc, NotFound):
             return ApiError(404, "not_found", message)
         if isinstance(exc, IndexError_):
-            self._local.index = None  # open it again on the next call
+            self._forget()  # open it again on the next call
             return ApiError(503, "index_unavailable", message)
         if isinstance(exc, UserError):
             return ApiError(400, "bad_request", message)
         raise exc  # a bug: the app logs it and answers 500 without details
+
+    def _forget(self) -> None:
+        """Close this thread's index, if it has one open."""
+        ix = getattr(self._local, "index", None)
+        self._local.index = None
+        if ix is not None:
+            with self._lock:
+                if ix in self._indexes:
+                    self._indexes.remove(ix)
+            with contextlib.suppress(Exception):
+                ix.close()
 
     def _private(self, message: str) -> str:
         """``message`` without the server's own paths (the index folder)."""
