@@ -59,8 +59,20 @@ def test_results_page_shows_cited_hits_with_marks(server: Server) -> None:
     assert _citations(page.text)[0] == "A/HRC/WG.6/34/ITA/3, para. 36"
     assert "<mark>торговле</mark> <mark>людьми</mark>" in page.text
     assert "37 фрагментов" in page.text
-    assert 'href="/show?citation=A%2FHRC%2FWG.6%2F34%2FITA%2F3%2C+para.+36"' in page.text
+    assert (
+        'href="/show?citation=A%2FHRC%2FWG.6%2F34%2FITA%2F3%2C+para.+36&amp;lang=ru"' in page.text
+    )
     assert 'data-copy="A/HRC/WG.6/34/ITA/3, para. 36"' in page.text  # the copy button's text
+
+
+def test_an_english_hit_opens_the_english_version(server: Server) -> None:
+    """Both versions of the report carry one symbol: the link names the language."""
+    page = server.get("/search", q="trafficking in human beings", lang="en").text
+    link = re.search(r'class="citation" href="([^"]+)">A/HRC/WG.6/34/ITA/3, para\. (\d+)<', page)
+    assert link is not None
+    shown = server.get(html.unescape(link.group(1))).text
+    assert '<article class="passage" lang="en">' in shown
+    assert "<dd>английский</dd>" in shown and f'<span class="num">{link.group(2)}.</span>' in shown
 
 
 def test_a_script_in_the_query_is_echoed_escaped(server: Server) -> None:

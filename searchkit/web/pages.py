@@ -95,12 +95,15 @@ async def home(request: Request) -> HTMLResponse:
 
 def _hit_link(hit: Any, parallel: str | None) -> str:
     """Where a hit's "в контексте" goes: its citation when the block is numbered
-    (the citation names it), else the file and the block's position."""
+    (the citation names it; with the hit's language, since every language
+    version carries the same symbol), else the file and the block's position."""
     args = (
         {"citation": hit.citation}
         if hit.paragraph
         else {"doc": hit.source, "para": f"#{hit.ordinal}"}
     )
+    if hit.paragraph and hit.language:
+        args["lang"] = hit.language
     if parallel:
         args["parallel"] = parallel
     return "/show?" + urlencode(args)
