@@ -33,10 +33,19 @@ FLAGS = [
 ]
 
 
+#: A document whose text holds markup: the page must show it as text.
+HOSTILE_DOCUMENT = """\
+Заметка
+
+1. Снежный барс <script>alert(1)</script> живёт в горах <img src=x onerror=alert(2)> Памира.
+"""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("page")
     corpus = bundled_corpus(root / "corpus")
+    (corpus / "markup.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
     searchkit("reindex", str(corpus), "--index", str(root / "index"), "--quiet")
     served = Server(root / "index")
     yield served
@@ -63,6 +72,14 @@ def test_results_page_shows_cited_hits_with_marks(server: Server) -> None:
         'href="/show?citation=A%2FHRC%2FWG.6%2F34%2FITA%2F3%2C+para.+36&amp;lang=ru"' in page.text
     )
     assert 'data-copy="A/HRC/WG.6/34/ITA/3, para. 36"' in page.text  # the copy button's text
+
+
+def test_markup_in_the_indexed_text_is_shown_as_text(server: Server) -> None:
+    for path in ("/search?q=%D0%B1%D0%B0%D1%80%D1%81", "/show?doc=markup.txt&para=1"):
+        page = server.get(path).text
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+    assert "<mark>барс</mark>" in server.get("/search?q=%D0%B1%D0%B0%D1%80%D1%81").text
 
 
 def test_an_english_hit_opens_the_english_version(server: Server) -> None:
