@@ -123,6 +123,14 @@ def test_facets_are_links_that_filter(server: Server) -> None:
     assert all(c.startswith("A/HRC/WG.6/34/ITA/3") for c in _citations(narrowed.text))
 
 
+def test_the_form_lands_on_a_clean_permalink(server: Server) -> None:
+    """The form sends its empty fields too (lang=&parallel=): the address
+    people copy is the search's own, every option set and nothing else."""
+    sent = server.request("GET", "/search?q=%D0%B2%D0%B2%D0%BE%D0%B7&lang=&parallel=en&all=1")
+    assert sent.status == 303
+    assert sent.headers["location"] == "/search?q=%D0%B2%D0%B2%D0%BE%D0%B7&parallel=en&all=1"
+
+
 def test_paging_links_keep_every_option(server: Server) -> None:
     first = server.get("/search", q="права человека", parallel="en", all="1").text
     following = re.search(r'<a rel="next" href="([^"]+)"', first)
@@ -227,6 +235,7 @@ def test_type_a_query_follow_a_citation_switch_language_and_page(
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text == "Запрос"
     box.send_keys("торговля людьми", Keys.ENTER)
     _wait_url(browser, "/search?")
+    assert parse_qs(urlsplit(browser.current_url).query) == {"q": ["торговля людьми"]}
 
     hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
     assert len(hits) == 10

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from .service import (
     MAX_DEPTH,
@@ -151,7 +151,7 @@ def _pages(p: SearchParams, total: int) -> list[dict[str, Any]]:
     ]
 
 
-async def results(request: Request) -> HTMLResponse:
+async def results(request: Request) -> HTMLResponse | RedirectResponse:
     args = request.query_params
     if not args.get("q", "").strip():
         return render("index.html", params=None, home=True)
@@ -160,6 +160,8 @@ async def results(request: Request) -> HTMLResponse:
     except ApiError as exc:
         return error_page(exc, args.get("q", ""))
     p = replace(p, snippets="html", facets=False)  # the links carry no facets=1
+    if any(value == "" for _, value in args.multi_items()):  # the form sends empty fields
+        return RedirectResponse("/search?" + urlencode(p.query_string()), status_code=303)
     asked = replace(p, facets=True)  # the page always shows them
     service = _service(request)
     try:
