@@ -327,3 +327,27 @@ def test_a_xapian_index_is_served_the_same_way(tmp_path: Path) -> None:
         assert server.get("/api/show", citation=CITED).json()["block"]["number"] == "36"
     finally:
         assert server.stop() == 0
+
+
+def test_the_api_bench_runs_end_to_end(tmp_path: Path) -> None:
+    """``python -m bench.web`` on the bundled corpus for a second (no timing asserted)."""
+    from bench.web import main
+
+    out = tmp_path / "web.json"
+    assert (
+        main(
+            [
+                "--corpus",
+                str(bundled_corpus(tmp_path / "c")),
+                "--seconds",
+                "1",
+                "--backends",
+                "whoosh",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    run = json.loads(out.read_text(encoding="utf-8"))["runs"]["whoosh"]
+    assert run["errors"] == 0 and run["requests"] > 0 and run["p95_ms"] >= run["p50_ms"]
