@@ -319,3 +319,33 @@ def test_it_fits_a_phone(server: Server) -> None:
     finally:
         driver.quit()
         shutil.rmtree(driver.profile_dir, ignore_errors=True)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_colours_keep_a_contrast_of_4_5_to_1() -> None:
+    """WCAG AA for body text, for every text colour of the stylesheet on every
+    background it is used on."""
+    css = (Path(__file__).resolve().parent.parent / "searchkit/web/static/style.css").read_text(
+        "utf-8"
+    )
+    colours = dict(re.findall(r"--(\w+): (#[0-9a-f]{6});", css))
+    current = re.search(r"\.current \{[^}]*background: (#[0-9a-f]{6})", css)
+    assert current is not None
+    backgrounds = [colours["bg"], colours["panel"], current.group(1)]
+    for text in ("ink", "muted", "link"):
+        for background in backgrounds:
+            assert _contrast(colours[text], background) >= 4.5, (text, background)
+    assert _contrast("#ffffff", colours["accent"]) >= 4.5  # the button, the current page
+    assert _contrast("#ffffff", colours["muted"]) >= 4.5  # the language tag
+    assert _contrast(colours["ink"], colours["mark"]) >= 4.5  # a matched word
+    assert _contrast("#777777", "#ffffff") < 4.5  # the check can fail
