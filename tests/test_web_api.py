@@ -105,6 +105,15 @@ def test_show_a_citation_with_context_and_parallel(server: Server) -> None:
     assert same["block"] == body["block"] and same["before"] == []
 
 
+def test_explain_answers_what_the_cli_prints(served: tuple[Server, Path]) -> None:
+    server, root = served
+    body = server.get("/api/explain", q="мигр* торговля").json()
+    cli = searchkit("explain", "мигр* торговля", "--index", str(root / "index"), "--json")
+    assert body == json.loads(cli.stdout)
+    assert "мигрантов" in body["plan"]  # the index's own prefix forms
+    assert server.get("/api/explain", q='"незакрытая').status == 400
+
+
 def test_stats_and_health(server: Server) -> None:
     stats = server.get("/api/stats").json()
     assert stats["documents"] == 5 and stats["languages"] == {"ru": 3, "en": 2}

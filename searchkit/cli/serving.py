@@ -58,6 +58,7 @@ def serve_cmd(
       /show?citation=…       a paragraph in its context
       /api/search?q=…        JSON: limit, offset, lang, parallel, facets=1, all=1, group=document
       /api/show?citation=…   JSON: context, lang, parallel (or doc=…&para=…)
+      /api/explain?q=…       JSON: how the query is read (as 'searchkit explain --json')
       /api/stats, /healthz   what the index holds; 200 with its generation, 503 when unreadable
     It never writes the index: reindex as usual (cron), the server follows.
     """

@@ -1,4 +1,4 @@
-"""The JSON API: ``/api/search``, ``/api/show``, ``/api/stats``, ``/healthz``.
+"""The JSON API: ``/api/search``, ``/api/show``, ``/api/explain``, ``/api/stats``, ``/healthz``.
 
 Each answer is what the library returns, as ``searchkit search --json`` and
 ``show --json`` print it: a hit has the fields of :meth:`searchkit.Hit.to_dict`
@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from .service import ApiError, Service, context_param, lang_param, search_params
+from .service import ApiError, Service, context_param, lang_param, query_param, search_params
 
 
 class Json(JSONResponse):
@@ -83,6 +83,13 @@ async def show(request: Request) -> Json:
     service = _service(request)
     passage = await service.call(lambda: service.show(document, paragraph, context, lang, parallel))
     return Json(passage.to_dict())
+
+
+async def explain(request: Request) -> Json:
+    """How the query is read, as ``searchkit explain --json`` prints it."""
+    q = query_param(request.query_params)
+    service = _service(request)
+    return Json(await service.call(lambda: service.explain(q)))
 
 
 async def stats(request: Request) -> Json:

@@ -126,6 +126,7 @@ def create_app(
         Route("/show", pages.passage, methods=get),
         Route("/api/search", api.search, methods=get),
         Route("/api/show", api.show, methods=get),
+        Route("/api/explain", api.explain, methods=get),
         Route("/api/stats", api.stats, methods=get),
         Route("/healthz", api.health, methods=get),
         Mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static"),

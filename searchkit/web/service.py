@@ -300,6 +300,10 @@ class Service:
             parallel_langs=(parallel,) if parallel else (),
         )
 
+    def explain(self, query: str) -> dict[str, Any]:
+        data: dict[str, Any] = self.index().explain(query).to_dict()
+        return data
+
     def stats(self) -> dict[str, Any]:
         data: dict[str, Any] = self.index().stats().to_dict()
         data.pop("path", None)  # the server's disk is no business of a client
