@@ -94,3 +94,52 @@ def test_every_curated_name_key_is_current() -> None:
     assert len(rows) > 50
     stale = [(name, key, name_key(name)) for _a, _l, name, key in rows if key != name_key(name)]
     assert not stale, stale[:3]
+
+
+def test_edit_distance_counts_a_swap_as_one_edit_and_stops_past_its_limit() -> None:
+    from searchkit.analysis.abbreviations import edit_distance
+
+    assert edit_distance("вкур", "вкру", 2) == 1  # two neighbours swapped
+    assert edit_distance("проон", "оон", 2) == 2
+    assert edit_distance("уввкб", "увкпч", 2) == 3  # past the limit: limit + 1
+    assert edit_distance("оон", "магатэ", 1) == 2
+    assert edit_distance("унп оон", "унп оон", 1) == 0
+
+
+def test_a_word_typed_like_an_abbreviation() -> None:
+    from searchkit.analysis.abbreviations import looks_like_abbreviation
+
+    assert all(map(looks_like_abbreviation, ["ПРООН", "UNDP", "СП8", "ЕЭК-ООН", "ЮНСИТРАЛ"]))
+    assert not any(map(looks_like_abbreviation, ["Пронн", "прочь", "Я", "G7", "ЗАПРЕЩЕНИЕ"]))
+
+
+def test_a_full_name_in_its_dictionary_form() -> None:
+    """Names as UN text defines them (the shared corpus's reports), and every
+    curated name, which is in the nominative already and stays as it is."""
+    from searchkit.analysis.abbreviations import curated, dictionary_form
+
+    cases = {
+        "Совете по правам человека": "Совет по правам человека",
+        "Программой развития Организации Объединенных Наций": (
+            "Программа развития Организации Объединенных Наций"
+        ),
+        "Координационному совету руководителей системы": (
+            "Координационный совет руководителей системы"
+        ),
+        "валовой добавленной стоимости": "валовая добавленная стоимость",
+        "малого и среднего предпринимательства": "малое и среднее предпринимательство",
+        "разоружения, демобилизации и реинтеграции": "разоружение, демобилизация и реинтеграция",
+        "некоммерческих организаций, обслуживающих домашние хозяйства": (
+            "некоммерческие организации, обслуживающие домашние хозяйства"
+        ),
+        "Юго-Восточной Европы": "Юго-Восточная Европа",
+        "Управления ПРООН по ревизии и расследованиям": (
+            "Управление ПРООН по ревизии и расследованиям"
+        ),
+        "Положения и правила о персонале": "Положения и правила о персонале",
+        "Joint Submission 8": "Joint Submission 8",
+    }
+    assert {name: dictionary_form(name) for name in cases} == cases
+    russian = [name for _a, lang, name in curated() if lang == "ru"]
+    assert len(russian) > 40
+    assert [n for n in russian if dictionary_form(n) != n] == []

@@ -41,9 +41,18 @@ def _python_examples() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, re.S)
 
 
+def _files() -> dict[str, str]:
+    """The README's example files: a ```json block whose first line is
+    ``# NAME.jsonl`` (a comment in a judgement file) is the file NAME.jsonl."""
+    found = re.findall(r"```json\n# ([\w.-]+\.jsonl)\n(.*?)```", README, re.S)
+    return {name: f"# {name}\n{body}" for name, body in found}
+
+
 @pytest.fixture
 def tour_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(CORPUS, tmp_path / "corpus")
+    for name, text in _files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     for name in ("SEARCHKIT_INDEX", "SEARCHKIT_CORPUS", "SEARCHKIT_CONFIG"):
         monkeypatch.delenv(name, raising=False)
@@ -67,6 +76,19 @@ def test_readme_tour_runs(tour_dir: Path) -> None:
             assert any(line.startswith(prefix) for line in result.output.splitlines()), (
                 f"{command}: README shows {shown!r}, got:\n{result.output}"
             )
+
+
+def test_readme_eval_example_finds_what_it_judges(tour_dir: Path) -> None:
+    """The judged queries the README shows hold on the bundled corpus: every
+    relevant item is in its query's top ten (one is named by paragraph alone)."""
+    import json
+
+    assert "judgements.jsonl" in _files()
+    assert runner.invoke(app, ["index", "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["eval", "judgements.jsonl", "--json"])
+    assert result.exit_code == 0, result.output
+    queries = json.loads(result.output)["queries"]
+    assert len(queries) == 3 and all(q["recall"] == 1.0 for q in queries), queries
 
 
 def test_readme_python_examples_run(tour_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

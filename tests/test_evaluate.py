@@ -42,3 +42,26 @@ def test_a_query_needs_one_relevant_item(tmp_path: Path) -> None:
     path.write_text('{"query": "ввоз", "relevant": [{"text": "ввоз", "grade": 4}]}\n')
     with pytest.raises(JudgementError, match="grade must be 0, 1, 2 or 3"):
         load_judgements(path)
+
+
+def test_any_key_alone_names_a_relevant_item(tmp_path: Path) -> None:
+    """``paragraph`` alone too (the number in any document), as the README says."""
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"query": "самооборона", "relevant": [{"paragraph": 51, "grade": 3}]}\n')
+    (judged,) = load_judgements(path)
+    assert judged.relevant == (Relevant(grade=3, paragraph="51"),)
+    hits = [_Hit("статья 50", paragraph="50"), _Hit("статья 51", paragraph="51", symbol="X")]
+    assert score(hits, judged.relevant)[1] == 0.5
+
+
+def test_a_relevant_item_with_no_key_or_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"query": "ввоз", "relevant": [{"grade": 2}]}\n')
+    with pytest.raises(JudgementError, match="needs symbol, paragraph, source or text"):
+        load_judgements(path)
+    path.write_text('{"query": "ввоз", "relevant": [{"para": "3", "text": "ввоз"}]}\n')
+    with pytest.raises(JudgementError, match=r"line 1: not a judgement .*unknown key 'para'"):
+        load_judgements(path)
+    path.write_text('{"query": "ввоз", "relevant": ["ввоз"]}\n')
+    with pytest.raises(JudgementError, match="a relevant item is a JSON object"):
+        load_judgements(path)

@@ -4,6 +4,7 @@ did you mean; the work one huge word may cost. On real UN text."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 from pathlib import Path
@@ -173,6 +174,45 @@ def test_an_abbreviation_of_the_curated_list_is_expanded_both_ways(index: Path) 
     )
     hits = search(index, "Международное агентство по атомной энергии", limit=30).hits
     assert any("МАГАТЭ" in h.text and "атомной энергии" not in h.text for h in hits)
+
+
+def test_an_unknown_abbreviation_names_the_similar_ones_the_index_holds(index: Path) -> None:
+    """Abbreviations one or two edits away, those the text defines and those
+    of the curated list the text uses, each with a full name; nothing is
+    searched in their place."""
+    result = search(index, "ПРОНН")
+    assert not result.hits and result.suggestion is None
+    (unknown,) = result.unknown_abbreviations
+    assert unknown.names == [] and unknown.similar[0] == (
+        "ПРООН",
+        "Программа развития Организации Объединенных Наций",
+    )
+    similar = dict(search(index, "УВКБЧ").unknown_abbreviations[0].similar)
+    assert similar["УВКБ"].startswith("Управление Верховного комиссара")
+    assert "по правам человека" in similar["УВКПЧ"]
+    assert search(index, "ВКУР").unknown_abbreviations[0].similar[0][0] == "ВКРУ"  # learned
+    assert not search(index, "ПРООН").unknown_abbreviations  # the index holds it
+    assert search(index, "проонн").suggestion == "проон"  # typed in lower case: a word
+
+
+def test_abbreviations_lists_each_full_name_in_its_dictionary_form(index: Path) -> None:
+    """The text defines them in whatever case the sentence needs; the list
+    gives the head noun phrase in the nominative, its dependents as written."""
+    assert search(index, '"=Объединенной =инспекционной =группе (ОИГ)"').hits
+    out = runner.invoke(app, ["abbreviations", "--index", str(index), "--json"])
+    assert out.exit_code == 0, out.output
+    names = {a["abbreviation"]: a["names"] for a in json.loads(out.output)}
+    assert names["ОИГ"] == ["Объединенная инспекционная группа"]
+    assert names["ПРООН"] == ["Программа развития Организации Объединенных Наций"]
+    assert names["ЭКОСОС"] == ["Экономический и Социальный Совет"]
+    assert names["СФК"] == ["Служба финансового контроля"]  # a body: singular
+    lowered = {a: [n[:1].lower() + n[1:] for n in ns] for a, ns in names.items()}
+    # spelled as the first block read writes them (a sentence may start with one)
+    assert lowered["МСУГС"] == ["международные стандарты учета в государственном секторе"]
+    assert lowered["УОКР"] == ["управление, ориентированное на конкретные результаты"]
+    assert names["ВЕКЦА"] == ["Восточная Европа, Кавказ и Центральная Азия"]
+    assert names["УСВН"][0] == "Управление служб внутреннего надзора"
+    assert names["HRC"] == ["Human Rights Council"]  # English as written
 
 
 def test_explain_shows_relatives_and_expansions_with_an_index(index: Path) -> None:

@@ -7,11 +7,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from searchkit import QueryError, search
+from searchkit import QueryError, index_corpus, search
+from searchkit.cli import app
 from searchkit.query import compile as query_mod
 from searchkit.query import parse
 from searchkit.retrieval.highlight import match_spans, snippet
+
+from .conftest import CORPUS
 
 
 def _paras(result) -> list[str | None]:
@@ -102,6 +106,37 @@ def test_did_you_mean_is_searched_when_nothing_matches(seed_index: Path) -> None
     kept = search(seed_index, "мигрантав ввоз")  # a word matches: searched as typed
     assert kept.suggestion == "мигрантов ввоз" and not kept.suggestion_applied
     assert "did you mean: мигрантов ввоз" in kept.notes
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus (the CTOC note, the Charter, the HRC report)."""
+    path = tmp_path_factory.mktemp("bundled") / "index"
+    assert index_corpus(CORPUS, path).ok
+    return path
+
+
+def test_an_unknown_abbreviation_is_not_corrected_into_a_common_word(bundled_index: Path) -> None:
+    """The bundled corpus holds neither ПРООН nor its full name; the closest
+    word form it holds is *прочь* (ПРООН was once answered with its hits)."""
+    result = search(bundled_index, "ПРООН")
+    assert result.suggestion is None and not result.suggestion_applied and not result.hits
+    (unknown,) = result.unknown_abbreviations
+    assert unknown.abbreviation == "ПРООН"
+    assert unknown.names == ["Программа развития Организации Объединенных Наций"]
+    note = "abbreviation 'ПРООН' (Программа развития Организации Объединенных Наций)"
+    assert f"{note} is not in the index" in result.notes
+    out = CliRunner().invoke(app, ["search", "ПРООН", "--index", str(bundled_index)])
+    assert out.exit_code == 0 and f"{note} is not in the index" in out.output
+    assert "прочь" not in out.output
+    # the HRC report defines СПЧ "в Совете по правам человека (СПЧ)": a letter
+    # for a letter first, the full name in its dictionary form
+    similar = search(bundled_index, "СПП").unknown_abbreviations[0].similar
+    assert similar[0] == ("СПЧ", "Совет по правам человека")
+    assert similar[1][0].startswith("СП") and similar[1][0][-1].isdigit()
+    # a word in capitals that is no abbreviation still gets its did-you-mean
+    assert search(bundled_index, "ТОРГОВЛЯ ЛЮДЯМИИ").suggestion == "ТОРГОВЛЯ людьми"
+    assert not search(bundled_index, "ТОРГОВЛЯ ЛЮДЯМИИ").unknown_abbreviations
 
 
 def test_snippet_formats(seed_index: Path) -> None:

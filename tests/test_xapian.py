@@ -66,7 +66,7 @@ QUERIES = [
     "Совет Безопасности NOT Ассамблея",
     "статья 51",
     "self-defence",
-    "ПРООН",
+    "СПЧ",  # an abbreviation the HRC report defines: its full name too
     "year:2019 мигранты",
     "symbol:A/HRC/WG.6/34/ITA/3 образование",
     "+образование детей инвалидов",

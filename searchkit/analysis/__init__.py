@@ -6,6 +6,8 @@
 * :mod:`.stopwords` lists the words left out of plain word lists;
 * :mod:`.abbreviations` finds ``Full Name (ABBR)`` pairs and keeps the
   curated list of UN bodies.
+* :mod:`.semantic` finds the lemmas of an index nearest in meaning to a lemma
+  (optional word vectors, off by default).
 
 Nothing here knows about the index or whoosh's analyzer classes (those wrap
 these functions in :mod:`searchkit.index.schema`).

@@ -15,7 +15,9 @@ spell out.
 words' most probable lemmas, stop words left out, "Организации Объединенных
 Наций" and "United Nations" written as the abbreviation they are usually
 shortened to, so that ``Программа развития ООН`` and ``Программа развития
-Организации Объединенных Наций`` have one key.
+Организации Объединенных Наций`` have one key. :func:`dictionary_form` gives a full name as a
+dictionary would list it (``Совет по правам человека`` for the ``Совете по
+правам человека`` of the text).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from .morphology import best_lemma
+from .morphology import best_lemma, morph
 from .stopwords import STOP_WORDS
 from .words import iter_words
 
@@ -128,9 +131,219 @@ def _canonical() -> dict[tuple[str, ...], str]:
     }
 
 
+_MODIFIER = {"ADJF", "PRTF"}
+_CONJUNCTIONS = {"и", "или"}
+_VERBAL = ("ние", "тие")  # verbal nouns, seldom plural: разоружение, развитие
+
+
+def dictionary_form(name: str) -> str:
+    """``name`` with its head noun phrase in the nominative, the way a
+    dictionary lists it: the first noun and the adjectives and participles
+    before it that agree with it (``Объединенной инспекционной группе`` →
+    ``Объединенная инспекционная группа``), a participle after a comma
+    (``управление, ориентированное на …``) and the nouns joined to the head
+    by a comma or *и* (``водоснабжение, санитария и гигиена``). What depends
+    on the head (``развития``, ``по правам человека``) is left as it is, and
+    so is a name that does not start with a noun phrase. The number is kept
+    (``международные стандарты``); where the form allows both, a capitalised
+    name (a body's) is read in the singular (``Службы финансового контроля``
+    → ``Служба …``) and so is a verbal noun (``разоружения, демобилизации и
+    реинтеграции``), any other as a nominative (``цели развития``)."""
+    words = list(_NAME_WORD.finditer(name))
+    if not words or not re.search("[а-яё]", name, re.IGNORECASE):
+        return name
+    phrase = _Phrase(name, words)
+    head = phrase.group(0, None)
+    if head is None:
+        return name
+    h, noun, forms = head
+    case = noun.tag.case
+    if case == "nomn":
+        return name
+    if phrase.nominative_already(h, case):
+        return name
+    forms.update(phrase.coordinated(h, case)[0])
+    out, pos = [], 0
+    for i, form in sorted(forms.items()):
+        if form is None:
+            return name
+        word = words[i]
+        out += [name[pos : word.start()], _spelled_as(form.word, word.group(0))]
+        pos = word.end()
+    return "".join([*out, name[pos:]])
+
+
+class _Phrase:
+    """The words of a full name with their readings, for :func:`dictionary_form`."""
+
+    def __init__(self, name: str, words: list[re.Match[str]]) -> None:
+        self.name, self.words = name, words
+        self.singular = name[0].isupper()
+        self.texts = [w.group(0) for w in words]
+        self.parses = [  # an abbreviation inside a name (ПРООН) is no noun to inflect
+            [] if t.isupper() and len(t) > 1 else morph().parse(t.lower()) for t in self.texts
+        ]
+
+    def nouns(self, i: int, case: str | None = None) -> list[Any]:
+        found = [
+            r
+            for r in self.parses[i]
+            if r.tag.POS == "NOUN" and r.tag.case and case in (None, r.tag.case)
+        ]
+        if self.singular or all(r.normal_form.endswith(_VERBAL) for r in found):
+            return sorted(found, key=lambda r: r.tag.number != "sing")
+        return sorted(found, key=lambda r: r.tag.case != "nomn")
+
+    def conjunction(self, i: int) -> bool:
+        return self.texts[i].lower() in _CONJUNCTIONS
+
+    def group(self, start: int, case: str | None) -> tuple[int, Any, dict[int, Any]] | None:
+        """The longest noun phrase starting at word ``start`` (modifiers, maybe
+        joined by *и*, then a noun in ``case``, any when ``None``): its noun's
+        position, the noun's reading and the nominative of each of its words."""
+        best = None
+        for h in range(start, len(self.words)):
+            if self.conjunction(h):
+                if h == start:
+                    break
+                continue
+            for noun in self.nouns(h, case):
+                mods = [
+                    _agreeing(self.parses[i], noun)
+                    for i in range(start, h)
+                    if not self.conjunction(i)
+                ]
+                if all(mods):
+                    positions = [i for i in range(start, h) if not self.conjunction(i)]
+                    forms = {h: noun.inflect({"nomn"})}
+                    forms.update(
+                        (i, _nominative(r, noun)) for i, r in zip(positions, mods, strict=True)
+                    )
+                    best = (h, noun, forms)
+                    break
+            if not any(r.tag.POS in _MODIFIER for r in self.parses[h]):
+                break
+        return best
+
+    def nominative_already(self, h: int, case: str) -> bool:
+        """Is the head at ``h``, read in ``case``, rather a nominative joined
+        to nouns that are nominative more probably than in ``case``
+        (``Положения и правила о персонале``)?"""
+        if not self.nouns(h, "nomn"):
+            return False
+        _, joined = self.coordinated(h, "nomn")
+        return bool(joined) and all(
+            max(r.score for r in self.nouns(i, "nomn"))
+            > max((r.score for r in self.nouns(i, case)), default=0.0)
+            for i in joined
+        )
+
+    def coordinated(self, h: int, case: str) -> tuple[dict[int, Any], list[int]]:
+        """The nominative of the words after the head noun at ``h`` that go
+        with it: a participle after a comma, nouns (with their modifiers)
+        after a comma or *и* in the head's case; and where those nouns are."""
+        noun = next(iter(self.nouns(h, case)), None)
+        forms: dict[int, Any] = {}
+        joined: list[int] = []
+        i = h + 1
+        if noun is None or i >= len(self.words):
+            return forms, joined
+        if self._comma(i):
+            participle = _agreeing(self.parses[i], noun)
+            if participle is not None and not self.nouns(i, case):
+                return {i: _nominative(participle, noun)}, joined
+        while i < len(self.words):
+            if self.conjunction(i):
+                i += 1
+            elif not self._comma(i):
+                break
+            group = self.group(i, case) if i < len(self.words) else None
+            if group is None:
+                break
+            end, _, more = group
+            forms.update(more)
+            joined.append(end)
+            i = end + 1
+        return forms, joined
+
+    def _comma(self, i: int) -> bool:
+        return "," in self.name[self.words[i - 1].end() : self.words[i].start()]
+
+
+def _agreeing(readings: list[Any], noun: Any) -> Any:
+    """The reading of a modifier that agrees with ``noun`` (case, number, and
+    gender in the singular), or ``None``."""
+    tag = noun.tag
+    gendered = tag.number == "sing" and tag.gender
+    for r in readings:
+        agrees = r.tag.case == tag.case and r.tag.number == tag.number
+        if r.tag.POS in _MODIFIER and agrees and (not gendered or r.tag.gender == tag.gender):
+            return r
+    return None
+
+
+def _nominative(modifier: Any, noun: Any) -> Any:
+    tag = noun.tag
+    grammemes = {"nomn", tag.number}
+    if tag.number == "sing" and tag.gender:
+        grammemes.add(tag.gender)
+    return modifier.inflect(grammemes)
+
+
+def _spelled_as(form: str, original: str) -> str:
+    """``form`` (lower case, maybe with ё) in the letter case of ``original``,
+    part by part for a dashed word (``Юго-Восточная``)."""
+    if "ё" not in original.lower():
+        form = form.replace("ё", "е")
+    parts, originals = form.split("-"), original.split("-")
+    if len(parts) != len(originals):
+        parts, originals = [form], [original]
+    return "-".join(
+        part.upper()
+        if orig.isupper() and len(orig) > 1
+        else part[:1].upper() + part[1:]
+        if orig[:1].isupper()
+        else part
+        for part, orig in zip(parts, originals, strict=True)
+    )
+
+
 def abbreviation_key(abbr: str) -> str:
     """The key an abbreviation is looked up by: lower case, ё as е, one space."""
     return " ".join(abbr.lower().replace("ё", "е").split())
+
+
+#: A word typed in capitals is read as an abbreviation when it has at most
+#: this many characters (ЮНСИТРАЛ); a longer one is a word typed in capitals.
+MAX_TYPED_ABBREVIATION = 8
+_TYPED = re.compile(rf"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9\-]{{1,{MAX_TYPED_ABBREVIATION - 1}}}")
+
+
+def looks_like_abbreviation(raw: str) -> bool:
+    """Is ``raw`` (one word as typed) written like an abbreviation: 2 to
+    :data:`MAX_TYPED_ABBREVIATION` capitals, digits or dashes, at least two
+    of them letters?"""
+    return _TYPED.fullmatch(raw) is not None and sum(c.isalpha() for c in raw) >= 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """The edits (insert, delete, replace, swap two neighbours) from ``a`` to
+    ``b``; ``limit + 1`` once past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return min(prev[-1], limit + 1)
 
 
 @cache

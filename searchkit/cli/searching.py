@@ -68,7 +68,8 @@ def search_cmd(
       year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
       CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
     A query typed in the Latin layout (vbuhfyns) is searched as Russian; unknown
-    words get a did-you-mean, which is searched when nothing else matches.
+    words get a did-you-mean, which is searched when nothing else matches; an
+    unknown abbreviation (ПРООН) gets the similar ones the index holds instead.
     'searchkit explain QUERY' shows how a query is read.
     """
     if snippets not in ("plain", "html"):

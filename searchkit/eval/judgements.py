@@ -12,9 +12,11 @@ of the block text, compared with case, ё/е and spacing folded); a hit is that
 item when every key given matches. ``grade`` is 1 (relevant, the default), 2
 (highly relevant) or 3 (the answer); 0 records a block that was read and
 judged not relevant (a pooled set keeps them, so a rebuilt pool asks only
-about blocks nobody has read), and counts for nothing. Blank lines and lines
-starting with ``#`` are skipped. Gains are ``2**grade - 1``; each relevant
-item counts once (:mod:`.metrics`).
+about blocks nobody has read), and counts for nothing. An item needs one of
+the four keys, alone or together, and no other key (a misspelt one is an
+error, not a key ignored). Blank lines and lines starting with ``#`` are
+skipped. Gains are ``2**grade - 1``; each relevant item counts once
+(:mod:`.metrics`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JudgementError
+
+#: What a relevant item may say: the keys that name a block, and its grade.
+KEYS = ("symbol", "paragraph", "source", "text")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,15 @@ def load_judgements(path: Path | str) -> list[Judged]:
             continue
         try:
             data = json.loads(line)
+            for item in data["relevant"]:
+                if not isinstance(item, dict):
+                    raise ValueError("a relevant item is a JSON object")
+                unknown = sorted(set(item) - {*KEYS, "grade"})
+                if unknown:
+                    raise ValueError(
+                        f"unknown key {unknown[0]!r} in a relevant item "
+                        f"(one of {', '.join(KEYS)}, and grade)"
+                    )
             items = tuple(
                 Relevant(
                     grade=int(r.get("grade", 1)),
@@ -85,9 +99,9 @@ def load_judgements(path: Path | str) -> list[Judged]:
                 raise ValueError("grade must be 0, 1, 2 or 3")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise JudgementError(f"{path}, line {no}: not a judgement ({exc})") from exc
-        if not items or any(not (r.symbol or r.source or r.text) for r in items):
+        if not items or any(all(getattr(r, key) is None for key in KEYS) for r in items):
             raise JudgementError(
-                f"{path}, line {no}: each relevant item needs symbol, source or text"
+                f"{path}, line {no}: each relevant item needs symbol, paragraph, source or text"
             )
         if not any(r.grade for r in items):
             raise JudgementError(f"{path}, line {no}: no relevant item (grade 1 or more)")

@@ -19,7 +19,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any, Protocol
 
-from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem
+from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem, semantic
 from ..analysis import abbreviations as abbr
 from ..errors import QueryError
 from ..symbols import canonical, fold_lookalikes
@@ -158,13 +158,14 @@ class _Compiler:
                 )
 
     def relatives(self, word: p.WordMatch) -> p.WordMatch:
-        """``word`` with its derivational relatives among the index's lemmas."""
-        stem = relative_stem(word.readings[0]) if word.readings else None
-        if stem is None or self.vocabulary is None or self.negated:
+        """``word`` with its derivational relatives among the index's lemmas
+        (and its semantic neighbours there, when they are on)."""
+        if not word.readings or self.vocabulary is None or self.negated:
             return word
+        stem = relative_stem(word.readings[0])
         found = [
             t
-            for t in self.vocabulary.expand_prefix("content", stem)
+            for t in (self.vocabulary.expand_prefix("content", stem) if stem else ())
             if not t.startswith(SURFACE_MARK)
             and "-" not in t
             and t not in word.readings
@@ -172,11 +173,26 @@ class _Compiler:
         ]
         found.sort(key=lambda t: (abs(len(t) - len(word.readings[0])), t))
         kept = tuple(found[:MAX_RELATIVES])
+        kept += tuple(n for n in self._neighbours(word.readings[0]) if n not in word.readings)
         if kept:
             self.plan.highlight.append(
                 p.HighlightTerm(frozenset(kept), best=kept[0], kind="relative")
             )
         return replace(word, relatives=kept)
+
+    def _neighbours(self, lemma: str) -> tuple[str, ...]:
+        """The lemmas of the index nearest ``lemma`` in meaning (:mod:`semantic`)."""
+        if semantic.MAX_NEIGHBOURS <= 0:
+            return ()
+        vocabulary = self.vocabulary
+        assert vocabulary is not None
+        key = tuple(getattr(vocabulary, k, id(vocabulary)) for k in ("root", "generation", "n"))
+
+        def terms() -> Iterator[str]:
+            for first in "абвгдежзийклмнопрстуфхцчшщэюя":
+                yield from vocabulary.expand_prefix("content", first)
+
+        return semantic.neighbours(key, terms, lemma)
 
     # ---------------------------------------------------------------- nodes
 

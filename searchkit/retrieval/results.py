@@ -27,7 +27,7 @@ from .feedback import feedback
 from .highlight import match_spans, snippet
 from .ranker import Ranker
 from .selection import Best, per_group, proximity, top, top_per_group
-from .suggest import layout_switch, suggest
+from .suggest import UnknownAbbreviation, layout_switch, suggest, unknown_abbreviations
 
 #: Facets counted by ``search(..., facets=True)``: name -> indexed field.
 FACETS = {"body": "body", "year": "year", "lang": "lang"}
@@ -49,6 +49,7 @@ class SearchResult:
     layout: str | None = None  # the query as searched, when typed in the Latin layout
     suggestion: str | None = None  # did you mean ...
     suggestion_applied: bool = False  # nothing matched the query: the hits are the suggestion's
+    unknown_abbreviations: list[UnknownAbbreviation] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
     feedback: list[str] = field(default_factory=list)  # lemmas the best hits added (re-ranking)
     unavailable: list[str] = field(default_factory=list)  # shards left out: the hits are partial
@@ -66,6 +67,7 @@ class SearchResult:
             out.append(f"no results for {self.query!r}; showing results for {self.suggestion!r}")
         elif self.suggestion:
             out.append(f"did you mean: {self.suggestion}")
+        out += [unknown.note for unknown in self.unknown_abbreviations]
         if self.fallback:
             out.append("no block has every word; showing blocks with some of them")
         return out
@@ -113,6 +115,7 @@ def run(
     if switched is not None:
         query, plan, result.layout = switched, parse(switched, snap), switched
     result.suggestion = suggest(snap, query, plan)
+    result.unknown_abbreviations = unknown_abbreviations(snap, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
     options = (depth, lang, per_document, facets, require_all)
     view, ranked = _rank(snap, plan, *options, result)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analysis.abbreviations import dictionary_form
 from ..index import generations
 from ..index.runlog import last_run
 from ..index.snapshot import Snapshot, open_snapshot
@@ -35,7 +36,7 @@ class IndexStats:
 @dataclass
 class Abbreviation:
     """An abbreviation the indexed text defines, its full names (most used
-    first) and how many blocks define it."""
+    first, each in its dictionary form) and how many blocks define it."""
 
     abbreviation: str
     names: list[str]
@@ -46,12 +47,14 @@ class Abbreviation:
 
 
 def abbreviations(index_dir: Path | str) -> list[Abbreviation]:
-    """Every abbreviation the index learned from its text, most defined first."""
+    """Every abbreviation the index learned from its text, most defined first;
+    the full names as a dictionary lists them (``Совет по правам человека``,
+    not the ``Совете по правам человека`` of the text)."""
     found = []
     with open_snapshot(index_dir) as snap:
         for key in snap.lexicon("abbr"):
             blocks = snap.count("abbr", key)
-            names = snap.names_for(key)
+            names = list(dict.fromkeys(dictionary_form(n) for n in snap.names_for(key)))
             if blocks and names:
                 found.append(Abbreviation(key.upper(), names, blocks))
     return sorted(found, key=lambda a: (-a.blocks, a.abbreviation))

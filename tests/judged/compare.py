@@ -20,7 +20,9 @@ Systems (every one searches the blocks searchkit's readers produce):
 and the ablations: searchkit with one of its matching features switched off
 (every word required; no derivational relatives; no abbreviations; a heading
 match counting as a match of the block itself; no pseudo-relevance feedback;
-blocks without every word not weighed by the share of the query they cover). Metrics: nDCG@10,
+blocks without every word not weighed by the share of the query they cover), and
+with the semantic neighbours switched on (when ``searchkit[semantic]`` is
+installed; off by default). Metrics: nDCG@10,
 Recall@10, P@5, MRR@10 (:mod:`searchkit.eval`).
 """
 
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from searchkit import Index, reindex
+from searchkit.analysis import semantic
 from searchkit.eval import EvalReport, Judged, evaluate, load_judgements
 from searchkit.query import compile as query_compile
 from searchkit.retrieval import ranking
@@ -55,6 +58,12 @@ ABLATIONS: list[tuple[str, list[tuple[Any, str, Any]]]] = [
     ("searchkit: no feedback", [(ranking, "FEEDBACK_TERMS", 0)]),
     ("searchkit: words not weighed by idf", [(ranking, "COVERAGE", 0.0)]),
 ]
+#: searchkit with a feature that is off by default switched on (when installed).
+EXTRAS: list[tuple[str, list[tuple[Any, str, Any]]]] = (
+    [("searchkit + semantic neighbours", [(semantic, "MAX_NEIGHBOURS", semantic.WHEN_ON)])]
+    if semantic.available()
+    else []
+)
 
 
 @contextmanager
@@ -137,7 +146,7 @@ def compare(corpus: Path, workdir: Path) -> dict[str, dict[str, EvalReport]]:
         for name, queries in judged.items():
             for system, run in runs.items():
                 out[name][system] = evaluate(systems.runner(run), queries)
-            for system, changes in ABLATIONS:
+            for system, changes in ABLATIONS + EXTRAS:
                 with patched(changes):
                     out[name][system] = evaluate(systems.runner(systems.searchkit), queries)
     finally:
