@@ -151,6 +151,19 @@ def test_did_you_mean_and_nothing_found(server: Server) -> None:
     assert "Попробуйте" in nothing.text
 
 
+def test_an_abbreviation_the_index_lacks_is_said_so(server: Server) -> None:
+    page = server.get("/search", q="ПРООН").text
+    assert (
+        "Сокращения «ПРООН» (Программа развития Организации Объединенных Наций) в индексе нет"
+        in page
+    )
+    similar = server.get("/search", q="СПП права").text
+    link = re.search(r'<a href="([^"]+)">СПЧ</a> — Совет по правам человека', similar)
+    assert link is not None and "%D0%A1%D0%9F%D0%A7" in link.group(1)  # СПЧ in its place
+    body = server.get("/api/search", q="ПРООН").json()
+    assert body["unknown_abbreviations"][0]["abbreviation"] == "ПРООН"
+
+
 def test_the_parallel_paragraph_is_beside_each_hit(server: Server) -> None:
     page = server.get("/search", q="право на самооборону", parallel="en").text
     assert '<p class="parallel" lang="en">' in page

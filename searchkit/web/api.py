@@ -63,6 +63,10 @@ async def search(request: Request) -> Json:
         "notes": result.notes,
         "suggestion": result.suggestion,
         "suggestion_applied": result.suggestion_applied,
+        "unknown_abbreviations": [
+            {"abbreviation": u.abbreviation, "names": u.names, "similar": u.similar}
+            for u in result.unknown_abbreviations
+        ],
         "partial": bool(result.unavailable),
         "took_ms": round(took, 1),
     }

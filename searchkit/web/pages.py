@@ -186,9 +186,26 @@ async def results(request: Request) -> HTMLResponse | RedirectResponse:
     suggestion_href = None
     if result.suggestion:
         suggestion_href = "/search?" + urlencode(p.query_string(q=result.suggestion, offset=0))
+    unknown = [
+        {
+            "abbreviation": u.abbreviation,
+            "name": u.names[0] if u.names else None,
+            "similar": [
+                (
+                    a,
+                    name,
+                    "/search?"
+                    + urlencode(p.query_string(q=p.q.replace(u.abbreviation, a), offset=0)),
+                )
+                for a, name in u.similar
+            ],
+        }
+        for u in result.unknown_abbreviations
+    ]
     return render(
         "search.html",
         params=p,
+        unknown=unknown,
         result=result,
         hits=hits,
         facets=_facet_links(p, result.facets),
