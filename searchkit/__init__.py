@@ -47,9 +47,11 @@ _EXPORTS = {
     "EvalReport": "searchkit.eval",
     "evaluate_index": "searchkit.eval",
     "load_judgements": "searchkit.eval",
+    "DocumentView": "searchkit.retrieval.browse",
     "Passage": "searchkit.retrieval.browse",
     "parallel": "searchkit.retrieval.browse",
     "show": "searchkit.retrieval.browse",
+    "show_document": "searchkit.retrieval.browse",
 }
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "ConfigError",
     "CorpusError",
     "Document",
+    "DocumentView",
     "EvalReport",
     "Hit",
     "Index",
@@ -83,6 +86,7 @@ __all__ = [
     "reindex",
     "search",
     "show",
+    "show_document",
 ]
 
 if TYPE_CHECKING:
@@ -103,7 +107,7 @@ if TYPE_CHECKING:
     from .indexing import IndexReport, index_corpus, reindex
     from .model import Block, Document, Hit
     from .retrieval import Index, SearchResult, explain, search
-    from .retrieval.browse import Passage, parallel, show
+    from .retrieval.browse import DocumentView, Passage, parallel, show, show_document
     from .retrieval.stats import IndexStats, index_stats
 
 

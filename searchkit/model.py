@@ -73,6 +73,9 @@ class Hit:
     date: str | None = None
     matches: tuple[tuple[int, int], ...] = ()
     complete: bool = True  # has every query word in its own text (else: some of them)
+    supersedes: tuple[str, ...] = ()  # the documents of the index this revision replaces
+    superseded_by: tuple[str, ...] = ()  # the revisions that replace it (shown: all versions)
+    corrected_by: tuple[str, ...] = ()  # the corrigenda that correct this block
 
     @property
     def citation(self) -> str:
@@ -84,6 +87,9 @@ class Hit:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["matches"] = [list(m) for m in self.matches]
+        data["supersedes"] = list(self.supersedes)
+        data["superseded_by"] = list(self.superseded_by)
+        data["corrected_by"] = list(self.corrected_by)
         data["citation"] = self.citation
         return data
 

@@ -25,6 +25,7 @@ LAYERS = {
     "config": 1,
     "readers": 2,
     "analysis": 2,
+    "families": 2,
     "index": 3,
     "query": 3,
     "indexing": 4,

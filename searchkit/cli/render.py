@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Block, Hit
 
 if TYPE_CHECKING:  # a search prints no passage: browse is not imported for it
-    from ..retrieval.browse import Passage
+    from ..retrieval.browse import DocumentView, Passage
 
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_FIELDS = (
@@ -67,7 +67,7 @@ def hits_text(
     for i, hit in enumerate(shown):
         if not hit.complete and (i == 0 or shown[i - 1].complete):
             out += [_dim(PARTIAL_LINE, color), ""]
-        out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f})")
+        out.append(f"{_cite(hit.citation, color)}  ({hit.score:.2f}){_versions(hit)}")
         if hit.heading:
             out.append(f"  {hit.heading}")
         out.append(f"  {hit.snippet}")
@@ -75,6 +75,21 @@ def hits_text(
             out.append(f"  [{lang}] {block.text}")  # like the hit: its number is in the citation
         out.append("")
     return "\n".join(out)
+
+
+def _versions(hit: Hit) -> str:
+    """What a hit's line says of its family: the versions it replaces, its corrigenda."""
+    out = ""
+    if hit.symbol in hit.supersedes:  # a reissue (*): its first printing
+        out += f"  [reissue of {hit.symbol}]"
+    others = [s for s in hit.supersedes if s != hit.symbol]
+    if others:
+        out += f"  [supersedes {', '.join(others)}]"
+    if hit.superseded_by:
+        out += f"  [superseded by {', '.join(hit.superseded_by)}]"
+    if hit.corrected_by:
+        out += f"  [corrected by {', '.join(hit.corrected_by)}]"
+    return out
 
 
 def _hit_dict(hit: Hit, parallel: dict[str, Block] | None) -> dict[str, Any]:
@@ -118,20 +133,27 @@ def facets_text(facets: dict[str, dict[str, int]]) -> str:
     return "\n".join(lines)
 
 
-def passage_text(passage: Passage, color: bool) -> str:
-    doc = passage.document
-    out: list[str] = []
-    if doc.body_name:
-        out.append(doc.body_name)
-    for label, value in (
+def _masthead_lines(doc: Any, *extra: tuple[str, str]) -> list[str]:
+    """The body's name, then a `Label: value` line for each masthead field that is set."""
+    out = [doc.body_name] if doc.body_name else []
+    fields = (
         ("Title", doc.title),
         ("Date", doc.date),
         ("Session", doc.session),
         ("Agenda item", doc.agenda_item),
         ("Language", doc.language),
-    ):
-        if value:
-            out.append(f"{label}: {value}")
+        *extra,
+    )
+    out += [f"{label}: {value}" for label, value in fields if value]
+    return out
+
+
+def passage_text(passage: Passage, color: bool) -> str:
+    out = _masthead_lines(passage.document)
+    if passage.superseded_by:
+        out.append(f"Superseded by: {', '.join(passage.superseded_by)}")
+    if passage.corrected_by:
+        out.append(f"Corrected by: {', '.join(passage.corrected_by)}")
     out.append("")
     for block in passage.before:
         out.append(f"{_DIM}{block_line(block)}{_RESET}" if color else block_line(block))
@@ -144,4 +166,23 @@ def passage_text(passage: Passage, color: bool) -> str:
         out.append(f"{_DIM}{block_line(block)}{_RESET}" if color else block_line(block))
         out.append("")
     out.append(_cite(passage.citation, color))
+    return "\n".join(out)
+
+
+def document_text(view: DocumentView) -> str:
+    """A document's masthead and its family, one member a line."""
+    doc = view.document
+    out = [doc.symbol or f"[symbol unknown: {doc.source}]"]
+    out += _masthead_lines(
+        doc, ("Blocks", str(view.blocks)), ("Superseded by", ", ".join(view.superseded_by))
+    )
+    family = view.family
+    if family is not None:
+        out += ["", f"Family {family.base}:"]
+        for m in family.members:
+            relation = m.relation if m.of is None else f"{m.relation} {m.of}"
+            line = f"  {m.symbol:<28} {relation:<32} {m.date or '-':<10} {','.join(m.languages)}"
+            if m.superseded_by:
+                line += f"  (superseded by {', '.join(m.superseded_by)})"
+            out.append(line.rstrip())
     return "\n".join(out)

@@ -9,6 +9,7 @@ import typer
 
 from ..errors import EXIT_USAGE, SearchkitError
 from .common import ColorOpt, Format, GroupBy, IndexOpt, app, color_on, fail, index_path, settings
+from .family import AllVersionsOpt, document_only
 
 
 @app.command("search")
@@ -52,6 +53,7 @@ def search_cmd(
             "(said on stderr) instead of exiting 4 when one is down.",
         ),
     ] = False,
+    all_versions: AllVersionsOpt = False,
 ) -> None:
     """Search the index; print one hit per block, cited as 'SYMBOL, para. N'.
 
@@ -67,6 +69,7 @@ def search_cmd(
       symbol:CTOC/COP/*  body:CTOC/COP  cites:A/RES/70/1  lang:ru  kind:paragraph
       year:2010..2012  year:>=2012  date:2012-01  date:>=2012-01-15
       CTOC/COP/2012/1       a bare symbol: the document and blocks citing it
+      family:A/HRC/55/10    the document, its revisions, corrigenda, addenda
     A query typed in the Latin layout (vbuhfyns) is searched as Russian; unknown
     words get a did-you-mean, which is searched when nothing else matches; an
     unknown abbreviation (ПРООН) gets the similar ones the index holds instead.
@@ -95,6 +98,7 @@ def search_cmd(
             snippet_format=snippets,
             require_all=require_all,
             partial=partial,
+            all_versions=all_versions,
         )
         side = {}
         if parallel:
@@ -150,10 +154,12 @@ def show_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the passage as JSON.")] = False,
     no_color: ColorOpt = False,
 ) -> None:
-    """Show a paragraph in its context, with the document's masthead and its citation.
+    """Show a paragraph in its context, with the document's masthead and its citation;
+    a symbol alone: the document's masthead and its family (revisions, corrigenda…).
 
     \b
       searchkit show A/HRC/WG.6/34/ITA/3 5 --parallel en
+      searchkit show A/HRC/WG.6/34/ITA/3
       searchkit show "Устав Организации Объединенных Наций, статья 51"
       searchkit show "Устав ООН" 51
     """
@@ -161,6 +167,7 @@ def show_cmd(
     from .render import passage_text
 
     try:
+        document_only(index_path(index), symbol, para, lang, json_out)  # a symbol: its family
         passage = show(
             index_path(index),
             symbol,

@@ -22,6 +22,8 @@ from typing import Any, Protocol
 from ..analysis import STOP_WORDS, SURFACE_MARK, iter_words, lemmas, relative_stem, semantic
 from ..analysis import abbreviations as abbr
 from ..errors import QueryError
+from ..families import bases
+from ..families import parse as parse_symbol
 from ..symbols import canonical, fold_lookalikes
 from . import plan as p
 from .syntax import And, Filter, Must, Not, Or, Phrase, Symbol, Word, parse_tree
@@ -282,6 +284,11 @@ class _Compiler:
 
     def filter(self, f: Filter) -> p.Node:
         value = f.value
+        if f.field == "family":  # every document of the index with that base symbol
+            found = family_symbols(value, self.vocabulary)
+            if found is None:
+                raise QueryError(self.text, f"family: {value!r} is not a UN symbol", f.start)
+            return found
         if f.field in ("symbol", "body", "cites"):
             prefix = value.endswith("*")
             bare = value.rstrip("*")
@@ -360,6 +367,28 @@ def _naming(positive: list[Any]) -> frozenset[int]:
         if number.norm.isdigit() and any(lem in NUMBER_LABELS for lem in label.lemmas):
             found.update((i, i + 1))
     return frozenset(found) if len(found) < len(positive) else frozenset()
+
+
+def family_symbols(value: str, vocabulary: Vocabulary | None) -> p.Node | None:
+    """``family:VALUE`` as a filter: the symbols of the index whose base is
+    VALUE's (a joint symbol: either part's); ``None`` if VALUE is no symbol."""
+    symbol = canonical(value.rstrip("*"))
+    found = bases(symbol) if symbol else []
+    if not found:
+        return None
+    nodes: list[p.Node] = []
+    for base in found:
+        if vocabulary is None:  # explain without an index: the base and what hangs from it
+            nodes += [p.FieldMatch("symbol", base), p.FieldPrefix("symbol", base + "/")]
+            continue
+        held = [t for t in vocabulary.expand_prefix("symbol", base) if _in_family(t, base)]
+        nodes += [p.FieldMatch("symbol", t) for t in held or [base]]
+    return p.AnyOf(tuple(nodes))  # never a bare symbol: that one names a document
+
+
+def _in_family(term: str, base: str) -> bool:
+    parsed = parse_symbol(term)
+    return parsed is not None and parsed.base == base and parsed.symbol == term
 
 
 def _loose_symbol(text: str) -> str | None:

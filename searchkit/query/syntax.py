@@ -30,7 +30,7 @@ from ..symbols import canonical
 
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 32
-FILTER_FIELDS = ("symbol", "body", "year", "date", "lang", "kind", "cites")
+FILTER_FIELDS = ("symbol", "body", "year", "date", "lang", "kind", "cites", "family")
 QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 
 

@@ -210,7 +210,9 @@ def masthead_line(line: str, meta: dict[str, str | None]) -> bool:
     if "language" not in meta and words and all(w.lower() in LANGUAGES for w in words):
         meta["language"] = LANGUAGES[words[0].lower()]
         return True
-    if "symbol" not in meta and " " not in line and (symbol := canonical(line)) and "/" in symbol:
+    # "A/HRC/55/10*": the star marks a footnote (a reissue's, or the agenda's)
+    symbol = canonical(line.rstrip("*")) if " " not in line else None
+    if "symbol" not in meta and symbol and "/" in symbol:
         meta["symbol"] = symbol
         return True
     if "session" not in meta and _SESSION.search(line) and len(line) < 80:

@@ -41,12 +41,14 @@ def search(
     snippet_format: str = "plain",
     require_all: bool = False,
     partial: bool = False,
+    all_versions: bool = False,
 ) -> SearchResult:
     """Search the index at ``index_dir``; a list-like :class:`SearchResult` of hits.
 
     See :func:`.results.run` for the keyword options. ``partial``: a sharded
     index answers from the shards it can reach (``SearchResult.unavailable``
     names the others) instead of raising :class:`ShardUnavailable`.
+    ``all_versions``: also the documents a revision in the index supersedes.
     """
     options: dict[str, Any] = {
         "offset": offset,
@@ -55,6 +57,7 @@ def search(
         "facets": facets,
         "snippet_format": snippet_format,
         "require_all": require_all,
+        "all_versions": all_versions,
     }
 
     def once() -> SearchResult:

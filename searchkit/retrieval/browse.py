@@ -25,6 +25,7 @@ from ..index.stored import StoredBlock, StoredDocument
 from ..model import KINDS, Block, citation
 from ..symbols import canonical
 from ..works import language_of, resolve
+from .families import Families, Family, families_of
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Passage:
     before: tuple[Block, ...] = ()
     after: tuple[Block, ...] = ()
     parallel: dict[str, Block] = field(default_factory=dict)
+    superseded_by: tuple[str, ...] = ()  # the revisions in the index that replace it
+    corrected_by: tuple[str, ...] = ()  # the corrigenda that correct this block
 
     @property
     def citation(self) -> str:
@@ -105,6 +108,23 @@ def _blocks_of(snap: Snapshot, document: str, lang: str | None) -> list[StoredBl
         first = sorted({r.document.source for r in preferred})[0]
         rows = [r for r in rows if r.document.source == first]
     return sorted(rows, key=lambda r: (r.document.source, r.ordinal))
+
+
+def _current(
+    snap: Snapshot, family: Families, document: str, lang: str | None
+) -> list[StoredBlock]:
+    """:func:`_blocks_of`, the reissue of a document reissued (``*``) rather
+    than its first printing, unless that was named by its file."""
+    rows = _blocks_of(snap, document, lang)
+    doc = rows[0].document
+    if document in (doc.source, doc.file):
+        return rows
+    rows = family.current(rows)
+    first = rows[0].document
+    sources = family.reissued.get((first.symbol or "", first.language or ""), ())
+    if sources and first.source not in sources:
+        rows = _blocks_of(snap, sources[0], None)
+    return rows
 
 
 def _same(title: str, name: str) -> bool:
@@ -176,19 +196,59 @@ def show(
             raise NotFound(f"{document!r} is no citation: name a paragraph ('3', '#5', 'title')")
         document, para = cited
     with open_snapshot(index_dir) as snap:
-        rows = _blocks_of(snap, document, lang)
+        family = families_of(snap)
+        rows = _current(snap, family, document, lang)
         i = _find(rows, para)
+        doc = rows[i].document
         passage = Passage(
-            document=_info(rows[i].document),
+            document=_info(doc),
             block=rows[i].to_block(),
             before=tuple(r.to_block() for r in rows[max(0, i - context) : i]),
             after=tuple(r.to_block() for r in rows[i + 1 : i + 1 + context]),
+            superseded_by=family.superseded_by(doc.symbol, doc.language, doc.source),
+            corrected_by=family.corrected_by(
+                doc.symbol, doc.language, rows[i].kind, rows[i].number
+            ),
         )
         for other in parallel_langs:
             found = _parallel_block(snap, passage, other)
             if found is not None:
                 passage.parallel[other] = found
     return passage
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document's masthead and its family (``show SYMBOL`` without a paragraph)."""
+
+    document: DocumentInfo
+    blocks: int
+    family: Family | None = None
+    superseded_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": asdict(self.document),
+            "blocks": self.blocks,
+            "superseded_by": list(self.superseded_by),
+            "family": self.family.to_dict() if self.family else None,
+        }
+
+
+def show_document(index_dir: Path | str, document: str, *, lang: str | None = None) -> DocumentView:
+    """The masthead of ``document`` (as :func:`show` names it) and the family
+    of documents its symbol belongs to: every member in the index, its
+    relation, date and languages."""
+    with open_snapshot(index_dir) as snap:
+        family = families_of(snap)
+        rows = _current(snap, family, document, lang)
+        doc = rows[0].document
+        return DocumentView(
+            document=_info(doc),
+            blocks=len(rows),
+            family=family.family(doc.symbol),
+            superseded_by=family.superseded_by(doc.symbol, doc.language, doc.source),
+        )
 
 
 def _parallel_block(snap: Snapshot, passage: Passage, lang: str) -> Block | None:

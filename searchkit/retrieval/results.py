@@ -23,6 +23,7 @@ from ..index.stored import StoredBlock
 from ..model import Hit
 from ..query import Plan, parse
 from . import ranking as knobs
+from .families import families_of, fold, type_counts
 from .feedback import feedback
 from .highlight import match_spans, snippet
 from .ranker import Ranker
@@ -53,6 +54,7 @@ class SearchResult:
     dropped: list[str] = field(default_factory=list)  # stop words left out of the query
     feedback: list[str] = field(default_factory=list)  # lemmas the best hits added (re-ranking)
     unavailable: list[str] = field(default_factory=list)  # shards left out: the hits are partial
+    folded: int = 0  # matching blocks of superseded versions left out (all_versions shows them)
 
     @property
     def notes(self) -> list[str]:
@@ -70,6 +72,9 @@ class SearchResult:
         out += [unknown.note for unknown in self.unknown_abbreviations]
         if self.fallback:
             out.append("no block has every word; showing blocks with some of them")
+        if self.folded:
+            left = f"{self.folded} blocks of superseded versions left out"
+            out.append(f"{left} (all versions: --all-versions)")
         return out
 
     def __iter__(self) -> Iterator[Hit]:
@@ -93,6 +98,7 @@ def run(
     facets: bool = False,
     snippet_format: str = "plain",
     require_all: bool = False,
+    all_versions: bool = False,
 ) -> SearchResult:
     """Search one snapshot of the index (see :class:`searchkit.Index`).
 
@@ -103,7 +109,9 @@ def run(
     ``color`` (ANSI). ``offset`` skips that many hits (paging); ``lang`` keeps
     one language; ``per_document`` keeps at most that many blocks of each
     document (the best ones); ``facets`` counts all matching blocks by body,
-    year and language. A query no block matches, with a close spelling that
+    year, language and document type. ``all_versions`` shows the blocks of
+    documents a revision in the index supersedes (by default they are left
+    out: :mod:`.families`). A query no block matches, with a close spelling that
     some do, is answered for that spelling (``suggestion_applied``).
     """
     if snippet_format not in SNIPPET_FORMATS:
@@ -118,10 +126,10 @@ def run(
     result.unknown_abbreviations = unknown_abbreviations(snap, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
     options = (depth, lang, per_document, facets, require_all)
-    view, ranked = _rank(snap, plan, *options, result)
+    view, ranked = _rank(snap, plan, *options, result, all_versions)
     if not result.total and result.suggestion:  # did you mean: answered for it
         plan = parse(result.suggestion, snap)
-        view, ranked = _rank(snap, plan, *options, result)
+        view, ranked = _rank(snap, plan, *options, result, all_versions)
         result.suggestion_applied = result.total > 0
     # re-ranked by the indexed kind within each tier; stored records read only
     # for the blocks shown (and the copies _distinct drops on the way)
@@ -138,8 +146,9 @@ def run(
     if per_document:  # the best blocks of each document, as re-ranked
         order = per_group(order, lambda block: view.stored.document(block).source, per_document)
     stored = ((tier, score, view.stored.block(block)) for tier, score, block in order)
+    family = families_of(snap)
     result.hits = [
-        to_hit(block, score, plan, snippet_format, complete=tier > 0)
+        family.decorate(to_hit(block, score, plan, snippet_format, complete=tier > 0))
         for tier, score, block in islice(_distinct(stored), offset, offset + limit)
     ]
     return result
@@ -154,6 +163,7 @@ def _rank(
     facets: bool,
     require_all: bool,
     result: SearchResult,
+    all_versions: bool = False,
 ) -> tuple[Any, Best]:
     """The view the blocks are numbered in (the snapshot, or a Xapian index's
     window of candidates) and its best ``depth`` blocks with their proximity
@@ -166,7 +176,10 @@ def _rank(
         xsnap: Any = snap
         view, counted = candidates(xsnap, plan, depth, lang, per_document, facets, require_all)
     ranker = Ranker(view)
-    ranked, result.feedback = feedback(ranker, plan, ranker.rank(plan, require_all))
+    ranked = ranker.rank(plan, require_all)
+    if not all_versions:  # superseded versions: not shown, not counted
+        ranked, result.folded = fold(snap, view, ranked, plan)
+    ranked, result.feedback = feedback(ranker, plan, ranked)
     allowed = view.mask(("lang", lang), lambda: view.term_mask("lang", [lang])) if lang else None
     total, best = top(ranked, depth, allowed)
     found = ranked.mask if allowed is None else ranked.mask & allowed
@@ -180,6 +193,8 @@ def _rank(
         result.estimated = counted.estimated
         if facets:
             result.facets = {k: _facet_counts(v) for k, v in counted.facets.items()}
+    if facets:  # read from the symbols (of the candidates, on a Xapian index past its pool)
+        result.facets["type"] = _facet_counts(type_counts(snap, view, found))
     result.fallback = result.total > 0 and not result.all_words
 
     def document(block: int) -> str | None:  # its metadata only: no text decompressed
