@@ -84,6 +84,9 @@ def test_search_with_parallel_facets_and_filters(server: Server) -> None:
     assert english["total"] > 10 and {h["language"] for h in english["hits"]} == {"en"}
     grouped = server.get("/api/search", q="торговля людьми", group="document", limit=5).json()
     assert len({h["source"] for h in grouped["hits"]}) == len(grouped["hits"]) / 2
+    every = server.get("/api/search", q="торговля людьми", all_versions=1).json()
+    assert every["total"] == 37 and every["folded"] == 0  # no revision in the bundled corpus
+    assert server.get("/api/search", q="ввоз", all_versions="maybe").status == 400
     html = server.get("/api/search", q="торговля людьми", limit=1, snippets="html").json()
     assert "<mark>торговле</mark>" in html["hits"][0]["snippet"]
 

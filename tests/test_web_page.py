@@ -132,11 +132,17 @@ def test_the_form_lands_on_a_clean_permalink(server: Server) -> None:
 
 
 def test_paging_links_keep_every_option(server: Server) -> None:
-    first = server.get("/search", q="права человека", parallel="en", all="1").text
+    first = server.get("/search", q="права человека", parallel="en", all="1", all_versions="1").text
     following = re.search(r'<a rel="next" href="([^"]+)"', first)
     assert following is not None
     query = parse_qs(urlsplit(html.unescape(following.group(1))).query)
-    assert query == {"q": ["права человека"], "offset": ["10"], "parallel": ["en"], "all": ["1"]}
+    assert query == {
+        "q": ["права человека"],
+        "offset": ["10"],
+        "parallel": ["en"],
+        "all": ["1"],
+        "all_versions": ["1"],
+    }
     second = server.get(html.unescape(following.group(1))).text
     assert '<ol class="hits" start="11">' in second and 'rel="prev"' in second
     assert set(_citations(second)).isdisjoint(_citations(first))

@@ -60,6 +60,7 @@ async def search(request: Request) -> Json:
         "limit": params.limit,
         "hits": hits,
         "facets": result.facets,
+        "folded": result.folded,
         "notes": result.notes,
         "suggestion": result.suggestion,
         "suggestion_applied": result.suggestion_applied,

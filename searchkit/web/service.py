@@ -70,6 +70,7 @@ class SearchParams:
     require_all: bool = False
     group: str = "none"  # or "document": the best 2 blocks per document
     snippets: str = "plain"
+    all_versions: bool = False  # also the documents a revision supersedes
 
     def query_string(self, **changes: Any) -> dict[str, str]:
         """The parameters that differ from the defaults (``changes`` applied),
@@ -89,6 +90,8 @@ class SearchParams:
             out["all"] = "1"
         if mine.group != "none":
             out["group"] = mine.group
+        if mine.all_versions:
+            out["all_versions"] = "1"
         return out
 
 
@@ -162,6 +165,7 @@ def search_params(args: Mapping[str, str], snippets: str = "plain") -> SearchPar
         require_all=_flag(args, "all"),
         group=group,
         snippets=fmt,
+        all_versions=_flag(args, "all_versions"),
     )
 
 
@@ -270,6 +274,7 @@ class Service:
             facets=p.facets,
             snippet_format=p.snippets,
             require_all=p.require_all,
+            all_versions=p.all_versions,
         )
         side: dict[int, Any] = {}
         if p.parallel and result.hits:
