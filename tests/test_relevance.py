@@ -162,3 +162,21 @@ def test_homonym_peace_or_world_typed_form_first(real_index: Path) -> None:
     hits = search(real_index, "мира", limit=3)
     assert all("мира" in h.text for h in hits)
     assert all("[[мира]]" in h.snippet for h in hits)
+
+
+#: The Xapian backend ranks by its own weights (README, "Backends"): its
+#: nDCG@10 stays within this of the whoosh backend's on both judged sets.
+XAPIAN_NDCG_GAP = 0.02
+
+
+@pytest.mark.slow
+def test_the_xapian_backend_holds_the_floors_and_keeps_close(compared: dict[str, Any]) -> None:
+    pytest.importorskip("xapian", reason="the Xapian bindings are not installed")
+    for shards in ("1 shard", "2 shards"):
+        name = f"searchkit on Xapian, {shards}"
+        topical, dev = compared["topical"][name], compared["dev"][name]
+        assert topical.ndcg >= TOPICAL_NDCG_FLOOR and topical.recall >= TOPICAL_RECALL_FLOOR, name
+        assert dev.ndcg >= NDCG_FLOOR and dev.mrr >= MRR_FLOOR, name
+        for judged in ("topical", "dev"):
+            whoosh = compared[judged]["searchkit"].ndcg
+            assert compared[judged][name].ndcg >= whoosh - XAPIAN_NDCG_GAP, (name, judged)

@@ -211,7 +211,12 @@ def stats_cmd(
     typer.echo(f"documents  {stats.documents}")
     typer.echo(f"blocks     {stats.blocks}")
     typer.echo(f"languages  {langs}")
-    typer.echo(f"size       {stats.size_bytes / 1024 / 1024:.1f} MB")
+    if stats.size_known:
+        typer.echo(f"size       {stats.size_bytes / 1024 / 1024:.1f} MB")
+    else:
+        typer.echo("size       unknown here (the shard servers hold the index)")
+    for name, n in stats.shard_blocks.items() if stats.shards > 1 or not stats.size_known else ():
+        typer.echo(f"shard      {name}: {n} blocks")
     run = stats.last_run
     if run is None:
         typer.echo("last run   unknown (no lastrun.json)")

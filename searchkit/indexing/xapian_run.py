@@ -58,6 +58,39 @@ def _serialised(docs: list[Document], source: str) -> list[bytes]:
     return [doc.serialise() for doc in analyse(docs, source)]
 
 
+class _Replicas:
+    """The writable servers of one shard's replicas as one database: each
+    change made on every one of them, in step; what is read, read from the
+    first."""
+
+    def __init__(self, dbs: list[Any]) -> None:
+        self.dbs = dbs
+
+    def get_metadata(self, key: str) -> Any:
+        return self.dbs[0].get_metadata(key)
+
+    def postlist(self, key: str) -> Any:
+        return self.dbs[0].postlist(key)
+
+    def get_document(self, docid: int) -> Any:
+        return self.dbs[0].get_document(docid)
+
+    def __getattr__(self, name: str) -> Any:  # a change: on every replica
+        def everywhere(*args: Any) -> None:
+            for db in self.dbs:
+                getattr(db, name)(*args)
+
+        return everywhere
+
+
+def _writable(location: layout.Location, k: int) -> Any:
+    """Shard ``k`` to write to: its one database, or all its replicas."""
+    count = len(location.replicas[k]) if location.replicas else 1
+    if count == 1:
+        return layout.open_shard(location, k, writable=True)
+    return _Replicas([layout.open_shard(location, k, True, replica=r) for r in range(count)])
+
+
 class _Shard:
     """One shard being written: its database and its field length totals."""
 
@@ -172,9 +205,7 @@ class XapianRun:
                 known = indexed_files(snap)
         remote_full = full and location.remote
         shards = [
-            _Shard(
-                layout.open_shard(location, k, writable=True), transaction=not full or remote_full
-            )
+            _Shard(_writable(location, k), transaction=not full or remote_full)
             for k in range(len(location.shards))
         ]
         try:

@@ -17,12 +17,20 @@ Match nodes:
 * :class:`SymbolMatch` a UN symbol: the document's own, or one the block cites
 * :class:`FieldMatch`, :class:`FieldPrefix`, :class:`FieldRange`  filters
 * :class:`AllOf`, :class:`AnyOf`, :class:`NoneOf`  and, or, not
+
+:class:`Walker` visits a plan's nodes (one method per node type), so that a
+backend that compiles plans (the Xapian backend's query compiler,
+:mod:`searchkit.retrieval.xapian_rank`) names every node it answers; a new
+node type fails there with a ``TypeError`` until each walker handles it.
+:func:`clause_weight` is the share of a query a clause is (its rarest
+word's idf), which both backends weigh partial matches by.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from .syntax import Filter, Word
 
@@ -117,6 +125,60 @@ Node: TypeAlias = (
 
 #: Nodes that restrict which blocks match and score nothing of their own.
 FILTERS = (FieldMatch, FieldPrefix, FieldRange)
+
+T = TypeVar("T")
+
+
+class Walker(Generic[T]):
+    """A visitor of plan nodes: :meth:`walk` calls the method named for the
+    node's type (``word``, ``form``, ``prefix``, ``phrase``, ``symbol``,
+    ``field``, ``field_prefix``, ``field_range``, ``all_of``, ``any_of``,
+    ``none_of``) with the node and whatever else it was given."""
+
+    METHODS: ClassVar[dict[type, str]] = {
+        WordMatch: "word",
+        FormMatch: "form",
+        PrefixMatch: "prefix",
+        PhraseMatch: "phrase",
+        SymbolMatch: "symbol",
+        FieldMatch: "field",
+        FieldPrefix: "field_prefix",
+        FieldRange: "field_range",
+        AllOf: "all_of",
+        AnyOf: "any_of",
+        NoneOf: "none_of",
+    }
+
+    def walk(self, node: Node, *args: Any) -> T:
+        name = self.METHODS.get(type(node))
+        if name is None:
+            raise TypeError(f"not a plan node: {node!r}")
+        method = getattr(self, name, None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} does not answer {type(node).__name__}")
+        out: T = method(node, *args)
+        return out
+
+
+def clause_weight(node: Node, idf: Callable[[str], float], rarest: float) -> float:
+    """How much of a query a clause is: the inverse document frequency
+    (``idf`` of a content term) of its word, the rarer of its most probable
+    reading and its form; a phrase or an AND the sum of its words, an OR its
+    best; a symbol or a filter ``rarest`` (as rare as a term gets)."""
+    from ..analysis import SURFACE_MARK
+
+    if isinstance(node, WordMatch):
+        return min(idf(t) for t in (*node.readings[:1], SURFACE_MARK + node.form))
+    if isinstance(node, FormMatch):
+        return idf(SURFACE_MARK + node.form)
+    if isinstance(node, PrefixMatch):
+        return max((idf(SURFACE_MARK + f) for f in node.forms), default=1.0)
+    if isinstance(node, PhraseMatch | AllOf):
+        parts = node.words if isinstance(node, PhraseMatch) else node.children
+        return sum(clause_weight(part, idf, rarest) for part in parts)
+    if isinstance(node, AnyOf):
+        return max(clause_weight(child, idf, rarest) for child in node.children)
+    return rarest
 
 
 @dataclass

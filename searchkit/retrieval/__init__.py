@@ -5,7 +5,8 @@
 * :mod:`.ranking`    every weight and factor of the ranking
 * :mod:`.selection`  the best blocks of a ranked plan, per document, the proximity bonus
 * :mod:`.feedback`   pseudo-relevance feedback
-* :mod:`.xapian_rank` a plan as Xapian queries that choose the ranker's candidates
+* :mod:`.xapian_rank` a plan as one weighted Xapian query (searchkit's ranking in Xapian's matcher)
+* :mod:`.xapian_native` that query run: the page ranked by Xapian, counts and facets
 * :mod:`.highlight`  matched words marked, the best fragment cut
 * :mod:`.suggest`    keyboard layout, did you mean
 * :mod:`.browse`     a paragraph in its context, the same paragraph in another language
@@ -17,6 +18,8 @@ index open (and its decoded posting lists) for many.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,14 +88,16 @@ RETRIES = 3
 
 def _answered(once: Callable[[], SearchResult]) -> SearchResult:
     """``once()``, again on a fresh snapshot while commits outran the one it
-    read (:func:`~searchkit.index.xapian.snapshot.moved`), at most :data:`RETRIES` times."""
-    from ..index.xapian.snapshot import moved
+    read (:func:`~searchkit.index.xapian.snapshot.moved`) or a replica of a
+    shard stopped answering (:func:`~searchkit.index.xapian.snapshot.failover`),
+    at most :data:`RETRIES` times."""
+    from ..index.xapian.snapshot import failover, moved
 
     for attempt in range(RETRIES):
         try:
             return once()
         except Exception as exc:
-            if attempt + 1 == RETRIES or not moved(exc):
+            if attempt + 1 == RETRIES or not (moved(exc) or failover(exc)):
                 raise
     raise AssertionError("not reached")
 
@@ -112,6 +117,9 @@ class Index:
     def __init__(self, index_dir: Path | str, partial: bool = False) -> None:
         self.path = Path(index_dir)
         self.snapshot: Snapshot = open_snapshot(self.path, partial)
+        #: A Xapian database is not for two threads at once: its searches take turns.
+        xapian = getattr(self.snapshot, "backend", "whoosh") == "xapian"
+        self._turns = threading.Lock() if xapian else contextlib.nullcontext()
 
     def search(self, query: str, limit: int = 10, **options: Any) -> SearchResult:
         """Like :func:`searchkit.retrieval`; sees commits made since the index was opened."""
@@ -120,7 +128,8 @@ class Index:
             self.snapshot = self.snapshot.refresh()
             return run(self.snapshot, query, limit, **options)
 
-        return _answered(once)
+        with self._turns:
+            return _answered(once)
 
     def explain(self, query: str) -> Explanation:
         """Like :func:`explain`, with this index's vocabulary at its latest commit."""

@@ -142,25 +142,14 @@ class Ranker:
         return covered / (sum(weights) or 1.0)
 
     def weight(self, node: p.Node) -> float:
-        """How much of a query a clause is: the inverse document frequency of
-        its word in the block texts (the rarer of its reading and its form)."""
+        """How much of a query a clause is (:func:`~searchkit.query.plan.clause_weight`:
+        the inverse document frequency of its word in the block texts)."""
         snap = self.snap
 
         def idf(text: str) -> float:
             return knobs.idf(snap.doc_frequency("content", text), snap.population)
 
-        if isinstance(node, p.WordMatch):
-            return min(idf(t) for t in (*node.readings[:1], SURFACE_MARK + node.form))
-        if isinstance(node, p.FormMatch):
-            return idf(SURFACE_MARK + node.form)
-        if isinstance(node, p.PrefixMatch):
-            return max((idf(SURFACE_MARK + f) for f in node.forms), default=1.0)
-        if isinstance(node, p.PhraseMatch | p.AllOf):
-            parts = node.words if isinstance(node, p.PhraseMatch) else node.children
-            return sum(self.weight(part) for part in parts)
-        if isinstance(node, p.AnyOf):
-            return max(self.weight(child) for child in node.children)
-        return knobs.idf(1, snap.population)  # a symbol, a filter: as rare as it gets
+        return p.clause_weight(node, idf, knobs.idf(1, snap.population))
 
     def required(self, plan: p.Plan) -> Matches:
         """Blocks with every clause and limit (matched in any way), scored."""

@@ -126,10 +126,10 @@ def run(
     result.unknown_abbreviations = unknown_abbreviations(snap, plan)
     depth = max(offset + limit, knobs.RERANK_DEPTH)
     options = (depth, lang, per_document, facets, require_all)
-    view, ranked = _rank(snap, plan, *options, result, all_versions)
+    view, ranked = _rank(snap, plan, *options, result, all_versions, limit)
     if not result.total and result.suggestion:  # did you mean: answered for it
         plan = parse(result.suggestion, snap)
-        view, ranked = _rank(snap, plan, *options, result, all_versions)
+        view, ranked = _rank(snap, plan, *options, result, all_versions, limit)
         result.suggestion_applied = result.total > 0
     # re-ranked by the indexed kind within each tier; stored records read only
     # for the blocks shown (and the copies _distinct drops on the way)
@@ -164,17 +164,24 @@ def _rank(
     require_all: bool,
     result: SearchResult,
     all_versions: bool = False,
+    limit: int = 10,
 ) -> tuple[Any, Best]:
     """The view the blocks are numbered in (the snapshot, or a Xapian index's
     window of candidates) and its best ``depth`` blocks with their proximity
     bonus, best first; the counts and the facets go into ``result``."""
     view: Any = snap
-    counted = None
-    if getattr(snap, "backend", "whoosh") == "xapian":
-        from .xapian_rank import candidates
+    if getattr(snap, "backend", "whoosh") == "xapian":  # ranked by Xapian's matcher
+        from .xapian_native import rank
 
         xsnap: Any = snap
-        view, counted = candidates(xsnap, plan, depth, lang, per_document, facets, require_all)
+        page = (depth, result.offset, limit, lang, per_document, facets, require_all, all_versions)
+        page_view, native, counted = rank(xsnap, plan, *page)
+        result.total, result.all_words = counted.total, counted.all_words
+        result.estimated, result.folded = counted.estimated, counted.folded
+        result.facets = {k: _facet_counts(v) for k, v in counted.facets.items()}
+        result.feedback = counted.feedback
+        result.fallback = result.total > 0 and not result.all_words
+        return page_view, native
     ranker = Ranker(view)
     ranked = ranker.rank(plan, require_all)
     if not all_versions:  # superseded versions: not shown, not counted
@@ -188,12 +195,7 @@ def _rank(
     if facets:
         for name, fieldname in FACETS.items():
             result.facets[name] = _facet_counts(view.counts(fieldname, found))
-    if counted is not None and not counted.complete:  # the whole index's, not the window's
-        result.total, result.all_words = max(counted.total, total), counted.all_words
-        result.estimated = counted.estimated
-        if facets:
-            result.facets = {k: _facet_counts(v) for k, v in counted.facets.items()}
-    if facets:  # read from the symbols (of the candidates, on a Xapian index past its pool)
+    if facets:  # read from the symbols
         result.facets["type"] = _facet_counts(type_counts(snap, view, found))
     result.fallback = result.total > 0 and not result.all_words
 

@@ -28,6 +28,11 @@ class IndexStats:
     last_run: dict[str, Any] | None = None
     backend: str = "whoosh"
     shards: int = 1
+    #: A Xapian index: the blocks each shard holds, by folder or server address.
+    shard_blocks: dict[str, int] = field(default_factory=dict)
+    #: ``size_bytes`` is what the folder holds (False: remote shards, whose
+    #: servers hold the index; the size is not known here).
+    size_known: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,10 +74,18 @@ def index_stats(index_dir: Path | str) -> IndexStats:
 def snapshot_stats(snap: Snapshot, index_dir: Path | str) -> IndexStats:
     """:func:`index_stats` of an open snapshot of the index at ``index_dir``."""
     root = Path(index_dir)
+    remote = layout.is_descriptor(root)  # the servers hold the index
     languages: Counter[str] = Counter()
     generation = snap.generation or ""
     backend, shards = getattr(snap, "backend", "whoosh"), getattr(snap, "shards", 1)
     blocks = snap.live_count()
+    shard_blocks = {}
+    if backend == "xapian":
+        xsnap: Any = snap
+        names = [xsnap.location.shards[k] for k in xsnap.present]
+        shard_blocks = {
+            name: int(part.get_doccount()) for name, part in zip(names, xsnap.parts, strict=True)
+        }
     files = sum(  # terms of deleted, not yet merged blocks stay in the lexicon
         1 for file in snap.lexicon("file") if snap.first_block("file", file) is not None
     )
@@ -90,8 +103,10 @@ def snapshot_stats(snap: Snapshot, index_dir: Path | str) -> IndexStats:
         documents=documents,
         blocks=blocks,
         languages=dict(languages.most_common()),
-        size_bytes=generations.disk_size(root),  # a remote index: 0 (the servers hold it)
+        size_bytes=0 if remote else generations.disk_size(root),
         last_run=last_run(layout.state_path(root) if layout.is_descriptor(root) else root),
         backend=backend,
         shards=shards,
+        shard_blocks=shard_blocks,
+        size_known=not remote,
     )

@@ -5,8 +5,8 @@ databases, one or several shards, on this machine or served over TCP.
                     as a Xapian document: prefixed terms, value slots, stored data
 * :mod:`.layout`    shards on disk (generations, stub files for shard servers),
                     remote index descriptors (``[index] shards = ["tcp://…"]``)
-* :mod:`.snapshot`  one open index as a search sees it, and a :class:`~.snapshot.Window`
-                    onto the candidate blocks of one query, which the ranker scores
+* :mod:`.snapshot`  one open index as a search sees it (statistics, prefixes,
+                    documents and stored records; Xapian's matcher ranks the queries)
 
 Xapian (GPL-2.0+) is an optional extra: ``pip install 'searchkit[xapian]'``
 (the ``xapian-bindings-binary`` wheel). Nothing here is imported unless an

@@ -28,13 +28,19 @@ folder::
 
 Each address is one shard server (``xapian-tcpsrv``, which ``searchkit
 serve-shard`` starts); a search opens them all as one database, and Xapian
-merges their matches with global statistics.
+merges their matches with global statistics. A shard served by several
+servers (replicas: copies of the shard kept in step) is a list of their
+addresses, ``shards = [["tcp://a:33331", "tcp://b:33331"], …]``: a search
+opens one of them (each process starts at a different one, to spread the
+load), the next when one cannot be reached, and an address that failed is
+tried last for :data:`DEAD_FOR` seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
 import tomllib
 import zlib
 from dataclasses import dataclass, field
@@ -47,6 +53,10 @@ from . import xapian
 
 #: Metadata key of each shard's total length of a scored field (BM25F's averages).
 LENGTH_KEY = "searchkit:length:"
+#: A replica that could not be reached is tried after the others for this long (seconds).
+DEAD_FOR = 30.0
+#: Replicas that failed, and when.
+_failed: dict[str, float] = {}
 
 
 def shard_of(file: str, shards: int) -> int:
@@ -80,6 +90,8 @@ class Location:
     name: str  # what messages call the index
     shards: list[str] = field(default_factory=list)  # folders, or tcp://host:port
     remote: bool = False
+    #: Each shard's servers (a remote index): the first is ``shards[k]``.
+    replicas: list[list[str]] = field(default_factory=list)
     timeout: float = 10.0
     root: Path | None = None  # the local index folder
     generation: str | None = None
@@ -108,14 +120,24 @@ def _descriptor(path: Path) -> Location:
     if section.get("backend", "xapian") != "xapian":
         raise ConfigError(f"index descriptor {path}: backend must be 'xapian'")
     shards = section.get("shards")
-    if not isinstance(shards, list) or not shards or not all(isinstance(s, str) for s in shards):
-        raise ConfigError(f"index descriptor {path}: 'shards' must be a list of tcp://host:port")
-    for address in shards:
-        _address(address, path)
+    replicas = (
+        [[s] if isinstance(s, str) else s for s in shards or []] if isinstance(shards, list) else []
+    )
+    if not replicas or not all(
+        isinstance(r, list) and r and all(isinstance(a, str) for a in r) for r in replicas
+    ):
+        raise ConfigError(
+            f"index descriptor {path}: 'shards' must be a list of tcp://host:port "
+            "(or, for a shard with replicas, a list of them)"
+        )
+    for addresses in replicas:
+        for address in addresses:
+            _address(address, path)
     timeout = section.get("timeout", 10)
     if not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"index descriptor {path}: 'timeout' must be a number of seconds")
-    return Location(str(path), list(shards), remote=True, timeout=float(timeout))
+    first = [r[0] for r in replicas]
+    return Location(str(path), first, remote=True, timeout=float(timeout), replicas=replicas)
 
 
 def _address(address: str, where: Path | str) -> tuple[str, int]:
@@ -126,17 +148,36 @@ def _address(address: str, where: Path | str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def open_shard(location: Location, k: int, writable: bool = False) -> Any:
-    """Shard ``k`` as a Xapian database (``writable``: to change it)."""
+def open_shard(
+    location: Location, k: int, writable: bool = False, replica: int | None = None
+) -> Any:
+    """Shard ``k`` as a Xapian database (``writable``: to change it). A remote
+    shard with replicas: one that can be reached (``replica``: that one)."""
     x = xapian()
+    if location.remote:
+        addresses = location.replicas[k] if location.replicas else [location.shards[k]]
+        if replica is not None:
+            order = [addresses[replica]]
+        else:  # each process starts at another replica; those that failed lately last
+            start = (os.getpid() + k) % len(addresses)
+            order = addresses[start:] + addresses[:start]
+            now = time.monotonic()
+            order.sort(key=lambda a: now - _failed.get(a, -DEAD_FOR) < DEAD_FOR)
+        failure: ShardUnavailable | None = None
+        for where in order:
+            try:
+                db = _open_remote(x, location, where, writable)
+                db.searchkit_address = where  # which replica: named when it fails
+                return db
+            except ShardUnavailable as exc:
+                _failed[where] = time.monotonic()
+                failure = exc
+        if len(order) > 1:
+            raise ShardUnavailable(" and ".join(order), "no replica can be reached")
+        assert failure is not None
+        raise failure
     where = location.shards[k]
     try:
-        if location.remote:
-            host, port = _address(where, location.name)
-            ms = int(location.timeout * 1000)
-            if writable:
-                return x.remote_open_writable(host, port, ms, ms)
-            return x.remote_open(host, port, ms, ms)
         if writable:
             return x.WritableDatabase(where, x.DB_CREATE_OR_OPEN)
         return x.Database(where)
@@ -144,6 +185,35 @@ def open_shard(location: Location, k: int, writable: bool = False) -> Any:
         raise IndexNotFound(f"no index at {location.name}: shard {k} is missing") from exc
     except (x.NetworkError, x.DatabaseOpeningError, x.DatabaseLockError) as exc:
         raise ShardUnavailable(where, reason(exc)) from exc
+
+
+def _open_remote(x: Any, location: Location, where: str, writable: bool) -> Any:
+    host, port = _address(where, location.name)
+    ms = int(location.timeout * 1000)
+    try:
+        if writable:
+            return x.remote_open_writable(host, port, ms, ms)
+        return x.remote_open(host, port, ms, ms)
+    except (x.NetworkError, x.DatabaseOpeningError, x.DatabaseLockError) as exc:
+        raise ShardUnavailable(where, reason(exc)) from exc
+
+
+def replicated(location: Location) -> bool:
+    """Has some shard of ``location`` more than one server?"""
+    return any(len(r) > 1 for r in location.replicas)
+
+
+def note_failures(parts: list[Any]) -> None:
+    """After a request failed: the replicas among ``parts`` that no longer
+    answer are tried last for a while (:data:`DEAD_FOR`)."""
+    for part in parts:
+        where = getattr(part, "searchkit_address", None)
+        if where is None:
+            continue
+        try:
+            part.keep_alive()
+        except Exception:  # whatever went wrong, that server is out
+            _failed[where] = time.monotonic()
 
 
 def reason(exc: Exception) -> str:

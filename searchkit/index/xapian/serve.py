@@ -6,12 +6,21 @@ generation, new connections read it while open ones finish on the old one
 (whose files stay readable until they close). A ``--writable`` server takes
 one writer at a time (Xapian's own lock); reindexing through it uses the
 remote descriptor (:mod:`searchkit.indexing.xapian_run`).
+
+``xapian-tcpsrv`` stops by signalling its whole process group (its forked
+connection handlers), so :func:`serve_shard` runs it as a child in a process
+group of its own: two servers started from one shell stop one at a time.
+The parent says what it serves, passes on SIGINT, SIGTERM and SIGHUP, and
+exits with the server's status; the server gets SIGTERM if the parent dies.
 """
 
 from __future__ import annotations
 
-import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from ...errors import IndexNotFound, SchemaMismatch
 from .. import generations
@@ -40,7 +49,55 @@ def command(index: Path, shard: int, port: int, host: str, writable: bool) -> li
 def serve_shard(
     index: Path, shard: int, port: int, host: str = "127.0.0.1", writable: bool = False
 ) -> int:
-    """Replace this process with the shard server (it runs until stopped)."""
-    args = command(Path(index), shard, port, host, writable)
-    os.execv(args[0], args)
-    return 0  # not reached
+    """Run the shard server until it stops (see the module's docstring); its
+    exit status."""
+    index = Path(index)
+    args = command(index, shard, port, host, writable)
+    proc = subprocess.Popen(args, process_group=0, preexec_fn=_die_with_parent)
+    forward = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+
+    def passed_on(sig: int, frame: Any) -> None:
+        proc.send_signal(sig)
+
+    for sig in forward:
+        signal.signal(sig, passed_on)
+    mode = "writable (reindexing through it)" if writable else "read-only"
+    print(
+        f"serving shard {shard} of {index.resolve()} ({_blocks(index, shard)}) "
+        f"on tcp://{host}:{port}, {mode}; xapian-tcpsrv pid {proc.pid}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries
+                continue
+    finally:
+        for sig, handler in forward.items():
+            signal.signal(sig, handler)
+    return 0 if code in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP) else abs(code)
+
+
+def _blocks(index: Path, shard: int) -> str:
+    """How many blocks the shard holds, for the start-up line."""
+    try:
+        x = layout.xapian()
+        db = x.Database(str(layout.stub_path(index, shard)))
+        try:
+            return f"{db.get_doccount()} blocks"
+        finally:
+            db.close()
+    except Exception:  # the server itself will say what is wrong
+        return "blocks unknown"
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the parent dies (Linux), so no server outlives it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with_errno = ctypes.CDLL(None, use_errno=True)
+        with_errno.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

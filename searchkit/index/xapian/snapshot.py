@@ -1,27 +1,18 @@
-"""A Xapian index as a search sees it, and the window one query is ranked in.
+"""A Xapian index as a search sees it.
 
 :class:`XapianSnapshot` answers what the query compiler, ``show``, ``stats``
 and reindexing ask of an index (term statistics, prefixes, the blocks of a
-document, stored records), over all shards as one database.
-
-:class:`Window` is the same interface as :class:`~searchkit.index.snapshot.Snapshot`
-over a chosen set of blocks only: the candidates Xapian's matcher found for
-one query (:mod:`searchkit.retrieval.xapian_rank`). Its posting lists, field
-lengths, positions and values are read from those blocks' documents (one
-read per block, the terms it holds looked up in its term list), while term
-statistics (document frequencies, average lengths) are the whole index's.
-So the one ranker (:mod:`searchkit.retrieval.ranker`) scores the candidates
-exactly as it scores them in a whoosh index, with no code of its own for
-Xapian.
+document, stored records), over all shards as one database; a query itself
+is matched and ranked by Xapian (:mod:`searchkit.retrieval.xapian_native`).
 
 Block numbers are Xapian's document ids in the combined database (shard
-``k``'s document ``d`` is ``(d - 1) · shards + k + 1``); a window numbers its
-blocks 0… in the order of its candidates.
+``k``'s document ``d`` is ``(d - 1) · shards + k + 1``).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,20 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from ...analysis import term_positions
 from ...errors import ShardUnavailable, StoredFieldsDamaged
-from ...symbols import joint_parts
-from ..lookups import Lookups, value_counts
-from ..records import searchable_text
+from ..lookups import Lookups
 from ..schema import shape_of
 from ..stored import StoredBlock, StoredDocument, unpack_block, unpack_document
 from . import layout, xapian
-from .terms import PREFIX, SCORED, SLOT, SURFACE, field_lemmas, term
+from .terms import PREFIX, SCORED, SLOT, term
 
 #: Documents (blocks) read and kept per snapshot, least recently used dropped first.
 CACHE_DOCUMENTS = 4096
 #: Connections to each remote shard that documents are fetched over, in parallel.
 REMOTE_CONNECTIONS = 4
+#: A remote index asks its servers for a newer commit at most this often (seconds).
+REMOTE_RECHECK = 1.0
 #: Prefix expansions (``mig*``, relatives, symbol prefixes) kept per snapshot,
 #: each of at most CACHE_PREFIX_TERMS terms.
 CACHE_PREFIXES = 1024
@@ -63,6 +53,16 @@ def moved(exc: BaseException) -> bool:
     keeps an old revision readable until the writer's second commit after it;
     a search that outlives that is answered again on the latest.)"""
     return type(exc).__name__ == "DatabaseModifiedError" and type(exc).__module__ == "xapian"
+
+
+class ReplicaLost(ShardUnavailable):
+    """A server of a shard with replicas stopped answering during a search:
+    the search is answered again through the others (:func:`failover`)."""
+
+
+def failover(exc: BaseException) -> bool:
+    """Is ``exc`` a replica lost mid-search (worth answering again)?"""
+    return isinstance(exc, ReplicaLost)
 
 
 def open_xapian(path: Path | str, partial: bool = False) -> XapianSnapshot:
@@ -86,6 +86,7 @@ class XapianSnapshot(Lookups):
         #: Which of the location's shards each of ``parts`` is.
         self.present = [k for k, a in enumerate(location.shards) if a not in self.missing]
         self.shards = len(self.parts)
+        self.failed = False  # a replica stopped answering: reopen before the next search
         self.schema = SCHEMA
         self._reset()
 
@@ -100,6 +101,8 @@ class XapianSnapshot(Lookups):
             extra.close()
         self._connections: dict[tuple[int, int], Any] = {}
         self._prefixes: dict[tuple[str, str], list[str]] = {}
+        self._small: dict[str, set[str]] = {}
+        self._checked = time.monotonic()
 
     def _guard(self, call: Any) -> Any:
         """``call()``, a shard that went away raised as :class:`ShardUnavailable`
@@ -110,6 +113,10 @@ class XapianSnapshot(Lookups):
         except self.x.DatabaseModifiedError:
             raise
         except (self.x.NetworkError, self.x.DatabaseError) as exc:
+            if layout.replicated(self.location):  # answered again by the other replicas
+                self.failed = True
+                layout.note_failures(self.parts)
+                raise ReplicaLost(self.location.name, layout.reason(exc)) from exc
             raise ShardUnavailable(self.location.name, layout.reason(exc)) from exc
 
     # ------------------------------------------------------------- life
@@ -124,10 +131,14 @@ class XapianSnapshot(Lookups):
                 fresh = open_xapian(self.root, self.partial)
                 self.close()
                 return fresh
-        if self.missing:  # a shard left out may be back
+        if self.missing or self.failed:  # a shard left out may be back; a replica lost
             fresh = open_xapian(self.location.name, self.partial)
             self.close()
             return fresh
+        now = time.monotonic()
+        if self.location.remote and now - self._checked < REMOTE_RECHECK:
+            return self  # asked the servers a moment ago (each asking is a round trip)
+        self._checked = now
         if self._guard(self.db.reopen):
             for part in self.parts:
                 self._guard(part.reopen)
@@ -158,6 +169,20 @@ class XapianSnapshot(Lookups):
         """Terms' document frequencies a match has already gathered (over every
         shard), kept so that no lookup asks the shards again."""
         self._frequencies.update(found)
+
+    def frequencies(self, terms: Iterable[str]) -> None:
+        """Look up the content terms' document frequencies at once: from
+        remote shards in one match (one request to each server), which
+        gathers every term's frequency over the whole index."""
+        wanted = [t for t in dict.fromkeys(term("content", t) for t in terms)]
+        wanted = [t for t in wanted if t not in self._frequencies]
+        if not wanted or not self.location.remote:
+            return
+        x = self.x
+        enquire = x.Enquire(self.db)
+        enquire.set_query(x.Query(x.Query.OP_OR, [x.Query(t) for t in wanted]))
+        mset = self._guard(lambda: enquire.get_mset(0, 0))
+        self.know_frequencies({t: int(mset.get_termfreq(t)) for t in wanted})
 
     def avg_length(self, fieldname: str) -> float:
         return float(self.totals.get(fieldname, 0) / (self.n or 1) or 1)
@@ -204,12 +229,22 @@ class XapianSnapshot(Lookups):
         return None
 
     def defining_blocks(self, fieldname: str, key: str, limit: int) -> list[int]:
+        if fieldname in ("abbr", "fullname") and key not in self._keys(fieldname):
+            return []  # most words define nothing: no posting list asked for
         out = []
         for item in self.db.postlist(term(fieldname, key)):
             out.append(int(item.docid))
             if len(out) >= limit:
                 break
         return out
+
+    def _keys(self, fieldname: str) -> set[str]:
+        """Every term of a small field (abbreviations, full names), read once
+        per commit (from remote shards, one request each)."""
+        found = self._small.get(fieldname)
+        if found is None:
+            found = self._small[fieldname] = set(self.expand_prefix(fieldname, ""))
+        return found
 
     def count(self, fieldname: str, text: str) -> int:
         """How many blocks hold the term."""
@@ -288,12 +323,20 @@ class XapianSnapshot(Lookups):
             return self.parts[shard]
         key = (shard, lane)
         found = self._connections.get(key)
-        if found is None:
-            found = self._connections[key] = layout.open_shard(self.location, self.present[shard])
+        if found is None:  # the replica the search uses (copies may number blocks apart)
+            k = self.present[shard]
+            where = getattr(self.parts[shard], "searchkit_address", None)
+            replicas = self.location.replicas[k] if self.location.replicas else []
+            replica = replicas.index(where) if where in replicas else None
+            found = layout.open_shard(self.location, k, replica=replica)
+            self._connections[key] = found
         return found
 
-    def window(self, docids: list[int]) -> Window:
-        return Window(self, docids)
+    def shapes(self, blocks: Iterable[int]) -> list[tuple[str, bool]]:
+        """(kind, numbered) of each block."""
+        return [
+            shape_of(int(d.get_value(SLOT["shape"]) or 0)) for d in self.documents(list(blocks))
+        ]
 
 
 class XapianStored:
@@ -336,226 +379,9 @@ class XapianStored:
     def block(self, docid: int) -> StoredBlock:
         return unpack_block(self._data(docid)[0], self.document(docid))
 
-
-class _WindowStored:
-    """A window's stored records: its blocks by their place in the window."""
-
-    def __init__(self, window: Window) -> None:
-        self.window = window
-
-    def block(self, local: int) -> StoredBlock:
-        return self.window.snap.stored.block(self.window.ids[local])
-
-    def document(self, local: int) -> StoredDocument:
-        return self.window.snap.stored.document(self.window.ids[local])
-
-
-class Window:
-    """The candidate blocks of one query, with the interface the ranker reads
-    (see the module's docstring). ``ids[i]`` is block ``i``'s document id."""
-
-    backend = "xapian"
-
-    def __init__(self, snap: XapianSnapshot, docids: list[int]) -> None:
-        self.snap = snap
-        self.ids = list(docids)
-        self.n = len(self.ids)
-        self.population = snap.n  # term statistics are the whole index's
-        self.schema = SCHEMA
-        self.generation = snap.generation
-        self.live = np.ones(self.n, dtype=bool)
-        self.docs = snap.documents(self.ids)
-        #: Remote shards: each block's terms are made again from its stored
-        #: record (reading a term list is one more round trip per block).
-        self.remote = snap.location.remote
-        self.stored = _WindowStored(self)
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._read: set[bytes] = set()
-        self._lemmas: dict[str, dict[str, int]] = {}
-        self._positions: dict[str, dict[int, list[int]]] = {}
-        self._lengths: dict[str, np.ndarray] = {}
-
-    def _terms_of(self, block: StoredBlock, wanted: set[bytes]) -> dict[bytes, list[int]]:
-        """Which of the terms ``wanted`` a block holds, and where, as the
-        indexer made them: from its stored text (lemmas and forms, positions),
-        heading and title (lemmas: as many entries as occurrences), and its
-        document's one-value fields; for remote shards, where reading a term
-        list is one more round trip per block."""
-        doc = block.document
-        text = searchable_text(block.to_block(), doc.language)
-        held = term_positions(text, surface=True, only=wanted)
-        for fieldname, value in (("heading_t", block.heading), ("title_t", doc.title)):
-            if value:
-                prefix = PREFIX[fieldname].encode("utf-8")
-                counts = self._lemmas.get(value)
-                if counts is None:
-                    counts = self._lemmas[value] = field_lemmas(value)
-                for lemma, n in counts.items():
-                    key = prefix + lemma.encode("utf-8")
-                    if key in wanted:
-                        held[key] = [0] * n  # wdf n, no positions
-        singles: dict[str, list[Any]] = {
-            "source": [doc.source], "file": [doc.file], "body": [doc.body],
-            "kind": [block.kind], "number": [block.number], "lang": [doc.language],
-            "date": [doc.date], "work": [doc.work], "year": [doc.year],
-            "symbol": joint_parts(doc.symbol) if doc.symbol else [], "cites": list(block.cites),
-        }  # fmt: skip
-        for fieldname, values in singles.items():
-            for value in values:
-                if value not in (None, ""):
-                    key = term(fieldname, value).encode("utf-8")
-                    if key in wanted:
-                        held[key] = [0]
-        return held
-
-    # statistics are the whole index's
-    def doc_frequency(self, fieldname: str, text: Any) -> int:
-        return self.snap.doc_frequency(fieldname, text)
-
-    def avg_length(self, fieldname: str) -> float:
-        return self.snap.avg_length(fieldname)
-
-    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
-        return self.snap.expand_prefix(fieldname, prefix)
-
-    # ------------------------------------------------------------- per block
-
-    def postings(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(blocks of the window holding the term, its frequency in each)."""
-        key = term(fieldname, text)
-        found = self._postings.get(key)
-        if found is None:
-            self.prefetch([(fieldname, text)])
-            found = self._postings[key]
-        return found
-
-    def prefetch(self, terms: Iterable[tuple[str, Any]]) -> None:
-        """Read the posting lists of ``terms`` (field, text) within the window:
-        one pass over each block's term list, in term order."""
-        keys = sorted({term(f, t).encode("utf-8") for f, t in terms} - self._read)
-        if not keys:
-            return
-        ids: dict[bytes, list[int]] = {k: [] for k in keys}
-        weights: dict[bytes, list[int]] = {k: [] for k in keys}
-        if self.remote:
-            wanted = set(keys)
-            for i in range(self.n):
-                for key, where in self._terms_of(self.stored.block(i), wanted).items():
-                    ids[key].append(i)
-                    weights[key].append(len(where))
-                    self._positions.setdefault(key.decode("utf-8"), {})[i] = where
-        else:
-            for i, doc in enumerate(self.docs):
-                it, end = doc._termlist_begin(), doc._termlist_end()
-                for key in keys:
-                    it.skip_to(key)
-                    if it.equals(end):
-                        break
-                    if it.get_term() == key:
-                        ids[key].append(i)
-                        weights[key].append(it.get_wdf() or 1)  # boolean terms: once
-        for key in keys:
-            self._read.add(key)
-            self._postings[key.decode("utf-8")] = (
-                np.array(ids[key], dtype=np.int32),
-                np.array(weights[key], dtype=np.float32),
-            )
-
-    def _positions_of(self, fieldname: str, text: Any) -> dict[int, list[int]]:
-        key = term(fieldname, text)
-        found = self._positions.get(key)
-        if found is None:
-            found = {}
-            ids, _ = self.postings(fieldname, text)
-            wanted = key.encode("utf-8")
-            for i in ids.tolist():
-                if self.remote:  # made with the postings (prefetch)
-                    found[i] = self._positions.get(key, {}).get(i, [])
-                elif wanted.startswith(SURFACE):  # a form: no positions in the index
-                    block = self.stored.block(i)
-                    text = searchable_text(block.to_block(), block.document.language)
-                    found[i] = term_positions(text, surface=True, only={wanted}).get(wanted, [])
-                else:
-                    db, docid = self.snap.db, self.ids[i]
-                    at, end = db._positionlist_begin(docid, key), db._positionlist_end(docid, key)
-                    where = []
-                    while at != end:
-                        where.append(at.get_termpos() - 1)  # Xapian counts from 1
-                        next(at)
-                    found[i] = where
-            self._positions[key] = found
-        return found
-
-    def positions(self, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        where = self._positions_of(fieldname, text)
-        ids = sorted(where)
-        counts = [len(where[i]) for i in ids]
-        flat = [q for i in ids for q in where[i]]
-        return (
-            np.array(ids, dtype=np.int64),
-            np.array(counts, dtype=np.int64),
-            np.array(flat, dtype=np.int64),
-        )
-
-    def occurrences(
-        self, fieldname: str, text: Any, blocks: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        docs, where = [], []
-        for i, found in self._positions_of(fieldname, text).items():
-            if blocks[i]:
-                docs.extend([i] * len(found))
-                where.extend(found)
-        return np.array(docs, dtype=np.int64), np.array(where, dtype=np.int64)
-
-    def positions_in(self, fieldname: str, text: Any, docs: Iterable[int]) -> dict[int, list[int]]:
-        where = self._positions_of(fieldname, text)
-        return {d: where[d] for d in docs if d in where}
-
-    def lengths(self, fieldname: str) -> np.ndarray:
-        """Each block's length in ``fieldname``, rounded as whoosh stores it (one byte)."""
-        found = self._lengths.get(fieldname)
-        if found is None:
-            from whoosh.util.numeric import byte_to_length, length_to_byte
-
-            slot = SLOT.get(f"len:{fieldname}")
-            raw = [int(d.get_value(slot) or 0) if slot is not None else 0 for d in self.docs]
-            found = np.array([byte_to_length(length_to_byte(v)) for v in raw], dtype=np.float64)
-            self._lengths[fieldname] = found
-        return found
-
-    def values(self, fieldname: str) -> tuple[np.ndarray, list[Any]]:
-        """Each block's value of a one-value field, as codes into a list of values."""
-        slot = SLOT[fieldname]
-        codes = np.full(self.n, -1, dtype=np.int64)
-        values: list[Any] = []
-        index: dict[Any, int] = {}
-        for i, doc in enumerate(self.docs):
-            raw = doc.get_value(slot)
-            if not raw:
-                continue
-            text = raw.decode("utf-8")
-            value: Any = int(text) if fieldname == "year" and text.isdigit() else text
-            if value not in index:
-                index[value] = len(values)
-                values.append(value)
-            codes[i] = index[value]
-        return codes, values
-
-    def shapes(self, blocks: Iterable[int]) -> list[tuple[str, bool]]:
-        return [shape_of(int(self.docs[b].get_value(SLOT["shape"]) or 0)) for b in blocks]
-
-    def counts(self, fieldname: str, mask: np.ndarray) -> dict[Any, int]:
-        return value_counts(*self.values(fieldname), mask)
-
-    def mask(self, key: Any, make: Any) -> np.ndarray:
-        return make()
-
-    def term_mask(self, fieldname: str, terms: Iterable[Any]) -> np.ndarray:
-        out = np.zeros(self.n, dtype=bool)
-        for text in terms:
-            ids, _ = self.postings(fieldname, text)
-            out[ids] = True
-        return out
+    def text(self, docid: int) -> str:
+        """Block ``docid``'s text alone (its document's record not read)."""
+        return str(self._data(docid)[0][0] or "")
 
 
 def _edits(a: str, b: str, bound: int) -> int:
