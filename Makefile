@@ -1,12 +1,12 @@
 # Two commands on a fresh machine:
-#   make search q="ввоз мигрантов"   install, index the bundled corpus if needed, search it
+#   make search q="права мигрантов"  install, index the bundled corpus if needed, search it
 #   make test                         install with test extras, run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 CORPUS ?= corpus
 INDEX  ?= index
-q      ?= незаконный ввоз мигрантов
+q      ?= права мигрантов
 
 .PHONY: install install-test index search test lint bench clean
 

@@ -31,7 +31,8 @@ LAYERS = {
     "indexing": 4,
     "retrieval": 4,
     "eval": 5,
-    "cli": 6,
+    "web": 6,
+    "cli": 7,
 }
 #: The package's own __init__ (lazy public names) and __main__ stand above all.
 TOP = {"searchkit", "searchkit.__main__"}

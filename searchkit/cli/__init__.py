@@ -4,6 +4,7 @@
 * :mod:`.common`     the typer app, the shared options, errors mapped to exit codes
 * :mod:`.indexing`   ``reindex`` (``index``), ``serve-shard``
 * :mod:`.searching`  ``search``, ``show``, ``stats``
+* :mod:`.serving`    ``serve`` (the web page and JSON API of :mod:`searchkit.web`)
 * :mod:`.tools`      ``explain``, ``abbreviations``, ``eval``
 * :mod:`.render`     hits and passages as text, JSON, JSON Lines, CSV
 

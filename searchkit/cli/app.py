@@ -1,7 +1,7 @@
 """The ``searchkit`` command: a thin layer over the library API.
 
 Each command is named after the library function it calls; the commands live
-by group (:mod:`.indexing`, :mod:`.searching`, :mod:`.tools`) on the one typer
+by group (:mod:`.indexing`, :mod:`.searching`, :mod:`.serving`, :mod:`.tools`) on the one typer
 app of :mod:`.common`, which this module completes and runs.
 """
 
@@ -13,10 +13,10 @@ import traceback
 import typer
 
 from ..errors import EXIT_INTERNAL
-from . import indexing, searching, tools
+from . import indexing, searching, serving, tools
 from .common import app, main_callback
 
-COMMAND_GROUPS = (indexing, searching, tools)  # importing them registers their commands
+COMMAND_GROUPS = (indexing, searching, serving, tools)  # importing them registers their commands
 
 
 def _only(name: str) -> typer.Typer | None:
