@@ -5,6 +5,7 @@ the layout that caused it, and on the shared UN files where they are present."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -476,6 +477,30 @@ def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
     assert json.loads(out)["failed"] == [{"source": "empty.pdf", "reason": "the file is empty"}]
 
 
+def _as_nobody(runs: Callable[[], object]) -> str:
+    """``runs()`` in a child process that gives up root (the superuser reads
+    any folder), its answer as JSON through a pipe."""
+    import json
+    import os
+
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            os.write(writing, json.dumps(runs()).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        answer = pipe.read()
+    os.waitpid(child, 0)
+    return answer
+
+
 def _as_ordinary_user(tmp_path: Path) -> None:
     """Before a child gives up root: everything a run imports is imported now,
     since an ordinary user may not read the interpreter's own folders."""
@@ -494,7 +519,6 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     """In the text and the JSON report. The run is made by an ordinary user (the
     superuser reads any folder): a child process that gives up its rights."""
     import json
-    import os
     import tempfile
 
     _as_ordinary_user(tmp_path)
@@ -508,24 +532,13 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
         corpus.chmod(0o755)
         (corpus / "S_TST_2014_1-EN.pdf").chmod(0o644)
         (corpus / "locked").chmod(0)
-        reading, writing = os.pipe()
-        child = os.fork()
-        if child == 0:  # pragma: no cover - the child reports through the pipe
-            try:
-                if os.geteuid() == 0:
-                    os.setgroups([])
-                    os.setgid(65534)
-                    os.setuid(65534)
-                index = str(root / "index")
-                runs = [_cli("reindex", str(corpus), "--index", index, "--full", *extra)
-                        for extra in (["--json"], [])]  # fmt: skip
-                os.write(writing, json.dumps(runs).encode())
-            finally:
-                os._exit(0)
-        os.close(writing)
-        with os.fdopen(reading) as pipe:
-            answer = pipe.read()
-        os.waitpid(child, 0)
+        index = str(root / "index")
+        answer = _as_nobody(
+            lambda: [
+                _cli("reindex", str(corpus), "--index", index, "--full", *extra)
+                for extra in (["--json"], [])
+            ]
+        )
         (corpus / "locked").chmod(0o755)
     (code, out, err), (text_code, text_out, text_err) = json.loads(answer)
     assert code == 1, err
@@ -709,26 +722,16 @@ def test_files_under_an_unreadable_subfolder_stay_indexed(tmp_path: Path) -> Non
         if os.geteuid() == 0:  # the runs are an ordinary user's, who owns the corpus
             for path in (corpus, corpus / "locked", *corpus.rglob("*.pdf")):
                 os.chown(path, 65534, 65534)
-        reading, writing = os.pipe()
-        child = os.fork()
-        if child == 0:  # pragma: no cover - the child reports through the pipe
-            try:
-                if os.geteuid() == 0:
-                    os.setgroups([])
-                    os.setgid(65534)
-                    os.setuid(65534)
-                index = str(root / "index")
-                first = _cli("reindex", str(corpus), "--index", index, "--json")
-                (corpus / "locked").chmod(0)
-                second = _cli("reindex", str(corpus), "--index", index, "--json")
-                (corpus / "locked").chmod(0o755)
-                os.write(writing, json.dumps([first, second]).encode())
-            finally:
-                os._exit(0)
-        os.close(writing)
-        with os.fdopen(reading) as pipe:
-            answer = pipe.read()
-        os.waitpid(child, 0)
+
+        def runs() -> list[tuple[int, str, str]]:
+            index = str(root / "index")
+            first = _cli("reindex", str(corpus), "--index", index, "--json")
+            (corpus / "locked").chmod(0)
+            second = _cli("reindex", str(corpus), "--index", index, "--json")
+            (corpus / "locked").chmod(0o755)
+            return [first, second]
+
+        answer = _as_nobody(runs)
         index = root / "index"
         (first_code, first_out, first_err), (code, out, err) = json.loads(answer)
         assert first_code == 0, first_err
