@@ -477,6 +477,17 @@ def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
     assert json.loads(out)["failed"] == [{"source": "empty.pdf", "reason": "the file is empty"}]
 
 
+def _corpus_with_a_subfolder(root: Path) -> Path:
+    """``root/corpus`` with one PDF at its top and one in ``locked/``; ``root``
+    open to everyone, so an ordinary user can write the index beside it."""
+    root.chmod(0o777)
+    corpus = root / "corpus"
+    (corpus / "locked").mkdir(parents=True)
+    (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+    (corpus / "locked" / "A_TST_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+    return corpus
+
+
 def _as_nobody(runs: Callable[[], object]) -> str:
     """``runs()`` in a child process that gives up root (the superuser reads
     any folder), its answer as JSON through a pipe."""
@@ -524,11 +535,7 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     _as_ordinary_user(tmp_path)
     with tempfile.TemporaryDirectory() as top:
         root = Path(top)
-        root.chmod(0o777)
-        corpus = root / "corpus"
-        (corpus / "locked").mkdir(parents=True)
-        (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
-        (corpus / "locked" / "A_TST_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        corpus = _corpus_with_a_subfolder(root)
         corpus.chmod(0o755)
         (corpus / "S_TST_2014_1-EN.pdf").chmod(0o644)
         (corpus / "locked").chmod(0)
@@ -714,11 +721,7 @@ def test_files_under_an_unreadable_subfolder_stay_indexed(tmp_path: Path) -> Non
     _as_ordinary_user(tmp_path)
     with tempfile.TemporaryDirectory() as top:
         root = Path(top)
-        root.chmod(0o777)
-        corpus = root / "corpus"
-        (corpus / "locked").mkdir(parents=True)
-        (corpus / "S_TST_2014_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
-        (corpus / "locked" / "A_TST_1-EN.pdf").write_bytes(pdfgen.build([_page(WRAPPED)]))
+        corpus = _corpus_with_a_subfolder(root)
         if os.geteuid() == 0:  # the runs are an ordinary user's, who owns the corpus
             for path in (corpus, corpus / "locked", *corpus.rglob("*.pdf")):
                 os.chown(path, 65534, 65534)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from searchkit.analysis import iter_words, lemmas
+from searchkit.analysis import iter_words
 from searchkit.index.snapshot import open_snapshot
 from searchkit.query import parse
-from searchkit.retrieval.highlight import Highlighter, match_spans
+from searchkit.retrieval.highlight import Highlighter, _strength, match_spans
 
 QUERIES = [
     "консультация",
@@ -42,19 +42,6 @@ EDGES = [
     "",
     "— , .",
 ]
-
-
-def _strength(form: str, term: Any) -> int:
-    if term.exact:
-        return 2 if form == term.surface else 0
-    if term.prefix:
-        return 2 if form.startswith(term.surface) else 0
-    if form == term.surface:
-        return 2
-    readings = lemmas(form)
-    if readings[0] == term.best:
-        return 2
-    return 1 if readings[0] in term.lemmas or term.best in readings else 0
 
 
 def _reference(text: str, terms: list[Any]) -> list[tuple[int, int]]:
